@@ -1,0 +1,134 @@
+//! Questions about a circuit: what is on a port, how parts connect, labels, priming volume.
+
+use super::{Circuit, Tube};
+use crate::catalog::Catalog;
+use crate::ids::{PartId, PortRef, TubeId};
+use petgraph::graphmap::UnGraphMap;
+
+/// Priming volume of one part, mL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartPrime {
+    pub part: PartId,
+    pub label: String,
+    pub prime_ml: f64,
+}
+
+/// Priming volume of one tube, mL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TubePrime {
+    pub tube: TubeId,
+    pub label: String,
+    pub length_m: f64,
+    pub prime_ml: f64,
+}
+
+/// Priming volume of a circuit, part by part and tube by tube.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrimeReport {
+    pub parts: Vec<PartPrime>,
+    pub tubes: Vec<TubePrime>,
+    pub total_ml: f64,
+}
+
+/// At most this many paths are listed between two parts; a circuit with more has loops a trainee should see
+/// another way.
+const MAX_PATHS: usize = 64;
+
+impl Circuit {
+    /// The tube on a port, if any.
+    pub fn tube_on(&self, port: &PortRef) -> Option<&Tube> {
+        self.tubes().find(|tube| tube.ends().contains(&port))
+    }
+
+    /// The port at the other end of the tube on `port`.
+    pub fn connected_to(&self, port: &PortRef) -> Option<&PortRef> {
+        self.tube_on(port).and_then(|tube| tube.other_end(port))
+    }
+
+    /// Tubes with an end on `part`.
+    pub fn tubes_of(&self, part: PartId) -> impl Iterator<Item = &Tube> {
+        self.tubes().filter(move |tube| tube.ends().iter().any(|end| end.part == part))
+    }
+
+    /// The label a trainee sees: the catalog kind's noun and its ordinal among parts of that noun
+    /// ("Roller pump 2"), by id order, so labels are stable while parts are added.
+    pub fn label(&self, catalog: &Catalog, id: PartId) -> String {
+        let Some(noun) = self.kind_of(catalog, id).map(|kind| kind.noun()) else {
+            return format!("Part {}", id.0);
+        };
+        let ordinal = self
+            .parts()
+            .filter(|part| part.id <= id)
+            .filter(|part| self.kind_of(catalog, part.id).is_some_and(|kind| kind.noun() == noun))
+            .count();
+        let mut label = capitalise(noun);
+        label.push_str(&format!(" {ordinal}"));
+        label
+    }
+
+    /// "Roller pump 1 outlet → Oxygenator 1 venous_inlet".
+    pub fn tube_label(&self, catalog: &Catalog, tube: &Tube) -> String {
+        format!(
+            "{} {} → {} {}",
+            self.label(catalog, tube.from.part),
+            tube.from.port,
+            self.label(catalog, tube.to.part),
+            tube.to.port
+        )
+    }
+
+    /// Every simple path of parts from `from` to `to` along tubes (clamped or not), shortest first; at most
+    /// `MAX_PATHS`.
+    pub fn paths_between(&self, from: PartId, to: PartId) -> Vec<Vec<PartId>> {
+        let mut graph = UnGraphMap::<PartId, ()>::new();
+        for part in self.parts() {
+            graph.add_node(part.id);
+        }
+        for tube in self.tubes() {
+            graph.add_edge(tube.from.part, tube.to.part, ());
+        }
+        if !graph.contains_node(from) || !graph.contains_node(to) {
+            return Vec::new();
+        }
+        if from == to {
+            return vec![vec![from]];
+        }
+        let mut paths: Vec<Vec<PartId>> =
+            petgraph::algo::all_simple_paths::<Vec<_>, _, std::collections::hash_map::RandomState>(&graph, from, to, 0, None)
+                .take(MAX_PATHS)
+                .collect();
+        paths.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        paths
+    }
+
+    /// Priming volume of every part and tube, and the total (catalog prime volumes; tube length × mL/m).
+    pub fn prime(&self, catalog: &Catalog) -> PrimeReport {
+        let parts: Vec<PartPrime> = self
+            .parts()
+            .map(|part| PartPrime {
+                part: part.id,
+                label: self.label(catalog, part.id),
+                prime_ml: catalog.part(&part.catalog_id).map_or(0.0, |spec| spec.prime_ml),
+            })
+            .collect();
+        let tubes: Vec<TubePrime> = self
+            .tubes()
+            .map(|tube| TubePrime {
+                tube: tube.id,
+                label: self.tube_label(catalog, tube),
+                length_m: tube.length_m,
+                prime_ml: catalog.tubing(&tube.tubing).map_or(0.0, |spec| spec.prime_ml_per_m * tube.length_m),
+            })
+            .collect();
+        let total_ml = parts.iter().map(|p| p.prime_ml).sum::<f64>() + tubes.iter().map(|t| t.prime_ml).sum::<f64>();
+        PrimeReport { parts, tubes, total_ml }
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

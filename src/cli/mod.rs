@@ -1,0 +1,95 @@
+//! The command line: subcommands over the core. The only place that knows clap, JSON output and exit codes.
+//!
+//! Exit codes (docs/cli.md): 0 success; 1 the input was read and is invalid (`check`) ; 2 an input cannot be
+//! read or is invalid where it is needed (`patient`, `prime`), or the command line is wrong.
+
+mod check;
+mod output;
+mod patient;
+mod prime;
+
+use crate::catalog::Catalog;
+use crate::input::Diagnostics;
+use crate::scenario::{self, Scenario};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "perfusion-trainer", version, about = "Perfusion Circuit Trainer: assemble, validate and run extracorporeal circuits on simulated patients.\n\nWith no command, opens the app on the bundled scenarios.")]
+pub struct Args {
+    /// Use this component catalog instead of the bundled one.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check scenario, circuit and catalog files (told apart by their header); exit 1 if any is invalid.
+    Check {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Show the patient's derived values: BSA, blood volume, target flow, prime limits.
+    Patient {
+        /// A scenario file, or the id of a bundled scenario (adult_cabg, ...).
+        scenario: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Priming volume per part and in total, predicted haematocrit on bypass and blood to add.
+    Prime {
+        /// A scenario file, or the id of a bundled scenario.
+        scenario: String,
+        /// A circuit file.
+        circuit: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Exit code when the input was read and found invalid.
+const EXIT_INVALID: u8 = 1;
+/// Exit code when an input cannot be read or used.
+const EXIT_UNREADABLE: u8 = 2;
+
+pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
+    let catalog = match Catalog::load_or_bundled(catalog_path) {
+        Ok(catalog) => catalog,
+        Err(diagnostics) => {
+            output::diagnostics(&diagnostics);
+            return ExitCode::from(EXIT_UNREADABLE);
+        }
+    };
+    let result = match command {
+        Command::Check { files } => return check::run(&files, &catalog),
+        Command::Patient { scenario, json } => {
+            load_scenario(&scenario, &catalog).map(|scenario| patient::run(&scenario, json))
+        }
+        Command::Prime { scenario, circuit, json } => load_scenario(&scenario, &catalog).and_then(|scenario| {
+            let loaded = crate::circuit::file::load(&circuit, &catalog)?;
+            prime::run(&scenario, &loaded.circuit, &circuit, &catalog, json);
+            Ok(())
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diagnostics) => {
+            output::diagnostics(&diagnostics);
+            ExitCode::from(EXIT_UNREADABLE)
+        }
+    }
+}
+
+/// A scenario from a file, or a bundled one by id when no such file exists.
+fn load_scenario(name: &str, catalog: &Catalog) -> Result<Scenario, Diagnostics> {
+    let path = Path::new(name);
+    if !path.exists()
+        && let Some(bundled) = scenario::bundled(name, catalog)
+    {
+        return bundled;
+    }
+    Scenario::load(path, catalog)
+}

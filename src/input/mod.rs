@@ -1,0 +1,223 @@
+//! Untrusted input files (catalog, scenarios, circuits): read with a size limit, decode as UTF-8, parse as RON,
+//! and turn every failure into a `Diagnostic` that names the file, line, column and field.
+//!
+//! Nothing here panics or hangs on hostile bytes: sizes are checked before reading, nesting is bounded by ron's
+//! recursion limit, and the path map never recurses.
+
+mod diagnostic;
+mod locate;
+
+pub use diagnostic::{Diagnostic, Diagnostics, nearest, nearest_hint};
+pub use locate::{PathMap, Position};
+
+use serde::de::DeserializeOwned;
+use std::io::Read;
+use std::path::Path;
+
+/// Largest file any loader accepts, bytes. The biggest bundled file is well under 100 KiB; 4 MiB leaves room for
+/// a large catalog or an elaborate circuit while refusing a mistaken or hostile file before it is read.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Deepest nesting ron may parse; our formats need about eight levels.
+const RECURSION_LIMIT: usize = 48;
+
+/// A text file in memory with the name it is reported under.
+pub struct Source {
+    pub name: String,
+    pub text: String,
+    map: std::sync::OnceLock<PathMap>,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self { name: name.into(), text: text.into(), map: std::sync::OnceLock::new() }
+    }
+
+    /// Reads a file, refusing one over `MAX_FILE_BYTES` before reading it and one that is not UTF-8.
+    pub fn read(path: &Path) -> Result<Self, Diagnostics> {
+        let name = path.display().to_string();
+        let whole_file = |message: String, hint: &str| Diagnostic {
+            file: name.clone(),
+            line: 0,
+            col: 0,
+            field: String::new(),
+            message,
+            hint: Some(hint.to_owned()),
+        };
+        let file = std::fs::File::open(path)
+            .map_err(|e| whole_file(format!("cannot open: {e}"), "check the path and the file's permissions"))?;
+        // The metadata may lie (a pipe, /dev/zero), so the read itself is capped too.
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| whole_file(format!("cannot read: {e}"), "check the file is a regular, readable file"))?;
+        Self::from_bytes(name, bytes)
+    }
+
+    /// Decodes bytes already in memory, with the same checks as `read`.
+    pub fn from_bytes(name: String, bytes: Vec<u8>) -> Result<Self, Diagnostics> {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            // Refused as a whole, before parsing: the location is the start of the file.
+            return Err(Diagnostic {
+                file: name,
+                line: 1,
+                col: 1,
+                field: String::new(),
+                message: format!("file is larger than the {} MiB limit", MAX_FILE_BYTES / (1024 * 1024)),
+                hint: Some("is this the right file? scenarios and circuits are a few kilobytes".to_owned()),
+            }
+            .into());
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Self::new(name, text)),
+            Err(error) => {
+                let valid = error.utf8_error().valid_up_to();
+                let prefix = String::from_utf8_lossy(error.as_bytes().get(..valid).unwrap_or_default());
+                let at = end_position(&prefix);
+                Err(Diagnostic {
+                    file: name,
+                    line: at.line,
+                    col: at.col,
+                    field: String::new(),
+                    message: "the file is not valid UTF-8 text".to_owned(),
+                    hint: Some("save it as UTF-8 in a text editor".to_owned()),
+                }
+                .into())
+            }
+        }
+    }
+
+    pub fn paths(&self) -> &PathMap {
+        self.map.get_or_init(|| PathMap::new(&self.text))
+    }
+
+    /// A diagnostic for a field of this file (found after parsing): located where the field is written.
+    pub fn at_field(&self, field: &str, message: impl Into<String>, hint: Option<String>) -> Diagnostic {
+        let pos = self.paths().position_of(field);
+        Diagnostic {
+            file: self.name.clone(),
+            line: pos.line,
+            col: pos.col,
+            field: field.to_owned(),
+            message: message.into(),
+            hint,
+        }
+    }
+
+    /// The first identifier of the file (`Scenario`, `Circuit`, `Catalog`), skipping comments: how the CLI tells
+    /// the kinds of file apart.
+    pub fn header(&self) -> Option<&str> {
+        let mut rest = self.text.as_str();
+        loop {
+            rest = rest.trim_start();
+            if let Some(after) = rest.strip_prefix("//") {
+                rest = after.split_once('\n').map_or("", |(_, tail)| tail);
+            } else if let Some(after) = rest.strip_prefix("/*") {
+                rest = after.split_once("*/").map_or("", |(_, tail)| tail);
+            } else if rest.starts_with("#![") {
+                rest = rest.split_once(']').map_or("", |(_, tail)| tail);
+            } else {
+                break;
+            }
+        }
+        let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        let word = rest.get(..end)?;
+        (!word.is_empty()).then_some(word)
+    }
+
+    /// Parses the whole text as `T`; a syntax or type error becomes one diagnostic with its position and field.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostics> {
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .with_recursion_limit(RECURSION_LIMIT);
+        options.from_str::<T>(&self.text).map_err(|error| self.ron_error(&error).into())
+    }
+
+    fn ron_error(&self, error: &ron::error::SpannedError) -> Diagnostic {
+        use ron::error::Error as E;
+        let at = Position { line: error.span.start.line, col: error.span.start.col };
+        let mut field = self.paths().path_at(at).to_owned();
+        let (message, hint) = match &error.code {
+            E::NoSuchStructField { expected, found, .. } => {
+                // The span covers the unknown name; the path map points at the name itself.
+                field = self.paths().path_at(Position { line: error.span.end.line, col: error.span.end.col }).to_owned();
+                (format!("unknown field `{found}`"), Some(nearest_hint(found, expected.iter().copied())))
+            }
+            E::MissingStructField { field: missing, .. } => {
+                field = join(&field, missing);
+                (format!("missing field `{missing}`"), Some("add it; docs/ lists every field with its unit".to_owned()))
+            }
+            E::DuplicateStructField { field: twice, .. } => {
+                (format!("field `{twice}` is written twice"), Some("keep one of them".to_owned()))
+            }
+            E::NoSuchEnumVariant { expected, found, .. } => {
+                (format!("unknown value `{found}`"), Some(nearest_hint(found, expected.iter().copied())))
+            }
+            E::ExpectedDifferentStructName { expected, found } => (
+                format!("this file is a `{found}`, expected a `{expected}`"),
+                Some(format!("open it as a {found}, or start the file with `{expected}(`")),
+            ),
+            E::Eof => (
+                "the file ends before the value is complete".to_owned(),
+                Some("is it truncated? check that every `(` and `[` is closed".to_owned()),
+            ),
+            E::ExceededRecursionLimit => (
+                format!("nesting is deeper than {RECURSION_LIMIT} levels"),
+                Some("our formats need far fewer; check for runaway brackets".to_owned()),
+            ),
+            E::ExpectedFloat => ("expected a number".to_owned(), Some("write numbers like 80.0".to_owned())),
+            E::ExpectedInteger => ("expected a whole number".to_owned(), None),
+            E::ExpectedString => ("expected text in double quotes".to_owned(), Some("write it like \"text\"".to_owned())),
+            E::ExpectedBoolean => ("expected true or false".to_owned(), None),
+            E::TrailingCharacters => (
+                "unexpected text after the end of the value".to_owned(),
+                Some("remove it, or check for a closing bracket too many".to_owned()),
+            ),
+            other => (other.to_string(), None),
+        };
+        Diagnostic { file: self.name.clone(), line: at.line, col: at.col, field, message, hint }
+    }
+}
+
+fn join(parent: &str, field: &str) -> String {
+    if parent.is_empty() { field.to_owned() } else { format!("{parent}.{field}") }
+}
+
+fn end_position(text: &str) -> Position {
+    let line = 1 + text.matches('\n').count();
+    let col = 1 + text.rsplit('\n').next().map_or(0, |last| last.chars().count());
+    Position { line, col }
+}
+
+/// Collects diagnostics about one source during a semantic check (ranges, ids), so that every problem is
+/// reported at once rather than the first only.
+pub struct Checker<'a> {
+    pub source: &'a Source,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(source: &'a Source) -> Self {
+        Self { source, diagnostics: Vec::new() }
+    }
+
+    pub fn error(&mut self, field: &str, message: impl Into<String>, hint: Option<String>) {
+        let diagnostic = self.source.at_field(field, message, hint);
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Checks that a number is finite and within `[min, max]`, reporting it with its unit otherwise.
+    pub fn range(&mut self, field: &str, value: f64, min: f64, max: f64, unit: &str) -> bool {
+        if value.is_finite() && value >= min && value <= max {
+            return true;
+        }
+        let shown = if value.is_nan() { "NaN".to_owned() } else { format!("{value}") };
+        let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+        self.error(field, format!("{shown} is outside {min}–{max}{unit}"), Some(format!("write a value from {min} to {max}")));
+        false
+    }
+
+    pub fn finish<T>(self, value: T) -> Result<T, Diagnostics> {
+        if self.diagnostics.is_empty() { Ok(value) } else { Err(Diagnostics(self.diagnostics)) }
+    }
+}

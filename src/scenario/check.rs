@@ -1,0 +1,269 @@
+//! `RawScenario` → `Scenario`: every number finite and in range, every id resolved against the catalog, every
+//! problem reported at once with its position and a fix.
+//!
+//! Ranges are plausibility bounds that catch typos and unit mistakes (Hct 45 for 0.45, weight in pounds), wide
+//! enough for any real patient; they are not clinical targets.
+
+use super::{FaultKind, KitAmount, RawScenario, SCENARIO_FORMAT_VERSION, Scenario};
+use crate::catalog::{Catalog, Entry};
+use crate::ids::CatalogId;
+use crate::input::{Checker, Diagnostics, Source};
+use crate::patient::{BloodVolumeMethod, HB_G_DL_PER_HCT, Patient};
+use std::collections::BTreeSet;
+
+pub(super) fn check(source: &Source, id: &str, raw: RawScenario, catalog: &Catalog) -> Result<Scenario, Diagnostics> {
+    let mut c = Checker::new(source);
+    if raw.version != SCENARIO_FORMAT_VERSION {
+        c.error(
+            "version",
+            format!("scenario format version {} is not supported", raw.version),
+            Some(format!("this program reads version {SCENARIO_FORMAT_VERSION}")),
+        );
+    }
+    if raw.title.trim().is_empty() {
+        c.error("title", "the title is empty", Some("give the scenario a short title".into()));
+    }
+    if raw.briefing.trim().is_empty() {
+        c.error("briefing", "the briefing is empty", Some("say what the trainee is asked to do".into()));
+    }
+    let patient = check_patient(&mut c, &raw.patient);
+    check_physiology(&mut c, &raw.physiology);
+    let kit = check_kit(&mut c, &raw.kit, catalog);
+    check_targets(&mut c, &raw.targets);
+    check_required(&mut c, &raw.required, &raw.forbidden, &kit, catalog);
+    check_rules(&mut c, &raw.rules);
+    check_faults(&mut c, &raw.faults);
+    check_scoring(&mut c, &raw.scoring);
+    let scenario = Scenario {
+        id: id.to_owned(),
+        title: raw.title,
+        briefing: raw.briefing,
+        procedure: raw.procedure,
+        patient,
+        physiology: raw.physiology,
+        kit,
+        targets: raw.targets,
+        required: raw.required,
+        forbidden: raw.forbidden,
+        rules: raw.rules,
+        faults: raw.faults,
+        scoring: raw.scoring,
+        instructor_notes: raw.instructor_notes,
+    };
+    c.finish(scenario)
+}
+
+fn check_patient(c: &mut Checker, raw: &super::RawPatient) -> Patient {
+    c.range("patient.age", raw.age.in_years(), 0.0, 120.0, "years");
+    c.range("patient.weight_kg", raw.weight_kg, 0.5, 250.0, "kg");
+    c.range("patient.height_cm", raw.height_cm, 30.0, 250.0, "cm");
+    // Derive the missing one of Hct and Hb (see HB_G_DL_PER_HCT for the conversion's status).
+    let (hct, hb_g_dl) = match (raw.hct, raw.hb_g_dl) {
+        (Some(hct), Some(hb)) => (hct, hb),
+        (Some(hct), None) => (hct, hct * HB_G_DL_PER_HCT),
+        (None, Some(hb)) => (hb / HB_G_DL_PER_HCT, hb),
+        (None, None) => {
+            c.error("patient.hct", "neither hct nor hb_g_dl is given", Some("add hct: 0.40 (a fraction)".into()));
+            (f64::NAN, f64::NAN)
+        }
+    };
+    if let Some(hct) = raw.hct
+        && !in_range(hct, 0.10, 0.65)
+    {
+        let hint = if (10.0..=65.0).contains(&hct) {
+            format!("Hct is a fraction: write {:.2}", hct / 100.0)
+        } else {
+            "write a fraction from 0.10 to 0.65".to_owned()
+        };
+        c.error("patient.hct", format!("{} is outside 0.10–0.65", shown(hct)), Some(hint));
+    }
+    if raw.hb_g_dl.is_some() {
+        c.range("patient.hb_g_dl", hb_g_dl, 3.0, 25.0, "g/dL");
+    }
+    // Deep hypothermic arrest goes to about 18 °C; 15 °C leaves margin. Above 38 °C is not a bypass plan.
+    c.range("patient.target_temp_c", raw.target_temp_c, 15.0, 38.0, "°C");
+    if let BloodVolumeMethod::MlPerKg(ml_per_kg) = raw.blood_volume {
+        // Measured adult blood volumes span 35–129 mL/kg [BVE-JECT] (reference §6.2).
+        c.range("patient.blood_volume", ml_per_kg, 35.0, 130.0, "mL/kg");
+    }
+    c.range("patient.pre_bypass_fluids_ml", raw.pre_bypass_fluids_ml, 0.0, 5000.0, "mL");
+    Patient {
+        age: raw.age,
+        sex: raw.sex,
+        weight_kg: raw.weight_kg,
+        height_cm: raw.height_cm,
+        hct,
+        hb_g_dl,
+        target_temp_c: raw.target_temp_c,
+        bsa_formula: raw.bsa_formula,
+        blood_volume: raw.blood_volume,
+        pre_bypass_fluids_ml: raw.pre_bypass_fluids_ml,
+    }
+}
+
+fn check_physiology(c: &mut Checker, raw: &super::Physiology) {
+    c.range("physiology.svr_dyn_s_cm5", raw.svr_dyn_s_cm5, 200.0, 4000.0, "dyn·s·cm⁻⁵");
+    c.range("physiology.cvp_mmhg", raw.cvp_mmhg, -5.0, 30.0, "mmHg");
+    c.range("physiology.native_output_l_min", raw.native_output_l_min, 0.0, 15.0, "L/min");
+    c.range("physiology.native_lung_sao2", raw.native_lung_sao2, 0.3, 1.0, "");
+}
+
+fn check_kit(c: &mut Checker, items: &[super::KitItem], catalog: &Catalog) -> Vec<(CatalogId, KitAmount)> {
+    if items.is_empty() {
+        c.error("kit", "the kit is empty", Some("list the parts and tubing on the shelf".into()));
+    }
+    let mut kit = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("kit[{i}]");
+        if !seen.insert(&item.part) {
+            c.error(&format!("{at}.part"), format!("\"{}\" is listed twice", item.part), Some("merge the two lines".into()));
+        }
+        match catalog.entry(&item.part) {
+            None => c.error(
+                &format!("{at}.part"),
+                format!("unknown part \"{}\"", item.part),
+                Some(catalog.nearest_hint(item.part.as_str())),
+            ),
+            Some(Entry::Tubing(_)) => {
+                if item.count.is_some() {
+                    c.error(&format!("{at}.count"), "tubing is counted in metres", Some("write length_m: 4.0".into()));
+                }
+                match item.length_m {
+                    Some(length_m) => {
+                        if c.range(&format!("{at}.length_m"), length_m, 0.1, 100.0, "m") {
+                            kit.push((item.part.clone(), KitAmount::LengthM(length_m)));
+                        }
+                    }
+                    None => c.error(&at, "tubing needs a length", Some("add length_m: 4.0".into())),
+                }
+            }
+            Some(Entry::Part(_)) => {
+                if item.length_m.is_some() {
+                    c.error(&format!("{at}.length_m"), "length_m is for tubing", Some("write count: 2".into()));
+                }
+                let count = item.count.unwrap_or(1);
+                if c.range(&format!("{at}.count"), f64::from(count), 1.0, 100.0, "") {
+                    kit.push((item.part.clone(), KitAmount::Count(count)));
+                }
+            }
+        }
+    }
+    kit
+}
+
+fn check_targets(c: &mut Checker, t: &super::Targets) {
+    // Practice spans 1.2 L/min/m² in deep hypothermia to over 3.0 in infants [Kirklin-1982] [Mitchell-1990].
+    c.range("targets.cardiac_index_l_min_m2", t.cardiac_index_l_min_m2, 0.5, 5.0, "L/min/m²");
+    if let Some(max_prime_ml) = t.max_prime_ml {
+        c.range("targets.max_prime_ml", max_prime_ml, 10.0, 5000.0, "mL");
+    }
+    c.range("targets.min_hct", t.min_hct, 0.10, 0.45, "(fraction)");
+    c.range("targets.added_blood_hct", t.added_blood_hct, 0.30, 0.90, "(fraction)");
+    c.range("targets.cardioplegia_crystalloid_ml", t.cardioplegia_crystalloid_ml, 0.0, 5000.0, "mL");
+    c.range("targets.arterial_line_max_mmhg", t.arterial_line_max_mmhg, 50.0, 1000.0, "mmHg");
+    c.range("targets.venous_line_min_mmhg", t.venous_line_min_mmhg, -300.0, 0.0, "mmHg");
+    c.range("targets.map_min_mmhg", t.map_min_mmhg, 20.0, 120.0, "mmHg");
+    if c.range("targets.map_max_mmhg", t.map_max_mmhg, 30.0, 150.0, "mmHg") && t.map_max_mmhg <= t.map_min_mmhg {
+        c.error("targets.map_max_mmhg", "map_max_mmhg is not above map_min_mmhg", Some("e.g. 50 to 80 mmHg".into()));
+    }
+    c.range("targets.svo2_min", t.svo2_min, 0.30, 0.95, "(fraction)");
+    c.range("targets.do2i_min_ml_min_m2", t.do2i_min_ml_min_m2, 100.0, 600.0, "mL/min/m²");
+    c.range("targets.cannula_dp_max_mmhg", t.cannula_dp_max_mmhg, 10.0, 500.0, "mmHg");
+    c.range("targets.membrane_dp_max_mmhg", t.membrane_dp_max_mmhg, 5.0, 500.0, "mmHg");
+}
+
+fn check_required(
+    c: &mut Checker,
+    required: &[CatalogId],
+    forbidden: &[CatalogId],
+    kit: &[(CatalogId, KitAmount)],
+    catalog: &Catalog,
+) {
+    for (field, ids) in [("required", required), ("forbidden", forbidden)] {
+        for (i, id) in ids.iter().enumerate() {
+            let at = format!("{field}[{i}]");
+            if catalog.entry(id).is_none() {
+                c.error(&at, format!("unknown part \"{id}\""), Some(catalog.nearest_hint(id.as_str())));
+            } else if field == "required" && !kit.iter().any(|(kit_id, _)| kit_id == id) {
+                c.error(&at, format!("\"{id}\" is required but not in the kit"), Some("add it to the kit".into()));
+            } else if field == "forbidden" && required.contains(id) {
+                c.error(&at, format!("\"{id}\" is both required and forbidden"), Some("keep one".into()));
+            }
+        }
+    }
+}
+
+fn check_rules(c: &mut Checker, rules: &[super::RuleSetting]) {
+    for (i, setting) in rules.iter().enumerate() {
+        let well_formed = !setting.rule.is_empty()
+            && setting.rule.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '_' | '.'));
+        if !well_formed {
+            c.error(
+                &format!("rules[{i}].rule"),
+                format!("\"{}\" is not a rule id", setting.rule),
+                Some("rule ids are lower-case words joined by dots and underscores".into()),
+            );
+        }
+        for (j, (name, value)) in setting.params.iter().enumerate() {
+            if !value.is_finite() {
+                c.error(&format!("rules[{i}].params[{j}]"), format!("parameter \"{name}\" is not a finite number"), None);
+            }
+        }
+    }
+}
+
+/// Longest scenario run a fault may be scheduled in: a day of model time.
+const MAX_FAULT_TIME_S: f64 = 86_400.0;
+
+fn check_faults(c: &mut Checker, faults: &[super::Fault]) {
+    for (i, fault) in faults.iter().enumerate() {
+        let at = format!("faults[{i}]");
+        c.range(&format!("{at}.at_s"), fault.at_s, 0.0, MAX_FAULT_TIME_S, "s");
+        let kind = format!("{at}.kind");
+        match fault.kind {
+            FaultKind::OxygenatorFailure { transfer_fraction, resistance_factor } => {
+                c.range(&format!("{kind}.transfer_fraction"), transfer_fraction, 0.0, 1.0, "");
+                c.range(&format!("{kind}.resistance_factor"), resistance_factor, 1.0, 100.0, "");
+            }
+            FaultKind::PumpPowerLoss { duration_s } => {
+                c.range(&format!("{kind}.duration_s"), duration_s, 0.0, 3600.0, "s");
+            }
+            FaultKind::AirEntry { ml_per_min, .. } => {
+                c.range(&format!("{kind}.ml_per_min"), ml_per_min, 0.0, 1000.0, "mL/min");
+            }
+            FaultKind::LineKink { open_fraction, .. } => {
+                c.range(&format!("{kind}.open_fraction"), open_fraction, 0.0, 1.0, "");
+            }
+            FaultKind::VenousDisconnection => {}
+            FaultKind::HighSvr { factor } => {
+                c.range(&format!("{kind}.factor"), factor, 0.1, 10.0, "");
+            }
+        }
+    }
+}
+
+fn check_scoring(c: &mut Checker, s: &super::ScoringWeights) {
+    let weights = [
+        ("critical_findings", s.critical_findings),
+        ("assembly_time", s.assembly_time),
+        ("alarm_response", s.alarm_response),
+        ("time_in_targets", s.time_in_targets),
+        ("prime_volume", s.prime_volume),
+    ];
+    let mut all_in_range = true;
+    for (name, weight) in weights {
+        all_in_range &= c.range(&format!("scoring.{name}"), weight, 0.0, 1000.0, "");
+    }
+    if all_in_range && weights.iter().map(|(_, w)| w).sum::<f64>() <= 0.0 {
+        c.error("scoring", "every weight is zero", Some("give at least one component a weight".into()));
+    }
+}
+
+fn in_range(value: f64, min: f64, max: f64) -> bool {
+    value.is_finite() && value >= min && value <= max
+}
+
+fn shown(value: f64) -> String {
+    if value.is_nan() { "NaN".to_owned() } else { value.to_string() }
+}

@@ -1,0 +1,138 @@
+//! Scenarios: a patient, a procedure, the kit on the shelf, targets and limits, rule settings, timed faults and
+//! scoring weights, read from RON files that instructors write.
+//!
+//! `raw.rs` mirrors the file; `check.rs` turns it into a `Scenario` whose every value is in range and resolved
+//! against the catalog, or into diagnostics that say where and how to fix the file. Depends on `catalog`,
+//! `patient` and `input`.
+
+mod check;
+mod raw;
+
+pub use raw::{
+    FaultKind, Fault, KitItem, LineRole, Physiology, Procedure, RawPatient, RawScenario, RuleSetting,
+    SCENARIO_FORMAT_VERSION, ScoringWeights, Targets,
+};
+
+use crate::catalog::Catalog;
+use crate::ids::CatalogId;
+use crate::input::{Diagnostics, Source};
+use crate::patient::{Dilution, Patient};
+use std::path::Path;
+
+/// How much of one catalog item the kit holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum KitAmount {
+    Count(u32),
+    LengthM(f64),
+}
+
+/// A checked scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// The file stem ("adult_cabg"); circuits name their scenario by it.
+    pub id: String,
+    pub title: String,
+    pub briefing: String,
+    pub procedure: Procedure,
+    pub patient: Patient,
+    pub physiology: Physiology,
+    /// What is on the shelf, in the order the file lists it.
+    pub kit: Vec<(CatalogId, KitAmount)>,
+    pub targets: Targets,
+    pub required: Vec<CatalogId>,
+    pub forbidden: Vec<CatalogId>,
+    pub rules: Vec<RuleSetting>,
+    pub faults: Vec<Fault>,
+    pub scoring: ScoringWeights,
+    pub instructor_notes: String,
+}
+
+/// The numbers a perfusionist works out from the patient and the scenario's targets before building.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DerivedTargets {
+    pub bsa_m2: f64,
+    pub blood_volume_ml: f64,
+    pub target_flow_l_min: f64,
+    pub max_prime_ml: Option<f64>,
+    pub min_hct: f64,
+    /// The largest clear prime that keeps the predicted Hct at `min_hct`, mL (0 when even an empty circuit
+    /// would dilute below it).
+    pub max_clear_prime_for_min_hct_ml: f64,
+}
+
+/// The bundled scenarios, compiled into the binary so the app works from any directory.
+const BUNDLED: [(&str, &str); 6] = [
+    ("adult_cabg", include_str!("../../scenarios/adult_cabg.ron")),
+    ("small_adult_valve", include_str!("../../scenarios/small_adult_valve.ron")),
+    ("child_cpb", include_str!("../../scenarios/child_cpb.ron")),
+    ("neonate_arterial_switch", include_str!("../../scenarios/neonate_arterial_switch.ron")),
+    ("adult_va_ecmo", include_str!("../../scenarios/adult_va_ecmo.ron")),
+    ("adult_vv_ecmo", include_str!("../../scenarios/adult_vv_ecmo.ron")),
+];
+
+/// The ids of the bundled scenarios, in teaching order.
+pub fn bundled_ids() -> impl Iterator<Item = &'static str> {
+    BUNDLED.iter().map(|(id, _)| *id)
+}
+
+/// Loads one bundled scenario by id.
+pub fn bundled(id: &str, catalog: &Catalog) -> Option<Result<Scenario, Diagnostics>> {
+    let (id, text) = BUNDLED.iter().find(|(name, _)| *name == id)?;
+    Some(Scenario::from_source(&Source::new(format!("scenarios/{id}.ron"), *text), id, catalog))
+}
+
+impl Scenario {
+    pub fn load(path: &Path, catalog: &Catalog) -> Result<Self, Diagnostics> {
+        let id = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
+        Self::from_source(&Source::read(path)?, &id, catalog)
+    }
+
+    pub fn from_source(source: &Source, id: &str, catalog: &Catalog) -> Result<Self, Diagnostics> {
+        let raw: RawScenario = source.parse()?;
+        check::check(source, id, raw, catalog)
+    }
+
+    pub fn derived(&self) -> DerivedTargets {
+        let blood_volume_ml = self.patient.blood_volume_ml();
+        let min_hct = self.targets.min_hct;
+        // Hct_pre × BV / (BV + fluids + prime + CP) = min_hct  ⇒  prime = Hct_pre × BV / min_hct − BV − fluids − CP.
+        let max_clear_prime_for_min_hct_ml = (self.patient.hct * blood_volume_ml / min_hct
+            - blood_volume_ml
+            - self.patient.pre_bypass_fluids_ml
+            - self.targets.cardioplegia_crystalloid_ml)
+            .max(0.0);
+        DerivedTargets {
+            bsa_m2: self.patient.bsa_m2(),
+            blood_volume_ml,
+            target_flow_l_min: self.patient.target_flow_l_min(self.targets.cardiac_index_l_min_m2),
+            max_prime_ml: self.targets.max_prime_ml,
+            min_hct,
+            max_clear_prime_for_min_hct_ml,
+        }
+    }
+
+    /// The dilution this patient undergoes with a circuit of `circuit_prime_ml`.
+    pub fn dilution(&self, circuit_prime_ml: f64) -> Dilution {
+        Dilution {
+            blood_volume_ml: self.patient.blood_volume_ml(),
+            pre_bypass_fluids_ml: self.patient.pre_bypass_fluids_ml,
+            circuit_prime_ml,
+            cardioplegia_crystalloid_ml: self.targets.cardioplegia_crystalloid_ml,
+        }
+    }
+
+    /// How much of `id` the kit holds, if any.
+    pub fn kit_amount(&self, id: &CatalogId) -> Option<KitAmount> {
+        self.kit.iter().find(|(kit_id, _)| kit_id == id).map(|(_, amount)| *amount)
+    }
+
+    /// "65 years, male, 80 kg, 175 cm, Hct 40 %".
+    pub fn patient_summary(&self) -> String {
+        let p = &self.patient;
+        let sex = match p.sex {
+            crate::patient::Sex::Male => "male",
+            crate::patient::Sex::Female => "female",
+        };
+        format!("{}, {sex}, {} kg, {} cm, Hct {:.0} %", p.age, p.weight_kg, p.height_cm, p.hct * 100.0)
+    }
+}

@@ -1,0 +1,248 @@
+//! The scenario file as written: serde structs that mirror the RON text field for field.
+//!
+//! Nothing here is checked beyond its type; `check.rs` turns a `RawScenario` into a `Scenario` whose values are
+//! in range and resolved against the catalog. Defaults for omitted fields live here, each with its source, and
+//! docs/scenario-format.md documents them.
+
+use crate::ids::CatalogId;
+use crate::patient::{Age, BloodVolumeMethod, BsaFormula, Sex};
+use serde::{Deserialize, Serialize};
+
+/// The current scenario format version; files say `version: 1`.
+pub const SCENARIO_FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Scenario")]
+pub struct RawScenario {
+    pub version: u32,
+    pub title: String,
+    pub briefing: String,
+    pub procedure: Procedure,
+    pub patient: RawPatient,
+    #[serde(default)]
+    pub physiology: Physiology,
+    pub kit: Vec<KitItem>,
+    #[serde(default)]
+    pub targets: Targets,
+    /// Catalog ids of parts the circuit must contain (e.g. a cardioplegia set when the heart is arrested).
+    #[serde(default)]
+    pub required: Vec<CatalogId>,
+    /// Catalog ids of parts the circuit must not contain.
+    #[serde(default)]
+    pub forbidden: Vec<CatalogId>,
+    #[serde(default)]
+    pub rules: Vec<RuleSetting>,
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+    #[serde(default)]
+    pub scoring: ScoringWeights,
+    #[serde(default)]
+    pub instructor_notes: String,
+}
+
+/// The procedure decides which circuit topology is correct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Procedure {
+    /// Open cardiopulmonary bypass: venous reservoir, arterial pump, oxygenator, arterial filter.
+    Cpb,
+    /// Veno-arterial ECMO: closed circuit, supports heart and lungs.
+    VaEcmo,
+    /// Veno-venous ECMO: closed circuit, supports the lungs only.
+    VvEcmo,
+}
+
+impl Procedure {
+    pub fn label(self) -> &'static str {
+        match self {
+            Procedure::Cpb => "Cardiopulmonary bypass",
+            Procedure::VaEcmo => "VA ECMO",
+            Procedure::VvEcmo => "VV ECMO",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPatient {
+    pub age: Age,
+    pub sex: Sex,
+    pub weight_kg: f64,
+    pub height_cm: f64,
+    /// Haematocrit as a fraction (0.40); give this or `hb_g_dl`, or both.
+    #[serde(default)]
+    pub hct: Option<f64>,
+    #[serde(default)]
+    pub hb_g_dl: Option<f64>,
+    /// Planned lowest temperature on bypass, °C (37 = normothermic).
+    pub target_temp_c: f64,
+    #[serde(default)]
+    pub bsa_formula: BsaFormula,
+    #[serde(default)]
+    pub blood_volume: BloodVolumeMethod,
+    /// Crystalloid given by anaesthesia before bypass, mL (dilutes like prime; reference §6.4).
+    #[serde(default)]
+    pub pre_bypass_fluids_ml: f64,
+}
+
+/// Patient physiology the simulation uses. Defaults are normal adult values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Physiology {
+    /// Systemic vascular resistance, dyn·s·cm⁻⁵; normal 800–1200 [SVR-calc] (reference §6.8).
+    pub svr_dyn_s_cm5: f64,
+    /// Central venous pressure, mmHg; normal 2–6 [SVR-Truman] (reference §6.8).
+    pub cvp_mmhg: f64,
+    /// The patient's own cardiac output, L/min (0 on full CPB; what the failing heart still gives on ECMO).
+    pub native_output_l_min: f64,
+    /// Saturation of blood leaving the native lungs (0.98 healthy; low in ARDS).
+    pub native_lung_sao2: f64,
+}
+
+impl Default for Physiology {
+    fn default() -> Self {
+        Self {
+            // Middle of the normal 800–1200 range [SVR-calc].
+            svr_dyn_s_cm5: 1000.0,
+            // Middle of the normal 2–6 mmHg range [SVR-Truman].
+            cvp_mmhg: 4.0,
+            native_output_l_min: 0.0,
+            // UNSOURCED: the reference gives no normal arterial saturation; 0.98 is the usual textbook figure.
+            native_lung_sao2: 0.98,
+        }
+    }
+}
+
+/// One line of the kit: parts by count, tubing by total length on the shelf.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KitItem {
+    pub part: CatalogId,
+    /// How many are on the shelf (parts). Defaults to 1.
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Metres on the shelf (tubing only).
+    #[serde(default)]
+    pub length_m: Option<f64>,
+}
+
+/// Targets and alarm limits. Every default names its source; the scenario should set what its patient needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Targets {
+    /// Target pump flow = cardiac index × BSA; 2.4 L/min/m² is the survey median at normothermia [ANZ-survey].
+    pub cardiac_index_l_min_m2: f64,
+    /// Largest acceptable total priming volume of the circuit, mL; `None` = no limit.
+    pub max_prime_ml: Option<f64>,
+    /// Lowest acceptable predicted haematocrit on bypass (fraction). Default 0.21: the lower end of the usual
+    /// adult on-pump range 21–30 % [PerfTools-Hct]; neonates need ≥ 0.24 [DeRita-2013].
+    pub min_hct: f64,
+    /// Haematocrit of the blood added to the prime (fraction). UNSOURCED: the reference gives no value for
+    /// packed red cells; 0.60 is a common figure. Set it to what your blood bank supplies.
+    pub added_blood_hct: f64,
+    /// Crystalloid given with the cardioplegia, mL (dilutes like prime; reference §6.4).
+    pub cardioplegia_crystalloid_ml: f64,
+    /// Arterial line pressure alarm, mmHg. UNSOURCED: the common teaching figure of 300 mmHg (reference §6.8, §9.1).
+    pub arterial_line_max_mmhg: f64,
+    /// Most negative acceptable venous / pump-inlet pressure, mmHg: about −100 mmHg is critical for ECMO
+    /// drainage [Robak-suction]; CPB with vacuum assist should stay above −50 [VAVD-quickref].
+    pub venous_line_min_mmhg: f64,
+    /// Mean arterial pressure window on bypass, mmHg: 50–80 [EACTS-2019].
+    pub map_min_mmhg: f64,
+    pub map_max_mmhg: f64,
+    /// Lowest acceptable venous saturation (fraction): 65 % survey low limit [Searles-2020].
+    pub svo2_min: f64,
+    /// Lowest acceptable oxygen delivery index, mL/min/m²: 272 [Ranucci-2005].
+    pub do2i_min_ml_min_m2: f64,
+    /// Largest acceptable pressure drop across a cannula at target flow, mmHg. UNSOURCED rule of thumb (§9.4).
+    pub cannula_dp_max_mmhg: f64,
+    /// Largest acceptable membrane pressure drop, mmHg: < 50 [icuroom-dP] (weak).
+    pub membrane_dp_max_mmhg: f64,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Self {
+            cardiac_index_l_min_m2: 2.4,
+            max_prime_ml: None,
+            min_hct: 0.21,
+            added_blood_hct: 0.60,
+            cardioplegia_crystalloid_ml: 0.0,
+            arterial_line_max_mmhg: 300.0,
+            venous_line_min_mmhg: -100.0,
+            map_min_mmhg: 50.0,
+            map_max_mmhg: 80.0,
+            svo2_min: 0.65,
+            do2i_min_ml_min_m2: 272.0,
+            cannula_dp_max_mmhg: 100.0,
+            membrane_dp_max_mmhg: 50.0,
+        }
+    }
+}
+
+/// Switches a validation rule off, or sets one of its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetting {
+    pub rule: String,
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    /// `("name", value)` pairs.
+    #[serde(default)]
+    pub params: Vec<(String, f64)>,
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+/// Which line of the circuit a fault acts on. Faults name roles, not part ids, because every trainee builds a
+/// different circuit; the simulation finds the line by its role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineRole {
+    /// From the venous (drainage) cannula to the reservoir or pump inlet.
+    Venous,
+    /// From the arterial pump outlet to the arterial (return) cannula.
+    Arterial,
+}
+
+/// A timed event the simulation injects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// Simulation time at which the fault starts, seconds after the pump is first started.
+    pub at_s: f64,
+    pub kind: FaultKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FaultKind {
+    /// Gas transfer falls to `transfer_fraction` of normal and the blood-side resistance rises by `resistance_factor`.
+    OxygenatorFailure { transfer_fraction: f64, resistance_factor: f64 },
+    /// The arterial pump loses power for `duration_s` seconds (0 = until the trainee restarts it).
+    PumpPowerLoss { duration_s: f64 },
+    /// Air enters the given line at `ml_per_min`.
+    AirEntry { line: LineRole, ml_per_min: f64 },
+    /// The line kinks, leaving `open_fraction` of its lumen.
+    LineKink { line: LineRole, open_fraction: f64 },
+    /// The venous line comes apart from the cannula.
+    VenousDisconnection,
+    /// Systemic vascular resistance multiplies by `factor`.
+    HighSvr { factor: f64 },
+}
+
+/// Relative weights of the score components; they need not sum to 100. A teaching choice, not a clinical number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScoringWeights {
+    pub critical_findings: f64,
+    pub assembly_time: f64,
+    pub alarm_response: f64,
+    pub time_in_targets: f64,
+    pub prime_volume: f64,
+}
+
+impl Default for ScoringWeights {
+    fn default() -> Self {
+        Self { critical_findings: 30.0, assembly_time: 15.0, alarm_response: 20.0, time_in_targets: 25.0, prime_volume: 10.0 }
+    }
+}

@@ -1,0 +1,135 @@
+//! The app's state and frame: scenarios on the left, the selected one's briefing and derived targets in the
+//! middle. Commands are collected while drawing and carried out after.
+
+use super::command::UiCommand;
+use super::panels::{briefing, picker};
+use crate::catalog::Catalog;
+use crate::input::Diagnostics;
+use crate::scenario::{self, Scenario};
+use eframe::egui;
+use std::path::{Path, PathBuf};
+
+/// Asks the user for a scenario file; `None` when they cancel. Injected so tests can stand in for the dialog.
+pub type OpenDialog = Box<dyn FnMut() -> Option<PathBuf>>;
+
+/// The real file dialog.
+pub fn rfd_open_dialog() -> OpenDialog {
+    Box::new(|| rfd::FileDialog::new().set_title("Open scenario").add_filter("Scenario (RON)", &["ron"]).pick_file())
+}
+
+/// A scenario the picker lists: bundled or opened from disk, loaded or not.
+pub struct ScenarioEntry {
+    /// "Bundled" or the file path.
+    pub origin: String,
+    /// The file name or bundled id, shown when the file could not be loaded.
+    pub name: String,
+    pub loaded: Result<Scenario, Diagnostics>,
+}
+
+pub struct App {
+    catalog: Result<Catalog, Diagnostics>,
+    entries: Vec<ScenarioEntry>,
+    selected: Option<usize>,
+    open_dialog: OpenDialog,
+}
+
+impl App {
+    pub fn new(catalog_path: Option<&Path>, open_dialog: OpenDialog) -> Self {
+        let catalog = Catalog::load_or_bundled(catalog_path);
+        let entries = match &catalog {
+            Ok(catalog) => scenario::bundled_ids()
+                .filter_map(|id| {
+                    scenario::bundled(id, catalog).map(|loaded| ScenarioEntry {
+                        origin: "Bundled".to_owned(),
+                        name: id.to_owned(),
+                        loaded,
+                    })
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let selected = (!entries.is_empty()).then_some(0);
+        Self { catalog, entries, selected, open_dialog }
+    }
+
+    /// Opens a scenario file and selects it; a broken file is listed with its diagnostics.
+    pub fn open_scenario(&mut self, path: &Path) {
+        let Ok(catalog) = &self.catalog else { return };
+        let entry = ScenarioEntry {
+            origin: path.display().to_string(),
+            name: path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
+            loaded: Scenario::load(path, catalog),
+        };
+        // Opening the same file again replaces its entry, so a fixed file can be re-checked.
+        if let Some(index) = self.entries.iter().position(|e| e.origin == entry.origin) {
+            self.entries[index] = entry;
+            self.selected = Some(index);
+        } else {
+            self.entries.push(entry);
+            self.selected = Some(self.entries.len() - 1);
+        }
+    }
+
+    fn run_command(&mut self, command: UiCommand) {
+        match command {
+            UiCommand::OpenScenario => {
+                if let Some(path) = (self.open_dialog)() {
+                    self.open_scenario(&path);
+                }
+            }
+        }
+    }
+
+    fn top_bar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<UiCommand>) {
+        ui.horizontal(|ui| {
+            ui.heading("Perfusion Circuit Trainer");
+            ui.separator();
+            let command = UiCommand::OpenScenario;
+            let button = ui
+                .add_enabled(self.catalog.is_ok(), egui::Button::new(command.label()))
+                .on_hover_text(format!("{} ({})", command.tooltip(), ui.ctx().format_shortcut(&command.shortcut())));
+            if button.clicked() {
+                commands.push(command);
+            }
+        });
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let mut commands = Vec::new();
+        for command in UiCommand::ALL {
+            if ui.input_mut(|input| input.consume_shortcut(&command.shortcut())) {
+                commands.push(command);
+            }
+        }
+        egui::Panel::top("top_bar").show(ui, |ui| {
+            ui.add_space(4.0);
+            self.top_bar_ui(ui, &mut commands);
+            ui.add_space(4.0);
+        });
+        match &self.catalog {
+            Err(diagnostics) => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    briefing::diagnostics_ui(ui, "The component catalog cannot be loaded", diagnostics);
+                });
+            }
+            Ok(catalog) => {
+                egui::Panel::left("scenario_picker").default_size(340.0).size_range(260.0..=520.0).show(ui, |ui| {
+                    picker::picker_ui(ui, &self.entries, &mut self.selected);
+                });
+                egui::CentralPanel::default().show(ui, |ui| {
+                    match self.selected.and_then(|index| self.entries.get(index)) {
+                        Some(entry) => briefing::briefing_ui(ui, entry, catalog),
+                        None => {
+                            ui.label("Choose a scenario on the left, or open one from disk.");
+                        }
+                    }
+                });
+            }
+        }
+        for command in commands {
+            self.run_command(command);
+        }
+    }
+}

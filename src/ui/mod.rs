@@ -1,0 +1,40 @@
+//! The eframe app: the only place that knows egui, eframe and rfd. It reads the core and asks it to change; it
+//! holds no clinical logic.
+
+mod app;
+mod command;
+mod panels;
+
+pub use app::{App, OpenDialog};
+pub use command::UiCommand;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+/// The window size the layout is designed for (points).
+const INITIAL_SIZE: [f32; 2] = [1280.0, 800.0];
+
+/// Opens the window on the bundled scenarios; returns when it closes.
+pub fn run(catalog_path: Option<&Path>) -> ExitCode {
+    let options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default()
+            .with_title("Perfusion Circuit Trainer")
+            .with_inner_size(INITIAL_SIZE)
+            .with_min_inner_size([900.0, 600.0]),
+        ..Default::default()
+    };
+    let catalog_path = catalog_path.map(Path::to_path_buf);
+    let result = eframe::run_native(
+        "Perfusion Circuit Trainer",
+        options,
+        Box::new(move |_cc| Ok(Box::new(App::new(catalog_path.as_deref(), app::rfd_open_dialog())))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "perfusion-trainer: cannot open the window: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! The binary's commands: exit codes and the JSON contract of docs/cli.md.
+
+use super::support::{bin, repo_path};
+use perfusion_trainer::scenario::bundled_ids;
+
+fn json(output: &std::process::Output) -> serde_json::Value {
+    assert!(output.status.success(), "stderr:\n{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn check_accepts_every_bundled_scenario_and_solution() {
+    let mut command = bin();
+    command.arg("check");
+    for id in bundled_ids() {
+        command.arg(repo_path(&format!("scenarios/{id}.ron")));
+        command.arg(repo_path(&format!("scenarios/solutions/{id}.ron")));
+    }
+    command.arg(repo_path("assets/catalog.ron"));
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(stdout.lines().filter(|line| line.starts_with("ok: ")).count(), 13, "{stdout}");
+}
+
+#[test]
+fn check_fails_with_exit_1_when_any_file_is_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(&bad, "Scenario(version: 2)").unwrap();
+    let output = bin().arg("check").arg(repo_path("scenarios/adult_cabg.ron")).arg(&bad).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bad.ron:1:"), "{stderr}");
+    let missing = bin().arg("check").arg(dir.path().join("missing.ron")).output().unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot open"));
+}
+
+#[test]
+fn patient_json_has_the_documented_fields() {
+    let value = json(&bin().args(["patient", "adult_cabg", "--json"]).output().unwrap());
+    for field in ["scenario", "bsa_m2", "blood_volume_ml", "target_flow_l_min", "min_hct", "max_prime_ml", "patient"] {
+        assert!(value.get(field).is_some(), "missing {field}: {value}");
+    }
+    let bsa = value["bsa_m2"].as_f64().unwrap();
+    let index = value["cardiac_index_l_min_m2"].as_f64().unwrap();
+    let flow = value["target_flow_l_min"].as_f64().unwrap();
+    assert!((flow - bsa * index).abs() < 1e-9);
+}
+
+#[test]
+fn patient_reads_a_scenario_file_too_and_refuses_a_broken_one_with_exit_2() {
+    let path = repo_path("scenarios/child_cpb.ron");
+    let output = bin().arg("patient").arg(&path).output().unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Target flow"));
+    let broken = bin().args(["patient", "no_such_scenario"]).output().unwrap();
+    assert_eq!(broken.status.code(), Some(2));
+}
+
+#[test]
+fn prime_json_adds_up() {
+    for id in bundled_ids() {
+        let circuit = repo_path(&format!("scenarios/solutions/{id}.ron"));
+        let value = json(&bin().args(["prime", id]).arg(&circuit).arg("--json").output().unwrap());
+        let parts: f64 = value["parts"].as_array().unwrap().iter().map(|p| p["prime_ml"].as_f64().unwrap()).sum();
+        let tubes: f64 = value["tubes"].as_array().unwrap().iter().map(|t| t["prime_ml"].as_f64().unwrap()).sum();
+        let total = value["total_prime_ml"].as_f64().unwrap();
+        assert!((parts + tubes - total).abs() < 1e-6, "{id}");
+        assert!(value["predicted_hct"].as_f64().unwrap() < value["hct_before"].as_f64().unwrap(), "{id}: dilution");
+    }
+}
+
+#[test]
+fn a_catalog_override_is_used_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("catalog.ron");
+    std::fs::write(&broken, "Catalog(version: 1, tubing: [], parts: [(id: \"x\")])").unwrap();
+    let output = bin().arg("--catalog").arg(&broken).args(["patient", "adult_cabg"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("catalog.ron:1:") && stderr.contains("missing field"), "{stderr}");
+}
+
+#[test]
+fn help_lists_every_command() {
+    let output = bin().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    for command in ["check", "patient", "prime", "--catalog"] {
+        assert!(help.contains(command), "{help}");
+    }
+}

@@ -6,8 +6,8 @@
 mod spec;
 
 pub use spec::{
-    Bore, CannulaRole, ConnectorType, FlowRange, OxygenatorClass, PartKind, PartSpec, PortDir, PortSpec,
-    PressureDrop, ReservoirType, TubingSpec,
+    Bore, CannulaRole, ConnectorType, FlowRange, OxygenatorClass, PartKind, PartSpec, PortDir, PortSpec, PressureDrop,
+    ReservoirType, TubingSpec,
 };
 
 use crate::ids::CatalogId;
@@ -180,7 +180,8 @@ fn check_kind(check: &mut Checker, at: &str, kind: &PartKind) {
     let field = |name: &str| format!("{at}.{name}");
     match *kind {
         PartKind::Cannula { french, .. } => {
-            check.range(&field("french"), french, 4.0, 40.0, "Fr");
+            // Two-stage venous cannulae reach 46–51 Fr at their atrial basket (reference §1.1: 36/46).
+            check.range(&field("french"), french, 4.0, 60.0, "Fr");
         }
         PartKind::Reservoir { capacity_ml, min_level_ml, .. } => {
             check.range(&field("capacity_ml"), capacity_ml, 10.0, 10000.0, "mL");

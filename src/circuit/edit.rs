@@ -15,21 +15,52 @@ use serde::{Deserialize, Serialize};
 pub enum Edit {
     AddPart(PlacedPart),
     /// Removes the part, the tubes on its ports, and the links other parts had to it.
-    RemovePart { part: PartId },
-    MovePart { part: PartId, to: CanvasPos },
-    SetHeight { part: PartId, height_cm: f64 },
+    RemovePart {
+        part: PartId,
+    },
+    MovePart {
+        part: PartId,
+        to: CanvasPos,
+    },
+    SetHeight {
+        part: PartId,
+        height_cm: f64,
+    },
     Connect(Tube),
-    Disconnect { tube: TubeId },
+    Disconnect {
+        tube: TubeId,
+    },
     /// Changes a tube's size (bore).
-    SetTubing { tube: TubeId, tubing: CatalogId },
-    SetLength { tube: TubeId, length_m: f64 },
-    SetClamp { tube: TubeId, clamped: bool },
-    SetCap { port: PortRef, capped: bool },
-    SetControls { part: PartId, controls: Controls },
+    SetTubing {
+        tube: TubeId,
+        tubing: CatalogId,
+    },
+    SetLength {
+        tube: TubeId,
+        length_m: f64,
+    },
+    SetClamp {
+        tube: TubeId,
+        clamped: bool,
+    },
+    SetCap {
+        port: PortRef,
+        capped: bool,
+    },
+    SetControls {
+        part: PartId,
+        controls: Controls,
+    },
     /// Fixes a sensor or heater-cooler to a device, or frees it (`on: None`).
-    SetMount { part: PartId, on: Option<PartId> },
+    SetMount {
+        part: PartId,
+        on: Option<PartId>,
+    },
     /// Links a sensor to the pump it stops, or unlinks it (`to: None`).
-    SetServo { part: PartId, to: Option<PartId> },
+    SetServo {
+        part: PartId,
+        to: Option<PartId>,
+    },
     /// Several edits as one step (one gesture, one undo); all apply or none.
     Batch(Vec<Edit>),
 }
@@ -320,7 +351,11 @@ impl Circuit {
             PartKind::LevelSensor | PartKind::BubbleDetector | PartKind::PressureTransducer | PartKind::FlowProbe
         );
         let is_pump = matches!(target_kind, PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. });
-        if is_sensor && is_pump { Ok(()) } else { Err(EditError::BadServo { noun: kind.noun(), target: target_kind.noun() }) }
+        if is_sensor && is_pump {
+            Ok(())
+        } else {
+            Err(EditError::BadServo { noun: kind.noun(), target: target_kind.noun() })
+        }
     }
 }
 
@@ -373,9 +408,10 @@ fn check_controls(part: String, kind: &PartKind, controls: &Controls) -> Result<
         return Err(EditError::WrongControls { part, expected });
     }
     match (*controls, kind) {
-        (Controls::Pump { rpm, .. }, PartKind::RollerPump { max_rpm, .. } | PartKind::CentrifugalPump { max_rpm, .. }) => {
-            check_range("pump speed", rpm, (0.0, *max_rpm), "rpm")
-        }
+        (
+            Controls::Pump { rpm, .. },
+            PartKind::RollerPump { max_rpm, .. } | PartKind::CentrifugalPump { max_rpm, .. },
+        ) => check_range("pump speed", rpm, (0.0, *max_rpm), "rpm"),
         (Controls::Gas { sweep_l_min, fio2 }, _) => {
             check_range("sweep gas", sweep_l_min, SWEEP_RANGE_L_MIN, "L/min")?;
             // An air–oxygen blender gives air (0.21) to pure oxygen (PHYS).

@@ -36,7 +36,12 @@ impl History {
         Self::swap(&mut self.redo, &mut self.undo, circuit, catalog)
     }
 
-    fn swap(from: &mut Vec<Edit>, to: &mut Vec<Edit>, circuit: &mut Circuit, catalog: &Catalog) -> Result<bool, EditError> {
+    fn swap(
+        from: &mut Vec<Edit>,
+        to: &mut Vec<Edit>,
+        circuit: &mut Circuit,
+        catalog: &Catalog,
+    ) -> Result<bool, EditError> {
         let Some(edit) = from.pop() else { return Ok(false) };
         match circuit.apply(catalog, edit.clone()) {
             Ok(inverse) => {

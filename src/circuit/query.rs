@@ -94,9 +94,11 @@ impl Circuit {
             return vec![vec![from]];
         }
         let mut paths: Vec<Vec<PartId>> =
-            petgraph::algo::all_simple_paths::<Vec<_>, _, std::collections::hash_map::RandomState>(&graph, from, to, 0, None)
-                .take(MAX_PATHS)
-                .collect();
+            petgraph::algo::all_simple_paths::<Vec<_>, _, std::collections::hash_map::RandomState>(
+                &graph, from, to, 0, None,
+            )
+            .take(MAX_PATHS)
+            .collect();
         paths.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
         paths
     }

@@ -16,7 +16,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "perfusion-trainer", version, about = "Perfusion Circuit Trainer: assemble, validate and run extracorporeal circuits on simulated patients.\n\nWith no command, opens the app on the bundled scenarios.")]
+#[command(
+    name = "perfusion-trainer",
+    version,
+    about = "Perfusion Circuit Trainer: assemble, validate and run extracorporeal circuits on simulated patients.\n\nWith no command, opens the app on the bundled scenarios."
+)]
 pub struct Args {
     /// Use this component catalog instead of the bundled one.
     #[arg(long, global = true, value_name = "FILE")]

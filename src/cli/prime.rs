@@ -49,7 +49,11 @@ pub fn run(scenario: &Scenario, circuit: &Circuit, circuit_path: &Path, catalog:
         }));
         return;
     }
-    let mut text = format!("{} — {}\n\nPart                                      Prime (mL)\n", scenario.title, circuit_path.display());
+    let mut text = format!(
+        "{} — {}\n\nPart                                      Prime (mL)\n",
+        scenario.title,
+        circuit_path.display()
+    );
     for p in &plan.prime.parts {
         text.push_str(&format!("  {:<40}{:>8.1}\n", p.label, p.prime_ml));
     }

@@ -97,7 +97,7 @@ impl Builder {
             self.element_start(*pos, token);
             match token {
                 Token::Word(word) if next_is_colon => self.key(*pos, word),
-                Token::Open(close) => self.open(*close),
+                Token::Open(close) => self.open(*pos, *close),
                 Token::Close => self.close(*pos),
                 Token::Comma => self.comma(),
                 _ => {}
@@ -146,12 +146,16 @@ impl Builder {
         }
     }
 
-    fn open(&mut self, close: char) {
+    fn open(&mut self, pos: Position, close: char) {
         if self.overflow > 0 || self.stack.len() >= MAX_DEPTH {
             self.overflow += 1;
             return;
         }
         let path = self.value_path();
+        if self.stack.is_empty() {
+            // The top-level value has no key; its opening bracket is where it starts.
+            self.entries.push((pos, path.clone()));
+        }
         self.stack.push(Frame { close, path, field: None, index: 0, element_started: false });
     }
 
@@ -369,7 +373,8 @@ Scenario(
     fn a_missing_field_points_at_its_parent() {
         let map = PathMap::new(TEXT);
         assert_eq!(map.position_of("patient.height_cm"), map.position_of("patient"));
-        assert_eq!(map.position_of("nowhere.at.all"), Position { line: 1, col: 1 });
+        // The top-level value starts at its opening bracket, after the comment line.
+        assert_eq!(map.position_of("nowhere.at.all"), Position { line: 2, col: 9 });
     }
 
     #[test]

@@ -136,11 +136,12 @@ impl Source {
     fn ron_error(&self, error: &ron::error::SpannedError) -> Diagnostic {
         use ron::error::Error as E;
         let at = Position { line: error.span.start.line, col: error.span.start.col };
+        let end = Position { line: error.span.end.line, col: error.span.end.col };
         let mut field = self.paths().path_at(at).to_owned();
         let (message, hint) = match &error.code {
             E::NoSuchStructField { expected, found, .. } => {
                 // The span covers the unknown name; the path map points at the name itself.
-                field = self.paths().path_at(Position { line: error.span.end.line, col: error.span.end.col }).to_owned();
+                field = self.paths().path_at(end).to_owned();
                 (format!("unknown field `{found}`"), Some(nearest_hint(found, expected.iter().copied())))
             }
             E::MissingStructField { field: missing, .. } => {
@@ -167,7 +168,9 @@ impl Source {
             ),
             E::ExpectedFloat => ("expected a number".to_owned(), Some("write numbers like 80.0".to_owned())),
             E::ExpectedInteger => ("expected a whole number".to_owned(), None),
-            E::ExpectedString => ("expected text in double quotes".to_owned(), Some("write it like \"text\"".to_owned())),
+            E::ExpectedString => {
+                ("expected text in double quotes".to_owned(), Some("write it like \"text\"".to_owned()))
+            }
             E::ExpectedBoolean => ("expected true or false".to_owned(), None),
             E::TrailingCharacters => (
                 "unexpected text after the end of the value".to_owned(),
@@ -175,8 +178,44 @@ impl Source {
             ),
             other => (other.to_string(), None),
         };
+        // A string or comment left open runs to the end of the file, so it reads like a truncation.
+        let unclosed = matches!(error.code, E::ExpectedStringEnd | E::UnclosedBlockComment | E::UnclosedLineComment);
+        let (message, hint) = if !matches!(error.code, E::Eof) && (unclosed || self.ends_by(at) || self.ends_by(end)) {
+            (
+                format!("the file ends before the value is complete: {message}"),
+                Some("is it truncated? check that every `(`, `[` and `\"` is closed".to_owned()),
+            )
+        } else {
+            (message, hint)
+        };
         Diagnostic { file: self.name.clone(), line: at.line, col: at.col, field, message, hint }
     }
+}
+
+impl Source {
+    /// Whether nothing but whitespace and comments follows `at`: an error there means the text stopped early.
+    fn ends_by(&self, at: Position) -> bool {
+        let Some(offset) = offset_of(&self.text, at) else { return true };
+        let mut rest = self.text.get(offset..).unwrap_or_default();
+        loop {
+            rest = rest.trim_start();
+            if let Some(after) = rest.strip_prefix("//") {
+                rest = after.split_once('\n').map_or("", |(_, tail)| tail);
+            } else if let Some(after) = rest.strip_prefix("/*") {
+                rest = after.split_once("*/").map_or("", |(_, tail)| tail);
+            } else {
+                return rest.is_empty();
+            }
+        }
+    }
+}
+
+/// Byte offset of a 1-based line and column (in characters); `None` past the end.
+fn offset_of(text: &str, at: Position) -> Option<usize> {
+    let line_start = if at.line <= 1 { 0 } else { text.match_indices('\n').nth(at.line - 2).map(|(i, _)| i + 1)? };
+    let line = text.get(line_start..)?;
+    let within = line.char_indices().nth(at.col.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
+    Some(line_start + within)
 }
 
 fn join(parent: &str, field: &str) -> String {
@@ -213,7 +252,11 @@ impl<'a> Checker<'a> {
         }
         let shown = if value.is_nan() { "NaN".to_owned() } else { format!("{value}") };
         let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
-        self.error(field, format!("{shown} is outside {min}–{max}{unit}"), Some(format!("write a value from {min} to {max}")));
+        self.error(
+            field,
+            format!("{shown} is outside {min}–{max}{unit}"),
+            Some(format!("write a value from {min} to {max}")),
+        );
         false
     }
 

@@ -117,7 +117,11 @@ fn check_kit(c: &mut Checker, items: &[super::KitItem], catalog: &Catalog) -> Ve
     for (i, item) in items.iter().enumerate() {
         let at = format!("kit[{i}]");
         if !seen.insert(&item.part) {
-            c.error(&format!("{at}.part"), format!("\"{}\" is listed twice", item.part), Some("merge the two lines".into()));
+            c.error(
+                &format!("{at}.part"),
+                format!("\"{}\" is listed twice", item.part),
+                Some("merge the two lines".into()),
+            );
         }
         match catalog.entry(&item.part) {
             None => c.error(
@@ -207,7 +211,11 @@ fn check_rules(c: &mut Checker, rules: &[super::RuleSetting]) {
         }
         for (j, (name, value)) in setting.params.iter().enumerate() {
             if !value.is_finite() {
-                c.error(&format!("rules[{i}].params[{j}]"), format!("parameter \"{name}\" is not a finite number"), None);
+                c.error(
+                    &format!("rules[{i}].params[{j}]"),
+                    format!("parameter \"{name}\" is not a finite number"),
+                    None,
+                );
             }
         }
     }

@@ -9,7 +9,7 @@ mod check;
 mod raw;
 
 pub use raw::{
-    FaultKind, Fault, KitItem, LineRole, Physiology, Procedure, RawPatient, RawScenario, RuleSetting,
+    Fault, FaultKind, KitItem, LineRole, Physiology, Procedure, RawPatient, RawScenario, RuleSetting,
     SCENARIO_FORMAT_VERSION, ScoringWeights, Targets,
 };
 

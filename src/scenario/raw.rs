@@ -243,6 +243,12 @@ pub struct ScoringWeights {
 
 impl Default for ScoringWeights {
     fn default() -> Self {
-        Self { critical_findings: 30.0, assembly_time: 15.0, alarm_response: 20.0, time_in_targets: 25.0, prime_volume: 10.0 }
+        Self {
+            critical_findings: 30.0,
+            assembly_time: 15.0,
+            alarm_response: 20.0,
+            time_in_targets: 25.0,
+            prime_volume: 10.0,
+        }
     }
 }

@@ -55,7 +55,12 @@ fn cases(id: &str, text: &str) -> Vec<Case> {
         Case {
             name: "unknown field",
             bytes: text.replacen("weight_kg:", "wieght_kg:", 1).into(),
-            expect: vec![at_weight.clone(), "patient".into(), "unknown field `wieght_kg`".into(), "\"weight_kg\"".into()],
+            expect: vec![
+                at_weight.clone(),
+                "patient".into(),
+                "unknown field `wieght_kg`".into(),
+                "\"weight_kg\"".into(),
+            ],
         },
         Case {
             name: "wrong type",
@@ -83,11 +88,7 @@ fn cases(id: &str, text: &str) -> Vec<Case> {
             bytes: text.replacen(&weight, &format!("weight_kg: {}", "[".repeat(100_000)), 1).into(),
             expect: vec![at_weight, "patient.weight_kg".into()],
         },
-        Case {
-            name: "non-UTF-8",
-            bytes: non_utf8,
-            expect: vec![format!("{file}:{briefing_line}:"), "UTF-8".into()],
-        },
+        Case { name: "non-UTF-8", bytes: non_utf8, expect: vec![format!("{file}:{briefing_line}:"), "UTF-8".into()] },
     ]
 }
 

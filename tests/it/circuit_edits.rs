@@ -1,7 +1,9 @@
 //! The circuit model through its one door: edits, refusals with reasons, undo/redo, queries, files.
 
 use super::support::{catalog, solution};
-use perfusion_trainer::circuit::{CanvasPos, Circuit, Controls, Edit, EditError, History, PlacedPart, PumpDirection, Tube, file};
+use perfusion_trainer::circuit::{
+    CanvasPos, Circuit, Controls, Edit, EditError, History, PlacedPart, PumpDirection, Tube, file,
+};
 use perfusion_trainer::ids::{CatalogId, PartId, PortRef, TubeId};
 use perfusion_trainer::input::Source;
 
@@ -200,7 +202,8 @@ fn prime_volume_adds_parts_and_tube_lengths() {
     // Tubing: 1.0 m of 1/2" at 126.7 mL/m and 0.5 m of 3/8" at 71.3 mL/m (reference §3.1) = 126.7 + 35.65.
     let tubes: f64 = report.tubes.iter().map(|t| t.prime_ml).sum();
     assert!((tubes - 162.35).abs() < 1e-9, "{tubes}");
-    let parts = part_prime("reservoir_hardshell_adult") + part_prime("roller_pump_1_2") + part_prime("oxygenator_adult");
+    let parts =
+        part_prime("reservoir_hardshell_adult") + part_prime("roller_pump_1_2") + part_prime("oxygenator_adult");
     assert!((report.total_ml - (parts + 162.35)).abs() < 1e-9);
 }
 

@@ -1,5 +1,8 @@
 //! The one integration-test binary. Each module says what belongs in it.
 
+// Tests fail by panicking: unwrap, expect and panic are how they report.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod architecture;
 mod bad_files;
 mod bundled;

@@ -19,14 +19,14 @@ fn the_picker_lists_every_bundled_scenario_with_its_briefing() {
     let catalog = super::support::catalog();
     for id in perfusion_trainer::scenario::bundled_ids() {
         let scenario = perfusion_trainer::scenario::bundled(id, &catalog).unwrap().unwrap();
-        harness.get_by_label(&scenario.title);
+        assert!(harness.query_all_by_label(&scenario.title).count() >= 1, "{} listed", scenario.title);
     }
     // The first scenario is selected: its derived targets are shown.
     harness.get_by_label("Target flow");
     harness.get_by_label("Body surface area");
 
     let vv = super::support::scenario("adult_vv_ecmo");
-    harness.get_by_label(&vv.title).click();
+    harness.query_all_by_label(&vv.title).next().unwrap().click();
     harness.run();
     let flow = format!("{:.2} L/min at", vv.derived().target_flow_l_min);
     assert!(harness.query_by_label_contains(&flow).is_some(), "VV target flow {flow} shown");

@@ -57,7 +57,10 @@ fn scenario_ui(ui: &mut egui::Ui, scenario: &Scenario, catalog: &Catalog) {
             row(
                 ui,
                 "Target flow",
-                format!("{:.2} L/min at {} L/min/m²", derived.target_flow_l_min, scenario.targets.cardiac_index_l_min_m2),
+                format!(
+                    "{:.2} L/min at {} L/min/m²",
+                    derived.target_flow_l_min, scenario.targets.cardiac_index_l_min_m2
+                ),
             );
             row(ui, "Prime limit", derived.max_prime_ml.map_or("none set".to_owned(), |ml| format!("{ml:.0} mL")));
             row(ui, "Minimum Hct on bypass", format!("{:.0} %", derived.min_hct * 100.0));

@@ -20,11 +20,9 @@ pub fn picker_ui(ui: &mut egui::Ui, entries: &[ScenarioEntry], selected: &mut Op
 
 fn entry_ui(ui: &mut egui::Ui, entry: &ScenarioEntry, is_selected: bool) -> egui::Response {
     let (title, detail, failed) = match &entry.loaded {
-        Ok(scenario) => (
-            scenario.title.clone(),
-            format!("{} · {}", scenario.procedure.label(), scenario.patient_summary()),
-            false,
-        ),
+        Ok(scenario) => {
+            (scenario.title.clone(), format!("{} · {}", scenario.procedure.label(), scenario.patient_summary()), false)
+        }
         Err(diagnostics) => (entry.name.clone(), format!("cannot be loaded: {} problem(s)", diagnostics.0.len()), true),
     };
     let visuals = ui.visuals();
@@ -34,7 +32,7 @@ fn entry_ui(ui: &mut egui::Ui, entry: &ScenarioEntry, is_selected: bool) -> egui
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             let title_text = if failed {
-                RichText::new(format!("⚠ {title}")).color(ui.visuals().error_fg_color).strong()
+                RichText::new(format!("Cannot load: {title}")).color(ui.visuals().error_fg_color).strong()
             } else {
                 RichText::new(title.clone()).strong()
             };

@@ -26,7 +26,7 @@ impl fmt::Display for CatalogId {
     }
 }
 
-/// A part placed in one circuit; unique within that circuit and never reused after removal.
+/// A part placed in one circuit; unique within that circuit (a new part takes the highest id in use + 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PartId(pub u32);
@@ -37,7 +37,7 @@ impl fmt::Display for PartId {
     }
 }
 
-/// A tubing segment in one circuit; unique within that circuit and never reused after removal.
+/// A tubing segment in one circuit; unique within that circuit (a new tube takes the highest id in use + 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TubeId(pub u32);

@@ -132,11 +132,16 @@ impl Catalog {
 
     /// A "nearest: ..." hint for an unknown id.
     pub fn nearest_hint(&self, id: &str) -> String {
-        crate::input::nearest_hint(id, self.ids().map(CatalogId::as_str))
+        if crate::input::nearest(id, self.ids().map(CatalogId::as_str)).is_empty() {
+            "no similar id; assets/catalog.ron lists them all".to_owned()
+        } else {
+            crate::input::nearest_hint(id, self.ids().map(CatalogId::as_str))
+        }
     }
 }
 
 fn check_tubing(check: &mut Checker, at: &str, tubing: &TubingSpec) {
+    check_names(check, at, &tubing.id, &tubing.name);
     if matches!(tubing.bore, Bore::Any) {
         check.error(&format!("{at}.bore"), "tubing cannot have bore \"any\"", Some("give its real bore".into()));
     }
@@ -144,7 +149,23 @@ fn check_tubing(check: &mut Checker, at: &str, tubing: &TubingSpec) {
     check.range(&format!("{at}.prime_ml_per_m"), tubing.prime_ml_per_m, 0.1, 1000.0, "mL/m");
 }
 
+fn check_names(check: &mut Checker, at: &str, id: &CatalogId, name: &str) {
+    let well_formed = !id.as_str().is_empty()
+        && id.as_str().chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !well_formed {
+        check.error(
+            &format!("{at}.id"),
+            format!("\"{id}\" is not a valid id"),
+            Some("use lower-case letters, digits and _".into()),
+        );
+    }
+    if name.trim().is_empty() {
+        check.error(&format!("{at}.name"), "the name is empty", Some("give the name a trainee sees".into()));
+    }
+}
+
 fn check_part(check: &mut Checker, at: &str, part: &PartSpec) {
+    check_names(check, at, &part.id, &part.name);
     check.range(&format!("{at}.prime_ml"), part.prime_ml, 0.0, 5000.0, "mL");
     if let Some(flow) = part.rated_flow {
         check.range(&format!("{at}.rated_flow.min_l_min"), flow.min_l_min, 0.0, 10.0, "L/min");

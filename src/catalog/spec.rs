@@ -100,6 +100,7 @@ pub struct FlowRange {
 
 /// How the pressure drop across a part depends on the flow through it (ΔP in mmHg, Q in L/min).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub enum PressureDrop {
     /// Negligible against the rest of the circuit (a connector, a clip-on sensor).
     #[default]
@@ -157,6 +158,7 @@ pub enum ConnectorType {
 
 /// Kind-specific data: what the part is and its performance parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum PartKind {
     Cannula {
         role: CannulaRole,

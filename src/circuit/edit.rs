@@ -94,14 +94,19 @@ pub enum EditError {
     PortCapped(PortRef),
     #[error("{0} has a tube on it: disconnect it before capping")]
     CapOnConnectedPort(PortRef),
-    #[error("{what} must be a number from {min} to {max} {unit}")]
+    #[error("{what} must be a number from {min} to {max}{}", unit_suffix(unit))]
     OutOfRange { what: &'static str, min: f64, max: f64, unit: &'static str },
     #[error("{part} takes no such settings ({expected})")]
     WrongControls { part: String, expected: &'static str },
-    #[error("a {noun} cannot be mounted on a {target}")]
+    #[error("{} cannot be mounted on {}", with_article(noun), with_article(target))]
     BadMount { noun: &'static str, target: &'static str },
-    #[error("a {noun} cannot stop a {target}: link it to a pump")]
-    BadServo { noun: &'static str, target: &'static str },
+    #[error(
+        "{} is not a sensor: only level sensors, bubble detectors, pressure transducers and flow probes stop a pump",
+        with_article(noun)
+    )]
+    NotASensor { noun: &'static str },
+    #[error("{} is not a pump: link the sensor to the pump it must stop", with_article(target))]
+    NotAPump { target: &'static str },
     #[error("a part cannot be linked to itself")]
     LinkToItself,
 }
@@ -351,12 +356,24 @@ impl Circuit {
             PartKind::LevelSensor | PartKind::BubbleDetector | PartKind::PressureTransducer | PartKind::FlowProbe
         );
         let is_pump = matches!(target_kind, PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. });
-        if is_sensor && is_pump {
-            Ok(())
+        if !is_sensor {
+            Err(EditError::NotASensor { noun: kind.noun() })
+        } else if !is_pump {
+            Err(EditError::NotAPump { target: target_kind.noun() })
         } else {
-            Err(EditError::BadServo { noun: kind.noun(), target: target_kind.noun() })
+            Ok(())
         }
     }
+}
+
+/// "an oxygenator", "a roller pump", "an LV vent".
+fn with_article(noun: &str) -> String {
+    let vowel_sound = noun.starts_with(['a', 'e', 'i', 'o', 'u']) || noun.starts_with("LV");
+    format!("{} {noun}", if vowel_sound { "an" } else { "a" })
+}
+
+fn unit_suffix(unit: &str) -> String {
+    if unit.is_empty() { String::new() } else { format!(" {unit}") }
 }
 
 fn no_such_port(part: &str, spec: &crate::catalog::PartSpec, port: &str) -> EditError {

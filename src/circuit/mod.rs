@@ -39,6 +39,7 @@ pub enum PumpDirection {
 
 /// The settings a part exposes; which variant a part takes follows from its catalog kind.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Controls {
     /// The part has nothing to set.
     #[default]

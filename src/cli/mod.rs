@@ -74,6 +74,13 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
         }
         Command::Prime { scenario, circuit, json } => load_scenario(&scenario, &catalog).and_then(|scenario| {
             let loaded = crate::circuit::file::load(&circuit, &catalog)?;
+            if let Some(built_for) = loaded.scenario.as_deref().filter(|id| *id != scenario.id) {
+                output::error(&format!(
+                    "note: {} was built for scenario \"{built_for}\", not \"{}\"",
+                    circuit.display(),
+                    scenario.id
+                ));
+            }
             prime::run(&scenario, &loaded.circuit, &circuit, &catalog, json);
             Ok(())
         }),

@@ -77,8 +77,15 @@ fn check_patient(c: &mut Checker, raw: &super::RawPatient) -> Patient {
         };
         c.error("patient.hct", format!("{} is outside 0.10–0.65", shown(hct)), Some(hint));
     }
-    if raw.hb_g_dl.is_some() {
-        c.range("patient.hb_g_dl", hb_g_dl, 3.0, 25.0, "g/dL");
+    if raw.hb_g_dl.is_some() && c.range("patient.hb_g_dl", hb_g_dl, 3.0, 25.0, "g/dL") && raw.hct.is_none() {
+        // The haematocrit derived from Hb must be plausible too.
+        if !in_range(hct, 0.10, 0.65) {
+            c.error(
+                "patient.hb_g_dl",
+                format!("gives a haematocrit of {hct:.2}, outside 0.10–0.65"),
+                Some("check the value, or give hct as well".into()),
+            );
+        }
     }
     // Deep hypothermic arrest goes to about 18 °C; 15 °C leaves margin. Above 38 °C is not a bypass plan.
     c.range("patient.target_temp_c", raw.target_temp_c, 15.0, 38.0, "°C");
@@ -187,7 +194,9 @@ fn check_required(
     for (field, ids) in [("required", required), ("forbidden", forbidden)] {
         for (i, id) in ids.iter().enumerate() {
             let at = format!("{field}[{i}]");
-            if catalog.entry(id).is_none() {
+            if ids.get(..i).is_some_and(|before| before.contains(id)) {
+                c.error(&at, format!("\"{id}\" is listed twice"), Some("remove one".into()));
+            } else if catalog.entry(id).is_none() {
                 c.error(&at, format!("unknown part \"{id}\""), Some(catalog.nearest_hint(id.as_str())));
             } else if field == "required" && !kit.iter().any(|(kit_id, _)| kit_id == id) {
                 c.error(&at, format!("\"{id}\" is required but not in the kit"), Some("add it to the kit".into()));
@@ -200,13 +209,14 @@ fn check_required(
 
 fn check_rules(c: &mut Checker, rules: &[super::RuleSetting]) {
     for (i, setting) in rules.iter().enumerate() {
-        let well_formed = !setting.rule.is_empty()
-            && setting.rule.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '_' | '.'));
+        let well_formed = setting.rule.split('.').all(|word| {
+            !word.is_empty() && word.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+        });
         if !well_formed {
             c.error(
                 &format!("rules[{i}].rule"),
                 format!("\"{}\" is not a rule id", setting.rule),
-                Some("rule ids are lower-case words joined by dots and underscores".into()),
+                Some("rule ids are words of lower-case letters, digits and _ joined by dots".into()),
             );
         }
         for (j, (name, value)) in setting.params.iter().enumerate() {
@@ -245,7 +255,7 @@ fn check_faults(c: &mut Checker, faults: &[super::Fault]) {
             }
             FaultKind::VenousDisconnection => {}
             FaultKind::HighSvr { factor } => {
-                c.range(&format!("{kind}.factor"), factor, 0.1, 10.0, "");
+                c.range(&format!("{kind}.factor"), factor, 1.0, 10.0, "");
             }
         }
     }

@@ -215,6 +215,7 @@ pub struct Fault {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum FaultKind {
     /// Gas transfer falls to `transfer_fraction` of normal and the blood-side resistance rises by `resistance_factor`.
     OxygenatorFailure { transfer_fraction: f64, resistance_factor: f64 },

@@ -8,5 +8,6 @@ mod bad_files;
 mod bundled;
 mod circuit_edits;
 mod cli;
+mod docs_examples;
 mod support;
 mod ui;

@@ -95,6 +95,11 @@ pub struct Patient {
 pub const HB_G_DL_PER_HCT: f64 = 100.0 / 3.0;
 
 impl Patient {
+    /// The BSA formula in use (what `Auto` resolved to).
+    pub fn bsa_formula_used(&self) -> BsaFormula {
+        self.bsa_formula.resolved(self.age.in_years())
+    }
+
     pub fn bsa_m2(&self) -> f64 {
         bsa_m2(self.bsa_formula, self.height_cm, self.weight_kg, self.age.in_years())
     }
@@ -109,13 +114,23 @@ impl Patient {
     }
 }
 
+impl BsaFormula {
+    /// The formula `Auto` stands for at this age; any other formula is itself.
+    pub fn resolved(self, age_years: f64) -> BsaFormula {
+        match self {
+            BsaFormula::Auto if age_years < 18.0 => BsaFormula::Haycock,
+            BsaFormula::Auto => BsaFormula::Mosteller,
+            other => other,
+        }
+    }
+}
+
 /// Body surface area in m² (reference §6.1; H in cm, W in kg).
 pub fn bsa_m2(formula: BsaFormula, height_cm: f64, weight_kg: f64, age_years: f64) -> f64 {
     let (h, w) = (height_cm, weight_kg);
-    match formula {
-        BsaFormula::Auto if age_years < 18.0 => bsa_m2(BsaFormula::Haycock, h, w, age_years),
-        BsaFormula::Auto => bsa_m2(BsaFormula::Mosteller, h, w, age_years),
-        BsaFormula::Mosteller => (h * w / 3600.0).sqrt(),
+    match formula.resolved(age_years) {
+        // `resolved` never gives Auto; it shares Mosteller's arm only to keep the match total.
+        BsaFormula::Auto | BsaFormula::Mosteller => (h * w / 3600.0).sqrt(),
         BsaFormula::DuBois => 0.007184 * h.powf(0.725) * w.powf(0.425),
         BsaFormula::Haycock => 0.024265 * h.powf(0.3964) * w.powf(0.5378),
         BsaFormula::GehanGeorge => 0.0235 * h.powf(0.42246) * w.powf(0.51456),

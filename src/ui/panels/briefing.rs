@@ -52,7 +52,7 @@ fn scenario_ui(ui: &mut egui::Ui, scenario: &Scenario, catalog: &Catalog) {
             row(ui, "Planned temperature", format!("{} °C", patient.target_temp_c));
         });
         section_ui(&mut columns[1], "Derived targets", |ui| {
-            row(ui, "Body surface area", format!("{:.2} m² ({:?})", derived.bsa_m2, patient.bsa_formula));
+            row(ui, "Body surface area", format!("{:.2} m² ({:?})", derived.bsa_m2, patient.bsa_formula_used()));
             row(ui, "Blood volume", format!("{:.0} mL", derived.blood_volume_ml));
             row(
                 ui,
@@ -95,7 +95,14 @@ fn section_ui(ui: &mut egui::Ui, title: &str, add_rows: impl FnOnce(&mut egui::U
         ui.set_width(ui.available_width());
         ui.label(RichText::new(title).strong().size(15.0));
         ui.add_space(4.0);
-        egui::Grid::new(title).num_columns(2).spacing([16.0, 4.0]).striped(true).show(ui, add_rows);
+        // Two equal columns, so the stripes run the width of the frame.
+        let column_width = (ui.available_width() - 16.0) / 2.0;
+        egui::Grid::new(title)
+            .num_columns(2)
+            .spacing([16.0, 4.0])
+            .min_col_width(column_width)
+            .striped(true)
+            .show(ui, add_rows);
     });
 }
 

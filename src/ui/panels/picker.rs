@@ -37,7 +37,7 @@ fn entry_ui(ui: &mut egui::Ui, entry: &ScenarioEntry, is_selected: bool) -> egui
                 RichText::new(title.clone()).strong()
             };
             ui.label(title_text);
-            ui.label(RichText::new(detail).small());
+            ui.label(RichText::new(detail).weak());
             if entry.origin != "Bundled" {
                 ui.label(RichText::new(&entry.origin).small().weak());
             }

@@ -1,9 +1,10 @@
 //! Questions about a circuit: what is on a port, how parts connect, labels, priming volume.
 
 use super::{Circuit, Tube};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, PartKind};
 use crate::ids::{PartId, PortRef, TubeId};
 use petgraph::graphmap::UnGraphMap;
+use std::collections::BTreeSet;
 
 /// Priming volume of one part, mL.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +12,8 @@ pub struct PartPrime {
     pub part: PartId,
     pub label: String,
     pub prime_ml: f64,
+    /// On a sucker or vent line, which stays dry until the surgeon uses it: not counted in the total.
+    pub dry: bool,
 }
 
 /// Priming volume of one tube, mL.
@@ -20,6 +23,8 @@ pub struct TubePrime {
     pub label: String,
     pub length_m: f64,
     pub prime_ml: f64,
+    /// On a sucker or vent line: not counted in the total.
+    pub dry: bool,
 }
 
 /// Priming volume of a circuit, part by part and tube by tube.
@@ -27,6 +32,7 @@ pub struct TubePrime {
 pub struct PrimeReport {
     pub parts: Vec<PartPrime>,
     pub tubes: Vec<TubePrime>,
+    /// Everything that is primed: the parts and tubes not marked dry.
     pub total_ml: f64,
 }
 
@@ -103,14 +109,18 @@ impl Circuit {
         paths
     }
 
-    /// Priming volume of every part and tube, and the total (catalog prime volumes; tube length × mL/m).
+    /// Priming volume of every part and tube, and the total that is primed (catalog prime volumes; tube
+    /// length × mL/m). Sucker and vent lines run dry until used (reference §1.2: suckers and vents return
+    /// field blood to the cardiotomy reservoir), so they are listed but not counted.
     pub fn prime(&self, catalog: &Catalog) -> PrimeReport {
+        let (dry_parts, dry_tubes) = self.suction_lines(catalog);
         let parts: Vec<PartPrime> = self
             .parts()
             .map(|part| PartPrime {
                 part: part.id,
                 label: self.label(catalog, part.id),
                 prime_ml: catalog.part(&part.catalog_id).map_or(0.0, |spec| spec.prime_ml),
+                dry: dry_parts.contains(&part.id),
             })
             .collect();
         let tubes: Vec<TubePrime> = self
@@ -120,10 +130,54 @@ impl Circuit {
                 label: self.tube_label(catalog, tube),
                 length_m: tube.length_m,
                 prime_ml: catalog.tubing(&tube.tubing).map_or(0.0, |spec| spec.prime_ml_per_m * tube.length_m),
+                dry: dry_tubes.contains(&tube.id),
             })
             .collect();
-        let total_ml = parts.iter().map(|p| p.prime_ml).sum::<f64>() + tubes.iter().map(|t| t.prime_ml).sum::<f64>();
+        let total_ml = parts.iter().filter(|p| !p.dry).map(|p| p.prime_ml).sum::<f64>()
+            + tubes.iter().filter(|t| !t.dry).map(|t| t.prime_ml).sum::<f64>();
         PrimeReport { parts, tubes, total_ml }
+    }
+
+    /// The parts and tubes of the sucker and vent lines: everything reachable from a sucker or an LV vent
+    /// through pumps, valves, connectors and sensors, up to (not into) the device the line empties into.
+    fn suction_lines(&self, catalog: &Catalog) -> (BTreeSet<PartId>, BTreeSet<TubeId>) {
+        let line_piece = |id: PartId| {
+            matches!(
+                self.kind_of(catalog, id),
+                Some(
+                    PartKind::CardiotomySucker
+                        | PartKind::LvVent
+                        | PartKind::RollerPump { .. }
+                        | PartKind::OneWayValve { .. }
+                        | PartKind::Connector { .. }
+                        | PartKind::LuerPort
+                        | PartKind::PressureTransducer
+                        | PartKind::BubbleDetector
+                        | PartKind::FlowProbe
+                )
+            )
+        };
+        let mut parts = BTreeSet::new();
+        let mut tubes = BTreeSet::new();
+        let mut queue: Vec<PartId> = self
+            .parts()
+            .filter(|p| matches!(self.kind_of(catalog, p.id), Some(PartKind::CardiotomySucker | PartKind::LvVent)))
+            .map(|p| p.id)
+            .collect();
+        while let Some(id) = queue.pop() {
+            if !parts.insert(id) {
+                continue;
+            }
+            for tube in self.tubes_of(id) {
+                tubes.insert(tube.id);
+                for end in tube.ends() {
+                    if end.part != id && line_piece(end.part) && !parts.contains(&end.part) {
+                        queue.push(end.part);
+                    }
+                }
+            }
+        }
+        (parts, tubes)
     }
 }
 

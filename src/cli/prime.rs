@@ -18,7 +18,7 @@ pub fn run(scenario: &Scenario, circuit: &Circuit, circuit_path: &Path, catalog:
             .iter()
             .map(|p| {
                 let catalog_id = circuit.part(p.part).map(|placed| placed.catalog_id.to_string());
-                json!({ "id": p.part.0, "label": p.label, "catalog_id": catalog_id, "prime_ml": p.prime_ml })
+                json!({ "id": p.part.0, "label": p.label, "catalog_id": catalog_id, "prime_ml": p.prime_ml, "dry": p.dry })
             })
             .collect();
         let tubes: Vec<_> = plan
@@ -27,7 +27,7 @@ pub fn run(scenario: &Scenario, circuit: &Circuit, circuit_path: &Path, catalog:
             .iter()
             .map(|t| {
                 let tubing = circuit.tube(t.tube).map(|tube| tube.tubing.to_string());
-                json!({ "id": t.tube.0, "label": t.label, "tubing": tubing, "length_m": t.length_m, "prime_ml": t.prime_ml })
+                json!({ "id": t.tube.0, "label": t.label, "tubing": tubing, "length_m": t.length_m, "prime_ml": t.prime_ml, "dry": t.dry })
             })
             .collect();
         output::json(&json!({
@@ -55,11 +55,14 @@ pub fn run(scenario: &Scenario, circuit: &Circuit, circuit_path: &Path, catalog:
         circuit_path.display()
     );
     for p in &plan.prime.parts {
-        text.push_str(&format!("  {:<40}{:>8.1}\n", p.label, p.prime_ml));
+        text.push_str(&format!("  {:<40}{:>8.1}{}\n", p.label, p.prime_ml, dry_mark(p.dry)));
     }
     text.push_str("\nTube                                                        Length (m)  Prime (mL)\n");
     for t in &plan.prime.tubes {
-        text.push_str(&format!("  {:<58}{:>8.2}{:>12.1}\n", t.label, t.length_m, t.prime_ml));
+        text.push_str(&format!("  {:<58}{:>8.2}{:>12.1}{}\n", t.label, t.length_m, t.prime_ml, dry_mark(t.dry)));
+    }
+    if plan.prime.parts.iter().any(|p| p.dry) || plan.prime.tubes.iter().any(|t| t.dry) {
+        text.push_str("\n(dry: on a sucker or vent line, not primed and not counted)\n");
     }
     let limit = targets.max_prime_ml.map_or_else(String::new, |ml| format!(" (limit {ml:.0} mL)"));
     text.push_str(&format!(
@@ -84,4 +87,8 @@ pub fn run(scenario: &Scenario, circuit: &Circuit, circuit_path: &Path, catalog:
         plan.do2i_at_target_ml_min_m2, plan.target_flow_l_min, targets.do2i_min_ml_min_m2
     ));
     output::text(&text);
+}
+
+fn dry_mark(dry: bool) -> &'static str {
+    if dry { "  dry" } else { "" }
 }

@@ -109,7 +109,8 @@ fn check_patient(c: &mut Checker, raw: &super::RawPatient) -> Patient {
 }
 
 fn check_physiology(c: &mut Checker, raw: &super::Physiology) {
-    c.range("physiology.svr_dyn_s_cm5", raw.svr_dyn_s_cm5, 200.0, 4000.0, "dyn·s·cm⁻⁵");
+    // SVR in these units scales inversely with body size: a neonate's runs to several thousand.
+    c.range("physiology.svr_dyn_s_cm5", raw.svr_dyn_s_cm5, 200.0, 20000.0, "dyn·s·cm⁻⁵");
     c.range("physiology.cvp_mmhg", raw.cvp_mmhg, -5.0, 30.0, "mmHg");
     c.range("physiology.native_output_l_min", raw.native_output_l_min, 0.0, 15.0, "L/min");
     c.range("physiology.native_lung_sao2", raw.native_lung_sao2, 0.3, 1.0, "");

@@ -256,3 +256,23 @@ fn a_broken_circuit_file_names_the_part_and_the_problem() {
     assert!(messages[0].contains("parts[1].part") && messages[0].contains("oxygenator_adult"), "{messages:?}");
     assert!(messages[1].starts_with("broken.ron:8:") && messages[1].contains("itself"), "{messages:?}");
 }
+
+#[test]
+fn sucker_and_vent_lines_are_listed_dry_and_not_counted() {
+    let catalog = catalog();
+    let (mut circuit, reservoir, ..) = small_circuit();
+    let primed_before = circuit.prime(&catalog).total_ml;
+    let sucker = place(&mut circuit, "cardiotomy_sucker");
+    let pump = place(&mut circuit, "roller_pump_1_4");
+    let edit = tube(&circuit, (sucker, "outlet"), (pump, "inlet"), "tubing_1_4", 1.8);
+    circuit.apply(&catalog, edit).unwrap();
+    let edit = tube(&circuit, (pump, "outlet"), (reservoir, "cardiotomy_1"), "tubing_1_4", 1.0);
+    circuit.apply(&catalog, edit).unwrap();
+    let report = circuit.prime(&catalog);
+    assert!((report.total_ml - primed_before).abs() < 1e-9, "the suction line adds nothing to the prime");
+    let dry_tubes: f64 = report.tubes.iter().filter(|t| t.dry).map(|t| t.prime_ml).sum();
+    // 2.8 m of 1/4" at 31.7 mL/m (reference §3.1) = 88.76 mL, listed as dry.
+    assert!((dry_tubes - 88.76).abs() < 1e-9, "{dry_tubes}");
+    assert!(report.parts.iter().any(|p| p.part == pump && p.dry));
+    assert!(report.parts.iter().any(|p| p.part == reservoir && !p.dry), "the reservoir is primed");
+}

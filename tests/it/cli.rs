@@ -64,8 +64,16 @@ fn prime_json_adds_up() {
     for id in bundled_ids() {
         let circuit = repo_path(&format!("scenarios/solutions/{id}.ron"));
         let value = json(&bin().args(["prime", id]).arg(&circuit).arg("--json").output().unwrap());
-        let parts: f64 = value["parts"].as_array().unwrap().iter().map(|p| p["prime_ml"].as_f64().unwrap()).sum();
-        let tubes: f64 = value["tubes"].as_array().unwrap().iter().map(|t| t["prime_ml"].as_f64().unwrap()).sum();
+        let primed = |list: &str| -> f64 {
+            value[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|item| !item["dry"].as_bool().unwrap())
+                .map(|item| item["prime_ml"].as_f64().unwrap())
+                .sum()
+        };
+        let (parts, tubes) = (primed("parts"), primed("tubes"));
         let total = value["total_prime_ml"].as_f64().unwrap();
         assert!((parts + tubes - total).abs() < 1e-6, "{id}");
         assert!(value["predicted_hct"].as_f64().unwrap() < value["hct_before"].as_f64().unwrap(), "{id}: dilution");

@@ -15,6 +15,8 @@ pub mod ids;
 pub mod input;
 pub mod patient;
 pub mod priming;
+pub mod rules;
 pub mod scenario;
 pub mod ui;
 pub mod units;
+pub mod validate;

@@ -66,13 +66,7 @@ impl Catalog {
     pub fn from_source(source: &Source) -> Result<Self, Diagnostics> {
         let raw: RawCatalog = source.parse()?;
         let mut check = Checker::new(source);
-        if raw.version != CATALOG_FORMAT_VERSION {
-            check.error(
-                "version",
-                format!("catalog format version {} is not supported", raw.version),
-                Some(format!("this program reads version {CATALOG_FORMAT_VERSION}")),
-            );
-        }
+        check.version(raw.version, CATALOG_FORMAT_VERSION, "catalog");
         let mut catalog = Catalog { parts: BTreeMap::new(), tubing: BTreeMap::new(), order: Vec::new() };
         let mut seen = BTreeSet::new();
         for (i, tubing) in raw.tubing.into_iter().enumerate() {

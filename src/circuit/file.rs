@@ -39,12 +39,7 @@ pub fn load(path: &Path, catalog: &Catalog) -> Result<LoadedCircuit, Diagnostics
 pub fn from_source(source: &Source, catalog: &Catalog) -> Result<LoadedCircuit, Diagnostics> {
     let file: CircuitFile = source.parse()?;
     let mut check = Checker::new(source);
-    if file.version != CIRCUIT_FORMAT_VERSION {
-        check.error(
-            "version",
-            format!("circuit format version {} is not supported", file.version),
-            Some(format!("this program reads version {CIRCUIT_FORMAT_VERSION}")),
-        );
+    if !check.version(file.version, CIRCUIT_FORMAT_VERSION, "circuit") {
         return Err(Diagnostics(check.diagnostics));
     }
     let mut circuit = Circuit::new();

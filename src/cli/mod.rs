@@ -1,12 +1,14 @@
 //! The command line: subcommands over the core. The only place that knows clap, JSON output and exit codes.
 //!
-//! Exit codes (docs/cli.md): 0 success; 1 the input was read and is invalid (`check`) ; 2 an input cannot be
-//! read or is invalid where it is needed (`patient`, `prime`), or the command line is wrong.
+//! Exit codes (docs/cli.md): 0 success; 1 the input was read and is invalid (`check`) or the circuit has a
+//! critical finding (`validate`); 2 an input cannot be read or is invalid where it is needed, or the command
+//! line is wrong.
 
 mod check;
 mod output;
 mod patient;
 mod prime;
+mod validate;
 
 use crate::catalog::Catalog;
 use crate::input::Diagnostics;
@@ -52,6 +54,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check a circuit for a scenario: every finding with why it matters and how to fix it. Exit 1 if any is
+    /// critical.
+    Validate {
+        /// A scenario file, or the id of a bundled scenario.
+        scenario: String,
+        /// A circuit file.
+        circuit: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Exit code when the input was read and found invalid.
@@ -69,9 +81,10 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
     };
     let result = match command {
         Command::Check { files } => return check::run(&files, &catalog),
-        Command::Patient { scenario, json } => {
-            load_scenario(&scenario, &catalog).map(|scenario| patient::run(&scenario, json))
-        }
+        Command::Patient { scenario, json } => load_scenario(&scenario, &catalog).map(|scenario| {
+            patient::run(&scenario, json);
+            ExitCode::SUCCESS
+        }),
         Command::Prime { scenario, circuit, json } => load_scenario(&scenario, &catalog).and_then(|scenario| {
             let loaded = crate::circuit::file::load(&circuit, &catalog)?;
             if let Some(built_for) = loaded.scenario.as_deref().filter(|id| *id != scenario.id) {
@@ -82,11 +95,16 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
                 ));
             }
             prime::run(&scenario, &loaded.circuit, &circuit, &catalog, json);
-            Ok(())
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Validate { scenario, circuit, json } => load_scenario(&scenario, &catalog).and_then(|scenario| {
+            let loaded = crate::circuit::file::load(&circuit, &catalog)?;
+            let critical = validate::run(&scenario, &loaded.circuit, &catalog, json);
+            Ok(if critical { ExitCode::from(EXIT_INVALID) } else { ExitCode::SUCCESS })
         }),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(diagnostics) => {
             output::diagnostics(&diagnostics);
             ExitCode::from(EXIT_UNREADABLE)

@@ -107,19 +107,7 @@ impl Source {
     /// The first identifier of the file (`Scenario`, `Circuit`, `Catalog`), skipping comments: how the CLI tells
     /// the kinds of file apart.
     pub fn header(&self) -> Option<&str> {
-        let mut rest = self.text.as_str();
-        loop {
-            rest = rest.trim_start();
-            if let Some(after) = rest.strip_prefix("//") {
-                rest = after.split_once('\n').map_or("", |(_, tail)| tail);
-            } else if let Some(after) = rest.strip_prefix("/*") {
-                rest = after.split_once("*/").map_or("", |(_, tail)| tail);
-            } else if rest.starts_with("#![") {
-                rest = rest.split_once(']').map_or("", |(_, tail)| tail);
-            } else {
-                break;
-            }
-        }
+        let rest = skip_blank(&self.text);
         let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
         let word = rest.get(..end)?;
         (!word.is_empty()).then_some(word)
@@ -196,16 +184,23 @@ impl Source {
     /// Whether nothing but whitespace and comments follows `at`: an error there means the text stopped early.
     fn ends_by(&self, at: Position) -> bool {
         let Some(offset) = offset_of(&self.text, at) else { return true };
-        let mut rest = self.text.get(offset..).unwrap_or_default();
-        loop {
-            rest = rest.trim_start();
-            if let Some(after) = rest.strip_prefix("//") {
-                rest = after.split_once('\n').map_or("", |(_, tail)| tail);
-            } else if let Some(after) = rest.strip_prefix("/*") {
-                rest = after.split_once("*/").map_or("", |(_, tail)| tail);
-            } else {
-                return rest.is_empty();
-            }
+        skip_blank(self.text.get(offset..).unwrap_or_default()).is_empty()
+    }
+}
+
+/// `text` after leading whitespace, comments and `#![enable(...)]` attributes.
+fn skip_blank(text: &str) -> &str {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, tail)| tail);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, tail)| tail);
+        } else if rest.starts_with("#![") {
+            rest = rest.split_once(']').map_or("", |(_, tail)| tail);
+        } else {
+            return rest;
         }
     }
 }
@@ -243,6 +238,19 @@ impl<'a> Checker<'a> {
     pub fn error(&mut self, field: &str, message: impl Into<String>, hint: Option<String>) {
         let diagnostic = self.source.at_field(field, message, hint);
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Checks the file's format version; `Ok` only when it is the one this program reads.
+    pub fn version(&mut self, found: u32, supported: u32, kind: &str) -> bool {
+        if found == supported {
+            return true;
+        }
+        self.error(
+            "version",
+            format!("{kind} format version {found} is not supported"),
+            Some(format!("this program reads version {supported}")),
+        );
+        false
     }
 
     /// Checks that a number is finite and within `[min, max]`, reporting it with its unit otherwise.

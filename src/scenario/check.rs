@@ -13,13 +13,7 @@ use std::collections::BTreeSet;
 
 pub(super) fn check(source: &Source, id: &str, raw: RawScenario, catalog: &Catalog) -> Result<Scenario, Diagnostics> {
     let mut c = Checker::new(source);
-    if raw.version != SCENARIO_FORMAT_VERSION {
-        c.error(
-            "version",
-            format!("scenario format version {} is not supported", raw.version),
-            Some(format!("this program reads version {SCENARIO_FORMAT_VERSION}")),
-        );
-    }
+    c.version(raw.version, SCENARIO_FORMAT_VERSION, "scenario");
     if raw.title.trim().is_empty() {
         c.error("title", "the title is empty", Some("give the scenario a short title".into()));
     }
@@ -218,6 +212,13 @@ fn check_rules(c: &mut Checker, rules: &[super::RuleSetting]) {
                 &format!("rules[{i}].rule"),
                 format!("\"{}\" is not a rule id", setting.rule),
                 Some("rule ids are words of lower-case letters, digits and _ joined by dots".into()),
+            );
+        }
+        if well_formed && !crate::rules::is_rule(&setting.rule) {
+            c.error(
+                &format!("rules[{i}].rule"),
+                format!("unknown rule \"{}\"", setting.rule),
+                Some(crate::input::nearest_hint(&setting.rule, crate::rules::RULES.iter().map(|r| r.id))),
             );
         }
         for (j, (name, value)) in setting.params.iter().enumerate() {

@@ -1,0 +1,97 @@
+//! The circuit against the scenario's kit: required and forbidden parts, nothing beyond the shelf.
+
+use super::{Context, Finding, Severity};
+use crate::catalog::PartKind;
+use crate::ids::{CatalogId, PartId};
+use crate::scenario::KitAmount;
+use std::collections::BTreeMap;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let scenario = cx.scenario;
+    for required in &scenario.required {
+        if !cx.circuit.parts().any(|p| &p.catalog_id == required) {
+            out.push(Finding {
+                rule: "kit.required_missing",
+                severity: Severity::Critical,
+                title: format!("The circuit has no {}", cx.catalog.name_of(required)),
+                why: "This procedure needs it (for example cardioplegia to arrest and protect the heart).".to_owned(),
+                fix: format!("Add the {} from the kit and connect it.", cx.catalog.name_of(required)),
+                parts: Vec::new(),
+                tubes: Vec::new(),
+            });
+        }
+    }
+    for forbidden in &scenario.forbidden {
+        let present: Vec<PartId> = cx.circuit.parts().filter(|p| &p.catalog_id == forbidden).map(|p| p.id).collect();
+        if !present.is_empty() {
+            out.push(Finding {
+                rule: "kit.forbidden_present",
+                severity: Severity::Critical,
+                title: format!("The {} does not belong in this circuit", cx.catalog.name_of(forbidden)),
+                why: format!("The scenario rules it out for a {} circuit.", scenario.procedure.label()),
+                fix: "Remove it.".to_owned(),
+                parts: present,
+                tubes: Vec::new(),
+            });
+        }
+    }
+    over_shelf(cx, out);
+}
+
+fn over_shelf(cx: &Context, out: &mut Vec<Finding>) {
+    let mut counts: BTreeMap<CatalogId, (u32, Vec<PartId>)> = BTreeMap::new();
+    let clamp_id = cx.catalog.parts().find(|p| p.kind == PartKind::TubingClamp).map(|p| p.id.clone());
+    let cap_id = cx.catalog.parts().find(|p| p.kind == PartKind::Cap).map(|p| p.id.clone());
+    for part in cx.circuit.parts() {
+        let entry = counts.entry(part.catalog_id.clone()).or_default();
+        entry.0 += 1;
+        entry.1.push(part.id);
+        if let Some(cap) = &cap_id {
+            counts.entry(cap.clone()).or_default().0 += u32::try_from(part.capped.len()).unwrap_or(u32::MAX);
+        }
+    }
+    let mut lengths: BTreeMap<CatalogId, f64> = BTreeMap::new();
+    for tube in cx.circuit.tubes() {
+        *lengths.entry(tube.tubing.clone()).or_default() += tube.length_m;
+        if tube.clamped
+            && let Some(clamp) = &clamp_id
+        {
+            counts.entry(clamp.clone()).or_default().0 += 1;
+        }
+    }
+    for (id, (used, parts)) in counts.into_iter().filter(|(_, (used, _))| *used > 0) {
+        let on_shelf = match cx.scenario.kit_amount(&id) {
+            Some(KitAmount::Count(count)) => count,
+            _ => 0,
+        };
+        if used > on_shelf {
+            out.push(Finding {
+                rule: "kit.over_shelf",
+                severity: Severity::Warning,
+                title: format!("{used} × {} used, {on_shelf} on the shelf", cx.catalog.name_of(&id)),
+                why: "The exercise is to build from the kit this theatre has; anything beyond it is not available."
+                    .to_owned(),
+                fix: "Use what the kit holds, or choose another part.".to_owned(),
+                parts,
+                tubes: Vec::new(),
+            });
+        }
+    }
+    for (id, used) in lengths {
+        let on_shelf = match cx.scenario.kit_amount(&id) {
+            Some(KitAmount::LengthM(length)) => length,
+            _ => 0.0,
+        };
+        if used > on_shelf + 1e-9 {
+            out.push(Finding {
+                rule: "kit.over_shelf",
+                severity: Severity::Warning,
+                title: format!("{used:.2} m of {} used, {on_shelf:.2} m on the shelf", cx.catalog.name_of(&id)),
+                why: "The exercise is to build from the kit this theatre has.".to_owned(),
+                fix: "Shorten the lines or use another size.".to_owned(),
+                parts: Vec::new(),
+                tubes: cx.circuit.tubes().filter(|t| t.tubing == id).map(|t| t.id).collect(),
+            });
+        }
+    }
+}

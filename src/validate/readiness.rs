@@ -1,0 +1,105 @@
+//! Ready to go on bypass: clamps, recirculation, occlusion, gas, heater-cooler.
+
+use super::order::{first_of, is_oxygenator};
+use super::{Context, Finding, Severity};
+use crate::circuit::Controls;
+use crate::catalog::PartKind;
+use crate::ids::PortRef;
+
+/// Least sweep gas while blood circulates, L/min [Capiox-FX25-IFU] (reference §1.1 #6, §1.3 C11).
+const MIN_SWEEP_L_MIN: f64 = 0.5;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    if let Some(route) = &cx.main_line {
+        for tube in route.tubes.iter().filter_map(|t| cx.circuit.tube(*t)).filter(|t| t.clamped) {
+            out.push(Finding {
+                rule: "readiness.clamp_on_main_line",
+                severity: Severity::Critical,
+                title: format!("A clamp is on the main line: {}", cx.circuit.tube_label(cx.catalog, tube)),
+                why: format!(
+                    "Going on bypass against a clamp gives no flow to the patient (who needs {:.2} L/min) and, with \
+                     a roller pump, a line pressure that rises until something bursts.",
+                    cx.target_flow_l_min()
+                ),
+                fix: "Remove the clamp before starting the pump (arterial line first, then venous).".to_owned(),
+                parts: vec![tube.from.part, tube.to.part],
+                tubes: vec![tube.id],
+            });
+        }
+        if let Some((_, oxygenator)) = first_of(cx, route, is_oxygenator) {
+            gas_and_water(cx, oxygenator, out);
+        }
+    }
+    for part in cx.circuit.parts() {
+        let kind = cx.circuit.kind_of(cx.catalog, part.id);
+        if matches!(kind, Some(PartKind::Oxygenator { .. }))
+            && let Some(tube) = cx.circuit.tube_on(&PortRef::new(part.id, "recirculation"))
+            && !tube.clamped
+        {
+            out.push(Finding {
+                rule: "readiness.recirculation_open",
+                severity: Severity::Warning,
+                title: format!("The recirculation line of {} is open", cx.label(part.id)),
+                why: "An open recirculation line shunts oxygenated blood back to the reservoir instead of the \
+                      patient, so the patient gets less than the pump shows."
+                    .to_owned(),
+                fix: "Clamp the recirculation line before going on bypass.".to_owned(),
+                parts: vec![part.id],
+                tubes: vec![tube.id],
+            });
+        }
+        if matches!(kind, Some(PartKind::RollerPump { .. }))
+            && matches!(part.controls, Controls::Pump { occlusion_set: false, .. })
+        {
+            out.push(Finding {
+                rule: "readiness.occlusion_unset",
+                severity: Severity::Warning,
+                title: format!("The occlusion of {} has not been set", cx.label(part.id)),
+                why: "Too loose, a roller pump leaks back and delivers less than it shows and damages blood; too \
+                      tight, it wears the tubing and sheds spallation."
+                    .to_owned(),
+                fix: "Set the occlusion (for example the fall of a fluid column) before use.".to_owned(),
+                parts: vec![part.id],
+                tubes: Vec::new(),
+            });
+        }
+    }
+}
+
+fn gas_and_water(cx: &Context, oxygenator: crate::ids::PartId, out: &mut Vec<Finding>) {
+    let label = cx.label(oxygenator);
+    if let Some(Controls::Gas { sweep_l_min, .. }) = cx.circuit.part(oxygenator).map(|p| p.controls)
+        && sweep_l_min < MIN_SWEEP_L_MIN
+    {
+        out.push(Finding {
+            rule: "readiness.sweep_gas",
+            severity: Severity::Advice,
+            title: format!("No sweep gas set on {label}"),
+            why: format!(
+                "Blood needs at least {MIN_SWEEP_L_MIN} L/min of sweep gas as soon as it circulates, or it leaves \
+                 the oxygenator unoxygenated."
+            ),
+            fix: "Set the sweep gas and FiO2 ready to open with the first flow.".to_owned(),
+            parts: vec![oxygenator],
+            tubes: Vec::new(),
+        });
+    }
+    let served = cx.circuit.parts().any(|p| {
+        p.mounted_on == Some(oxygenator) && matches!(cx.circuit.kind_of(cx.catalog, p.id), Some(PartKind::HeaterCooler { .. }))
+    });
+    if !served {
+        out.push(Finding {
+            rule: "readiness.heater_cooler",
+            severity: Severity::Warning,
+            title: format!("No heater-cooler on {label}"),
+            why: format!(
+                "The plan takes the patient to {} °C; without water through the heat exchanger the patient cannot \
+                 be cooled or rewarmed under control.",
+                cx.scenario.patient.target_temp_c
+            ),
+            fix: format!("Mount the heater-cooler on {label}'s heat exchanger."),
+            parts: vec![oxygenator],
+            tubes: Vec::new(),
+        });
+    }
+}

@@ -1,0 +1,102 @@
+//! Whether each part is big enough for this patient's flow.
+
+use super::flow::cannula_ports;
+use super::{Context, Finding, Severity};
+use crate::catalog::{PartKind, PressureDrop};
+use crate::ids::{PartId, PortRef};
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    rated_flow_on_main_line(cx, out);
+    cannulae(cx, out);
+}
+
+/// Highest flow a part is rated for, L/min: a roller pump's stroke volume × its top speed, otherwise the
+/// catalog's rated flow.
+fn max_flow_l_min(cx: &Context, part: PartId) -> Option<f64> {
+    let spec = cx.circuit.part(part).and_then(|p| cx.catalog.part(&p.catalog_id))?;
+    match spec.kind {
+        PartKind::RollerPump { stroke_ml_per_rev, max_rpm } => Some(stroke_ml_per_rev * max_rpm / 1000.0),
+        _ => spec.rated_flow.map(|range| range.max_l_min),
+    }
+}
+
+fn too_small(cx: &Context, part: PartId, flow_l_min: f64, share: &str, out: &mut Vec<Finding>) {
+    let Some(max) = max_flow_l_min(cx, part) else { return };
+    if max + 1e-9 >= flow_l_min {
+        return;
+    }
+    let name = cx.name(part);
+    out.push(Finding {
+        rule: "sizing.rated_flow",
+        severity: Severity::Critical,
+        title: format!("{} is too small for this patient", cx.label(part)),
+        why: format!(
+            "The {name} is rated to {max:.2} L/min; this patient needs {flow_l_min:.2} L/min{share} (cardiac index \
+             {} × BSA {:.2} m²).",
+            cx.scenario.targets.cardiac_index_l_min_m2, cx.derived.bsa_m2
+        ),
+        fix: "Choose a larger size from the kit.".to_owned(),
+        parts: vec![part],
+        tubes: Vec::new(),
+    });
+}
+
+fn rated_flow_on_main_line(cx: &Context, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.main_line else { return };
+    let flow = cx.target_flow_l_min();
+    for part in &route.parts {
+        let sized = matches!(
+            cx.circuit.kind_of(cx.catalog, *part),
+            Some(
+                PartKind::RollerPump { .. }
+                    | PartKind::CentrifugalPump { .. }
+                    | PartKind::Oxygenator { .. }
+                    | PartKind::ArterialFilter { .. }
+            )
+        );
+        if sized {
+            too_small(cx, *part, flow, "", out);
+        }
+    }
+}
+
+/// Drainage flow splits between the drainage cannulae in use (bicaval); return flow between the return cannulae.
+fn cannulae(cx: &Context, out: &mut Vec<Finding>) {
+    let (drainage, returns) = cannula_ports(cx.circuit, cx.catalog);
+    let connected = |ports: Vec<PortRef>| -> Vec<PartId> {
+        let mut parts: Vec<PartId> =
+            ports.into_iter().filter(|p| cx.circuit.tube_on(p).is_some()).map(|p| p.part).collect();
+        parts.dedup();
+        parts
+    };
+    let limit = cx.param("sizing.cannula_pressure_drop", "max_mmhg", cx.scenario.targets.cannula_dp_max_mmhg);
+    for group in [connected(drainage), connected(returns.into_iter().collect())] {
+        if group.is_empty() {
+            continue;
+        }
+        let count = group.len() as f64;
+        let flow = cx.target_flow_l_min() / count;
+        let share = if group.len() > 1 { format!(" through each of {} cannulae", group.len()) } else { String::new() };
+        for cannula in group {
+            too_small(cx, cannula, flow, &share, out);
+            let Some(spec) = cx.circuit.part(cannula).and_then(|p| cx.catalog.part(&p.catalog_id)) else { continue };
+            let PressureDrop::Quadratic { a_mmhg_per_l_min, b_mmhg_per_l_min2 } = spec.pressure_drop else { continue };
+            let drop = a_mmhg_per_l_min * flow + b_mmhg_per_l_min2 * flow * flow;
+            if drop > limit {
+                out.push(Finding {
+                    rule: "sizing.cannula_pressure_drop",
+                    severity: Severity::Warning,
+                    title: format!("{} drops {drop:.0} mmHg at target flow", cx.label(cannula)),
+                    why: format!(
+                        "At {flow:.2} L/min{share} the {} loses {drop:.0} mmHg (limit {limit:.0}): high line \
+                         pressure and shear on the return side, poor drainage and collapse on the venous side.",
+                        spec.name
+                    ),
+                    fix: "Choose a larger French size, or add a second cannula.".to_owned(),
+                    parts: vec![cannula],
+                    tubes: Vec::new(),
+                });
+            }
+        }
+    }
+}

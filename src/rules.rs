@@ -2,8 +2,8 @@
 //! these ids (checked on load); `validate` runs them; docs/validation-rules.md documents the same list (a test keeps
 //! the two in step). Depends on nothing, so both `scenario` and `validate` can use it.
 
-use serde::Serialize;
 use Severity::{Advice, Critical, Warning};
+use serde::Serialize;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -40,33 +40,153 @@ const fn rule(id: &'static str, severity: Severity, checks: &'static str, source
 }
 
 pub const RULES: &[RuleInfo] = &[
-    rule("topology.open_port", Critical, "every blood port is connected or capped", "§1.3 C14 [BS-cannulation]; §2.1 [ELSO-circuit-2022]"),
-    rule("topology.bore_mismatch", Warning, "each tube's bore matches the connectors it sits on", "§3.2 packs [BS-peds]; PHYS"),
+    rule(
+        "topology.open_port",
+        Critical,
+        "every blood port is connected or capped",
+        "§1.3 C14 [BS-cannulation]; §2.1 [ELSO-circuit-2022]",
+    ),
+    rule(
+        "topology.bore_mismatch",
+        Warning,
+        "each tube's bore matches the connectors it sits on",
+        "§3.2 packs [BS-peds]; PHYS",
+    ),
     rule("topology.flow_conflict", Critical, "no tube joins two outlets or two inlets", "PHYS"),
-    rule("order.no_main_line", Critical, "blood can flow from a drainage cannula to a return cannula", "§1.1 [Hessel-Gravlee] [EP1550473]; §2.1 [ELSO-circuit-2022]"),
-    rule("order.missing_stage", Critical, "the main line has every stage the procedure needs", "§1.1 [EP1550473] [BPP-review]; §2.1 [mdnxs-ECMO]"),
-    rule("order.oxygenator_before_pump", Critical, "the oxygenator is downstream of the arterial pump", "§1.3 C1 [Capiox-FX25-IFU] [Hessel-Gravlee]"),
-    rule("order.filter_position", Critical, "the arterial filter is after the oxygenator, last before the cannula", "§1.3 C2 [EP1550473]"),
-    rule("order.reservoir_after_pump", Critical, "on CPB the reservoir feeds the arterial pump", "§1.1 [Miller-fig] [EP1550473]"),
+    rule(
+        "order.no_main_line",
+        Critical,
+        "blood can flow from a drainage cannula to a return cannula",
+        "§1.1 [Hessel-Gravlee] [EP1550473]; §2.1 [ELSO-circuit-2022]",
+    ),
+    rule(
+        "order.missing_stage",
+        Critical,
+        "the main line has every stage the procedure needs",
+        "§1.1 [EP1550473] [BPP-review]; §2.1 [mdnxs-ECMO]",
+    ),
+    rule(
+        "order.oxygenator_before_pump",
+        Critical,
+        "the oxygenator is downstream of the arterial pump",
+        "§1.3 C1 [Capiox-FX25-IFU] [Hessel-Gravlee]",
+    ),
+    rule(
+        "order.filter_position",
+        Critical,
+        "the arterial filter is after the oxygenator, last before the cannula",
+        "§1.3 C2 [EP1550473]",
+    ),
+    rule(
+        "order.reservoir_after_pump",
+        Critical,
+        "on CPB the reservoir feeds the arterial pump",
+        "§1.1 [Miller-fig] [EP1550473]",
+    ),
     rule("order.reservoir_in_ecmo", Critical, "no reservoir in series in an ECMO loop", "§2.4 E1 [mdnxs-ECMO]"),
-    rule("order.reversed_pump", Critical, "no pump on the main line runs or is loaded backwards", "§1.3 C3 [Mills-1980] [Terumo-APS1-emerg]"),
-    rule("safety.bubble_detector", Critical, "CPB: a bubble detector on the arterial line, linked to the arterial pump", "§1.1 #8, §1.3 C17 [Terumo-APS1]"),
-    rule("safety.level_sensor", Critical, "CPB with a roller pump: a level sensor on the reservoir, linked to the pump", "§1.3 C4 [Mills-1980] [Practical-CA]"),
-    rule("safety.pressure_servo", Critical, "roller arterial pump: line pressure measured after the pump and linked to it", "§1.3 C5 [pac6-pumps] [BS-pumps]"),
-    rule("safety.flow_probe", Critical, "centrifugal arterial pump: a flow probe on the main line", "§1.3 C6, §2.4 E2 [resus-flowsensor]"),
-    rule("safety.vent_valve", Critical, "the LV vent line has a one-way valve", "§1.2, §1.3 C7 [Lewis-1990] [Gavin-VRV]"),
-    rule("safety.sucker_return", Warning, "each cardiotomy sucker returns to a reservoir cardiotomy inlet", "§1.2 [Miller-fig] [heartsurg-suction]"),
-    rule("safety.cardioplegia_source", Critical, "cardioplegia draws oxygenated blood from the oxygenator's arterial side", "§1.2 [Apex-IFU]"),
-    rule("safety.distal_perfusion", Warning, "peripheral VA ECMO has a distal perfusion catheter", "§2.4 E5 [VA-series] [VA-cannula-size]"),
-    rule("sizing.rated_flow", Critical, "every part on the main line is rated for the target flow", "§4.1 [K130520] [Capiox-RX-IFU]; §3.3 [BS-peds]; catalog"),
-    rule("sizing.cannula_pressure_drop", Warning, "each cannula's pressure drop at target flow is within the limit (param max_mmhg)", "§5.1 [Aortic-dP-2004]; limit UNSOURCED §9.4"),
+    rule(
+        "order.reversed_pump",
+        Critical,
+        "no pump on the main line runs or is loaded backwards",
+        "§1.3 C3 [Mills-1980] [Terumo-APS1-emerg]",
+    ),
+    rule(
+        "safety.bubble_detector",
+        Critical,
+        "CPB: a bubble detector on the arterial line, linked to the arterial pump",
+        "§1.1 #8, §1.3 C17 [Terumo-APS1]",
+    ),
+    rule(
+        "safety.level_sensor",
+        Critical,
+        "CPB with a roller pump: a level sensor on the reservoir, linked to the pump",
+        "§1.3 C4 [Mills-1980] [Practical-CA]",
+    ),
+    rule(
+        "safety.pressure_servo",
+        Critical,
+        "roller arterial pump: line pressure measured after the pump and linked to it",
+        "§1.3 C5 [pac6-pumps] [BS-pumps]",
+    ),
+    rule(
+        "safety.flow_probe",
+        Critical,
+        "centrifugal arterial pump: a flow probe on the main line",
+        "§1.3 C6, §2.4 E2 [resus-flowsensor]",
+    ),
+    rule(
+        "safety.vent_valve",
+        Critical,
+        "the LV vent line has a one-way valve",
+        "§1.2, §1.3 C7 [Lewis-1990] [Gavin-VRV]",
+    ),
+    rule(
+        "safety.sucker_return",
+        Warning,
+        "each cardiotomy sucker returns to a reservoir cardiotomy inlet",
+        "§1.2 [Miller-fig] [heartsurg-suction]",
+    ),
+    rule(
+        "safety.cardioplegia_source",
+        Critical,
+        "cardioplegia draws oxygenated blood from the oxygenator's arterial side",
+        "§1.2 [Apex-IFU]",
+    ),
+    rule(
+        "safety.distal_perfusion",
+        Warning,
+        "peripheral VA ECMO has a distal perfusion catheter",
+        "§2.4 E5 [VA-series] [VA-cannula-size]",
+    ),
+    rule(
+        "sizing.rated_flow",
+        Critical,
+        "every part on the main line is rated for the target flow",
+        "§4.1 [K130520] [Capiox-RX-IFU]; §3.3 [BS-peds]; catalog",
+    ),
+    rule(
+        "sizing.cannula_pressure_drop",
+        Warning,
+        "each cannula's pressure drop at target flow is within the limit (param max_mmhg)",
+        "§5.1 [Aortic-dP-2004]; limit UNSOURCED §9.4",
+    ),
     rule("readiness.clamp_on_main_line", Critical, "no clamp left on the main line", "§1.3 C15 [JECT-changeout]"),
-    rule("readiness.recirculation_open", Warning, "recirculation lines are clamped before going on bypass", "§1.2, §1.3 C10 [Capiox-RX-IFU] [JECT-changeout]"),
-    rule("readiness.occlusion_unset", Warning, "roller pump occlusion has been set", "§3.4 [Reddit-occlusion] [BS-pumps]"),
-    rule("readiness.sweep_gas", Advice, "the oxygenator has sweep gas set for when blood flows (≥ 0.5 L/min)", "§1.3 C11 [Capiox-FX25-IFU]"),
-    rule("readiness.heater_cooler", Warning, "a heater-cooler serves the oxygenator when the plan cools or rewarms", "§4.2, §6.9 [STS-temp]"),
-    rule("patient.prime_limit", Warning, "the total prime is within the scenario's limit", "scenario; §3.2 [DeRita-2013]"),
-    rule("patient.haemodilution", Advice, "the predicted haematocrit on bypass reaches the scenario's minimum", "§6.4 [Terumo-Hct]"),
+    rule(
+        "readiness.recirculation_open",
+        Warning,
+        "recirculation lines are clamped before going on bypass",
+        "§1.2, §1.3 C10 [Capiox-RX-IFU] [JECT-changeout]",
+    ),
+    rule(
+        "readiness.occlusion_unset",
+        Warning,
+        "roller pump occlusion has been set",
+        "§3.4 [Reddit-occlusion] [BS-pumps]",
+    ),
+    rule(
+        "readiness.sweep_gas",
+        Advice,
+        "the oxygenator has sweep gas set for when blood flows (≥ 0.5 L/min)",
+        "§1.3 C11 [Capiox-FX25-IFU]",
+    ),
+    rule(
+        "readiness.heater_cooler",
+        Warning,
+        "a heater-cooler serves the oxygenator when the plan cools or rewarms",
+        "§4.2, §6.9 [STS-temp]",
+    ),
+    rule(
+        "patient.prime_limit",
+        Warning,
+        "the total prime is within the scenario's limit",
+        "scenario; §3.2 [DeRita-2013]",
+    ),
+    rule(
+        "patient.haemodilution",
+        Advice,
+        "the predicted haematocrit on bypass reaches the scenario's minimum",
+        "§6.4 [Terumo-Hct]",
+    ),
     rule("kit.required_missing", Critical, "every part the scenario requires is in the circuit", "scenario"),
     rule("kit.forbidden_present", Critical, "no part the scenario forbids is in the circuit", "scenario"),
     rule("kit.over_shelf", Warning, "nothing is used beyond what the kit holds", "scenario"),

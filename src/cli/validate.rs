@@ -40,7 +40,10 @@ pub fn run(scenario: &crate::scenario::Scenario, circuit: &Circuit, catalog: &Ca
         }
         text.push_str(&format!("{} ({})\n", severity.label().to_uppercase(), group.len()));
         for finding in group {
-            text.push_str(&format!("  {}  [{}]\n    Why: {}\n    Fix: {}\n", finding.title, finding.rule, finding.why, finding.fix));
+            text.push_str(&format!(
+                "  {}  [{}]\n    Why: {}\n    Fix: {}\n",
+                finding.title, finding.rule, finding.why, finding.fix
+            ));
         }
         text.push('\n');
     }

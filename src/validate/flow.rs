@@ -4,7 +4,7 @@
 //! The main line of a circuit is the shortest directed route from a drainage cannula to a return cannula; the
 //! rules read the order of stages along it.
 
-use crate::catalog::{Catalog, CannulaRole, PartKind, PortDir};
+use crate::catalog::{CannulaRole, Catalog, PartKind, PortDir};
 use crate::circuit::{Circuit, Controls, PumpDirection};
 use crate::ids::{PartId, PortRef, TubeId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

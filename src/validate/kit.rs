@@ -14,7 +14,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 rule: "kit.required_missing",
                 severity: Severity::Critical,
                 title: format!("The circuit has no {}", cx.catalog.name_of(required)),
-                why: "This procedure needs it (for example cardioplegia to arrest and protect the heart).".to_owned(),
+                why: format!(
+                    "The scenario requires it for this {}: the kit provides it because the procedure depends on it.",
+                    scenario.procedure.label()
+                ),
                 fix: format!("Add the {} from the kit and connect it.", cx.catalog.name_of(required)),
                 parts: Vec::new(),
                 tubes: Vec::new(),

@@ -19,7 +19,9 @@ pub fn stage_of(kind: &PartKind) -> Option<Stage> {
     match kind {
         PartKind::Reservoir { .. } => Some(Stage::Reservoir),
         PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. } => Some(Stage::Pump),
-        PartKind::Oxygenator { integrated_filter, .. } => Some(Stage::Oxygenator { integrated_filter: *integrated_filter }),
+        PartKind::Oxygenator { integrated_filter, .. } => {
+            Some(Stage::Oxygenator { integrated_filter: *integrated_filter })
+        }
         PartKind::ArterialFilter { .. } => Some(Stage::Filter),
         _ => None,
     }
@@ -76,13 +78,17 @@ fn no_main_line(cx: &Context, out: &mut Vec<Finding>) {
         });
         return;
     }
-    // Is there a route if direction is ignored? Then something on it faces the wrong way.
-    let undirected = drainage
+    // Routes that exist when direction is ignored: a pump on one that blood would enter backwards explains the
+    // break.
+    let mut reversed: Vec<PartId> = drainage
         .iter()
         .flat_map(|d| returns.iter().map(move |r| (d.part, r.part)))
-        .find_map(|(d, r)| cx.circuit.paths_between(d, r).into_iter().next());
-    if let Some(path) = undirected {
-        let reversed = reversed_pumps(cx, &path);
+        .flat_map(|(d, r)| cx.circuit.paths_between(d, r))
+        .flat_map(|path| reversed_pumps(cx, &path))
+        .collect();
+    reversed.sort();
+    reversed.dedup();
+    {
         if !reversed.is_empty() {
             for pump in reversed {
                 out.push(Finding {

@@ -2,8 +2,8 @@
 
 use super::order::{first_of, is_oxygenator};
 use super::{Context, Finding, Severity};
-use crate::circuit::Controls;
 use crate::catalog::PartKind;
+use crate::circuit::Controls;
 use crate::ids::PortRef;
 
 /// Least sweep gas while blood circulates, L/min [Capiox-FX25-IFU] (reference §1.1 #6, §1.3 C11).
@@ -85,7 +85,8 @@ fn gas_and_water(cx: &Context, oxygenator: crate::ids::PartId, out: &mut Vec<Fin
         });
     }
     let served = cx.circuit.parts().any(|p| {
-        p.mounted_on == Some(oxygenator) && matches!(cx.circuit.kind_of(cx.catalog, p.id), Some(PartKind::HeaterCooler { .. }))
+        p.mounted_on == Some(oxygenator)
+            && matches!(cx.circuit.kind_of(cx.catalog, p.id), Some(PartKind::HeaterCooler { .. }))
     });
     if !served {
         out.push(Finding {

@@ -51,7 +51,9 @@ fn bubble_detector(cx: &Context, route: &Route, pump_at: usize, pump: PartId, ou
             rule: "safety.bubble_detector",
             severity: Severity::Critical,
             title: "No bubble detector on the arterial line".to_owned(),
-            why: format!("Nothing stops {pump_label} if air reaches the arterial line: it would be pumped into the aorta."),
+            why: format!(
+                "Nothing stops {pump_label} if air reaches the arterial line: it would be pumped into the aorta."
+            ),
             fix: format!("Clip a bubble detector on the arterial line after the filter and link it to {pump_label}."),
             parts: vec![pump],
             tubes: Vec::new(),
@@ -79,7 +81,9 @@ fn level_sensor(cx: &Context, route: &Route, pump: PartId, out: &mut Vec<Finding
         .collect();
     let (reservoir_label, pump_label) = (cx.label(reservoir), cx.label(pump));
     let minimum = match cx.circuit.kind_of(cx.catalog, reservoir) {
-        Some(PartKind::Reservoir { min_level_ml, .. }) => format!(" (its minimum operating level is {min_level_ml:.0} mL)"),
+        Some(PartKind::Reservoir { min_level_ml, .. }) => {
+            format!(" (its minimum operating level is {min_level_ml:.0} mL)")
+        }
         _ => String::new(),
     };
     let problem = if sensors.is_empty() {

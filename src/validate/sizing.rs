@@ -70,7 +70,11 @@ fn cannulae(cx: &Context, out: &mut Vec<Finding>) {
         parts
     };
     let limit = cx.param("sizing.cannula_pressure_drop", "max_mmhg", cx.scenario.targets.cannula_dp_max_mmhg);
-    for group in [connected(drainage), connected(returns.into_iter().collect())] {
+    let drainage_effect = "the venous line runs too negative: poor drainage, chatter, haemolysis";
+    let return_effect = "high arterial line pressure and a damaging jet at the cannula tip";
+    for (group, effect) in
+        [(connected(drainage), drainage_effect), (connected(returns.into_iter().collect()), return_effect)]
+    {
         if group.is_empty() {
             continue;
         }
@@ -88,8 +92,7 @@ fn cannulae(cx: &Context, out: &mut Vec<Finding>) {
                     severity: Severity::Warning,
                     title: format!("{} drops {drop:.0} mmHg at target flow", cx.label(cannula)),
                     why: format!(
-                        "At {flow:.2} L/min{share} the {} loses {drop:.0} mmHg (limit {limit:.0}): high line \
-                         pressure and shear on the return side, poor drainage and collapse on the venous side.",
+                        "At {flow:.2} L/min{share} the {} loses {drop:.0} mmHg (limit {limit:.0}): {effect}.",
                         spec.name
                     ),
                     fix: "Choose a larger French size, or add a second cannula.".to_owned(),

@@ -1,6 +1,5 @@
 //! Whether the pieces fit together at all: open ports, bores, tubes that join two outlets.
 
-use super::flow::effective_dir;
 use super::{Context, Finding, Severity};
 use crate::catalog::{Bore, PortDir};
 use crate::ids::PortRef;
@@ -38,7 +37,8 @@ fn bores_and_directions(cx: &Context, out: &mut Vec<Finding>) {
     for tube in cx.circuit.tubes() {
         let Some(tubing) = cx.catalog.tubing(&tube.tubing) else { continue };
         for end in tube.ends() {
-            let Some(port) = cx.circuit.part(end.part).and_then(|p| cx.catalog.part(&p.catalog_id)?.port(&end.port).cloned())
+            let Some(port) =
+                cx.circuit.part(end.part).and_then(|p| cx.catalog.part(&p.catalog_id)?.port(&end.port).cloned())
             else {
                 continue;
             };
@@ -57,8 +57,9 @@ fn bores_and_directions(cx: &Context, out: &mut Vec<Finding>) {
                 });
             }
         }
-        let from = effective_dir(cx.circuit, cx.catalog, &tube.from);
-        let to = effective_dir(cx.circuit, cx.catalog, &tube.to);
+        // The ports as built; a pump turning the wrong way is `order.reversed_pump`'s to report.
+        let from = port_dir(cx, &tube.from);
+        let to = port_dir(cx, &tube.to);
         let clash = match (from, to) {
             (Some(PortDir::Out), Some(PortDir::Out)) => Some("two outlets"),
             (Some(PortDir::In), Some(PortDir::In)) => Some("two inlets"),
@@ -79,4 +80,9 @@ fn bores_and_directions(cx: &Context, out: &mut Vec<Finding>) {
             });
         }
     }
+}
+
+fn port_dir(cx: &Context, port: &PortRef) -> Option<PortDir> {
+    let part = cx.circuit.part(port.part)?;
+    Some(cx.catalog.part(&part.catalog_id)?.port(&port.port)?.dir)
 }

@@ -11,3 +11,4 @@ mod cli;
 mod docs_examples;
 mod support;
 mod ui;
+mod validate;

@@ -1,0 +1,381 @@
+//! Validation through data: each reference solution validates clean, and for every rule a small edit of a
+//! reference circuit yields that rule, pointing at the right parts, with no unrelated critical finding.
+
+use super::support::{catalog, scenario, solution};
+use perfusion_trainer::circuit::{CanvasPos, Circuit, Controls, Edit, PlacedPart, PumpDirection, Tube};
+use perfusion_trainer::ids::{CatalogId, PartId, PortRef, TubeId};
+use perfusion_trainer::scenario::{KitAmount, RuleSetting, Scenario, bundled_ids};
+use perfusion_trainer::validate::{Finding, RULES, Severity, validate};
+use std::collections::BTreeSet;
+
+#[test]
+fn every_reference_solution_has_no_critical_and_no_warning_finding() {
+    let catalog = catalog();
+    for id in bundled_ids() {
+        let findings = validate(&scenario(id), &solution(id), &catalog);
+        let serious: Vec<&Finding> = findings.iter().filter(|f| f.severity != Severity::Advice).collect();
+        assert!(serious.is_empty(), "{id}: {serious:#?}");
+    }
+}
+
+#[test]
+fn the_blood_primed_scenarios_are_advised_to_add_blood_with_the_numbers() {
+    let catalog = catalog();
+    for id in ["child_cpb", "neonate_arterial_switch"] {
+        let findings = validate(&scenario(id), &solution(id), &catalog);
+        let advice = findings.iter().find(|f| f.rule == "patient.haemodilution").expect("haemodilution advice");
+        assert_eq!(advice.severity, Severity::Advice);
+        assert!(advice.fix.contains("mL of blood"), "{}", advice.fix);
+    }
+}
+
+fn connect(id: u32, from: (u32, &str), to: (u32, &str), tubing: &str, length_m: f64) -> Edit {
+    Edit::Connect(Tube {
+        id: TubeId(id),
+        from: PortRef::new(PartId(from.0), from.1),
+        to: PortRef::new(PartId(to.0), to.1),
+        tubing: CatalogId::new(tubing),
+        length_m,
+        clamped: false,
+    })
+}
+
+fn disconnect(tube: u32) -> Edit {
+    Edit::Disconnect { tube: TubeId(tube) }
+}
+
+fn remove(part: u32) -> Edit {
+    Edit::RemovePart { part: PartId(part) }
+}
+
+fn add(part: u32, catalog_id: &str) -> Edit {
+    Edit::AddPart(PlacedPart::new(PartId(part), CatalogId::new(catalog_id), CanvasPos { x: 0.0, y: 900.0 }))
+}
+
+fn cap(part: u32, port: &str) -> Edit {
+    Edit::SetCap { port: PortRef::new(PartId(part), port), capped: true }
+}
+
+fn unlink(part: u32) -> Edit {
+    Edit::SetServo { part: PartId(part), to: None }
+}
+
+fn pump(rpm: f64, direction: PumpDirection, occlusion_set: bool) -> Controls {
+    Controls::Pump { rpm, direction, occlusion_set }
+}
+
+struct Case {
+    scenario: &'static str,
+    /// Changes to the scenario (limits, kit), for rules about the scenario rather than the circuit.
+    tweak: fn(&mut Scenario),
+    edits: Vec<Edit>,
+    rule: &'static str,
+    /// Parts the finding must point at.
+    parts: &'static [u32],
+    /// Other critical rules that this edit rightly also triggers.
+    also: &'static [&'static str],
+}
+
+fn none(_: &mut Scenario) {}
+
+fn case(scenario: &'static str, edits: Vec<Edit>, rule: &'static str, parts: &'static [u32]) -> Case {
+    Case { scenario, tweak: none, edits, rule, parts, also: &[] }
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        case("adult_cabg", vec![disconnect(19)], "topology.open_port", &[7]),
+        case(
+            "adult_cabg",
+            vec![Edit::SetTubing { tube: TubeId(16), tubing: CatalogId::new("tubing_1_2") }],
+            "topology.bore_mismatch",
+            &[10],
+        ),
+        // The first sucker's pump head loaded backwards: both its lines join like to like.
+        case(
+            "adult_cabg",
+            vec![
+                disconnect(1),
+                disconnect(2),
+                connect(1, (18, "outlet"), (19, "outlet"), "tubing_1_4", 1.8),
+                connect(2, (19, "inlet"), (2, "cardiotomy_1"), "tubing_1_4", 0.5),
+            ],
+            "topology.flow_conflict",
+            &[18, 19],
+        ),
+        // The oxygenator connected back to front: blood meets its outlet.
+        case(
+            "adult_cabg",
+            vec![
+                disconnect(12),
+                disconnect(13),
+                connect(12, (5, "b"), (6, "arterial_outlet"), "tubing_3_8", 0.15),
+                connect(13, (6, "venous_inlet"), (7, "a"), "tubing_3_8", 0.15),
+            ],
+            "order.no_main_line",
+            &[1, 10],
+        ),
+        // The arterial filter left out.
+        case(
+            "adult_cabg",
+            vec![remove(8), connect(30, (7, "b"), (9, "a"), "tubing_3_8", 0.2)],
+            "order.missing_stage",
+            &[7, 9],
+        ),
+        // Reservoir → oxygenator → pump: the bubble-oxygenator layout.
+        case(
+            "adult_cabg",
+            vec![
+                disconnect(9),
+                disconnect(10),
+                disconnect(12),
+                disconnect(13),
+                connect(9, (2, "outlet"), (6, "venous_inlet"), "tubing_1_2", 0.5),
+                connect(10, (6, "arterial_outlet"), (3, "inlet"), "tubing_1_2", 0.3),
+                connect(12, (3, "outlet"), (4, "large"), "tubing_1_2", 0.3),
+                connect(13, (5, "b"), (7, "a"), "tubing_3_8", 0.15),
+            ],
+            "order.oxygenator_before_pump",
+            &[6, 3],
+        ),
+        // The filter before the oxygenator.
+        case(
+            "adult_cabg",
+            vec![
+                disconnect(12),
+                disconnect(14),
+                disconnect(15),
+                connect(12, (5, "b"), (8, "inlet"), "tubing_3_8", 0.15),
+                connect(14, (8, "outlet"), (6, "venous_inlet"), "tubing_3_8", 0.15),
+                connect(15, (7, "b"), (9, "a"), "tubing_3_8", 0.3),
+            ],
+            "order.filter_position",
+            &[8, 6],
+        ),
+        // Venous cannula straight to the pump, the reservoir after it.
+        case(
+            "adult_cabg",
+            vec![
+                disconnect(8),
+                disconnect(9),
+                disconnect(10),
+                connect(8, (1, "connector"), (3, "inlet"), "tubing_1_2", 1.8),
+                connect(9, (3, "outlet"), (2, "venous_inlet"), "tubing_1_2", 0.5),
+                connect(10, (2, "outlet"), (4, "large"), "tubing_1_2", 0.3),
+            ],
+            "order.reservoir_after_pump",
+            &[2, 3],
+        ),
+        Case {
+            scenario: "adult_va_ecmo",
+            tweak: none,
+            edits: vec![
+                disconnect(2),
+                add(20, "reservoir_soft_bag"),
+                connect(2, (2, "b"), (20, "inlet"), "tubing_3_8", 0.3),
+                connect(20, (20, "outlet"), (3, "inlet"), "tubing_3_8", 0.3),
+            ],
+            rule: "order.reservoir_in_ecmo",
+            parts: &[20],
+            also: &["kit.forbidden_present"],
+        },
+        case(
+            "adult_cabg",
+            vec![Edit::SetControls { part: PartId(3), controls: pump(0.0, PumpDirection::Reverse, true) }],
+            "order.reversed_pump",
+            &[3],
+        ),
+        case("adult_cabg", vec![unlink(9)], "safety.bubble_detector", &[9, 3]),
+        case("adult_cabg", vec![unlink(11)], "safety.level_sensor", &[2, 3]),
+        case("adult_cabg", vec![unlink(13)], "safety.pressure_servo", &[13, 3]),
+        Case {
+            scenario: "adult_va_ecmo",
+            tweak: none,
+            edits: vec![remove(5), connect(20, (4, "b"), (6, "venous_inlet"), "tubing_3_8", 0.3)],
+            rule: "safety.flow_probe",
+            parts: &[3],
+            also: &["kit.required_missing"],
+        },
+        case(
+            "adult_cabg",
+            vec![remove(23), connect(30, (22, "outlet"), (24, "inlet"), "tubing_1_4", 1.5)],
+            "safety.vent_valve",
+            &[22, 24],
+        ),
+        case(
+            "adult_cabg",
+            vec![disconnect(2), cap(19, "outlet"), cap(2, "cardiotomy_1")],
+            "safety.sucker_return",
+            &[18],
+        ),
+        case(
+            "adult_cabg",
+            vec![disconnect(20), cap(6, "cardioplegia_outlet"), cap(15, "inlet")],
+            "safety.cardioplegia_source",
+            &[16],
+        ),
+        Case {
+            scenario: "adult_va_ecmo",
+            tweak: none,
+            edits: vec![remove(10), cap(8, "luer")],
+            rule: "safety.distal_perfusion",
+            parts: &[9],
+            also: &["kit.required_missing"],
+        },
+        case(
+            "adult_cabg",
+            vec![remove(10), add(10, "arterial_20_fr"), connect(16, (9, "b"), (10, "connector"), "tubing_3_8", 1.8)],
+            "sizing.rated_flow",
+            &[10],
+        ),
+        Case {
+            scenario: "adult_cabg",
+            tweak: |s| {
+                s.rules.push(RuleSetting {
+                    rule: "sizing.cannula_pressure_drop".into(),
+                    enabled: true,
+                    params: vec![("max_mmhg".into(), 5.0)],
+                })
+            },
+            edits: vec![],
+            rule: "sizing.cannula_pressure_drop",
+            parts: &[10],
+            also: &[],
+        },
+        case(
+            "adult_cabg",
+            vec![Edit::SetClamp { tube: TubeId(16), clamped: true }],
+            "readiness.clamp_on_main_line",
+            &[9, 10],
+        ),
+        case(
+            "adult_cabg",
+            vec![Edit::SetClamp { tube: TubeId(17), clamped: false }],
+            "readiness.recirculation_open",
+            &[6],
+        ),
+        case(
+            "adult_cabg",
+            vec![Edit::SetControls { part: PartId(3), controls: pump(0.0, PumpDirection::Forward, false) }],
+            "readiness.occlusion_unset",
+            &[3],
+        ),
+        case(
+            "adult_cabg",
+            vec![Edit::SetControls { part: PartId(6), controls: Controls::Gas { sweep_l_min: 0.0, fio2: 0.6 } }],
+            "readiness.sweep_gas",
+            &[6],
+        ),
+        case("adult_cabg", vec![Edit::SetMount { part: PartId(12), on: None }], "readiness.heater_cooler", &[6]),
+        Case {
+            scenario: "adult_cabg",
+            tweak: |s| s.targets.max_prime_ml = Some(1000.0),
+            edits: vec![],
+            rule: "patient.prime_limit",
+            parts: &[6],
+            also: &[],
+        },
+        case("child_cpb", vec![], "patient.haemodilution", &[]),
+        Case {
+            scenario: "adult_cabg",
+            tweak: |s| s.required.push(CatalogId::new("haemoconcentrator")),
+            edits: vec![],
+            rule: "kit.required_missing",
+            parts: &[],
+            also: &[],
+        },
+        Case {
+            scenario: "adult_cabg",
+            tweak: |s| s.forbidden.push(CatalogId::new("bubble_detector")),
+            edits: vec![],
+            rule: "kit.forbidden_present",
+            parts: &[9],
+            also: &[],
+        },
+        Case {
+            scenario: "adult_cabg",
+            tweak: |s| {
+                for (id, amount) in &mut s.kit {
+                    if id.as_str() == "roller_pump_1_4" {
+                        *amount = KitAmount::Count(2);
+                    }
+                }
+            },
+            edits: vec![],
+            rule: "kit.over_shelf",
+            parts: &[15, 19],
+            also: &[],
+        },
+    ]
+}
+
+fn run(case: &Case) -> Vec<Finding> {
+    let catalog = catalog();
+    let mut scenario = scenario(case.scenario);
+    (case.tweak)(&mut scenario);
+    let mut circuit: Circuit = solution(case.scenario);
+    for edit in &case.edits {
+        circuit.apply(&catalog, edit.clone()).unwrap_or_else(|e| panic!("{}: {edit:?}: {e}", case.rule));
+    }
+    validate(&scenario, &circuit, &catalog)
+}
+
+#[test]
+fn each_rule_fires_on_a_small_break_of_a_reference_circuit() {
+    let mut covered = BTreeSet::new();
+    for case in cases() {
+        let findings = run(&case);
+        let hit = findings
+            .iter()
+            .find(|f| f.rule == case.rule && case.parts.iter().all(|p| f.parts.contains(&PartId(*p))))
+            .unwrap_or_else(|| panic!("{}: no finding pointing at {:?} in {findings:#?}", case.rule, case.parts));
+        assert!(!hit.why.is_empty() && !hit.fix.is_empty() && !hit.title.is_empty());
+        let unrelated: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Critical && f.rule != case.rule && !case.also.contains(&f.rule))
+            .collect();
+        assert!(unrelated.is_empty(), "{}: unrelated critical findings {unrelated:#?}", case.rule);
+        covered.insert(case.rule);
+    }
+    let all: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+    let missing: Vec<&&str> = all.difference(&covered).collect();
+    assert!(missing.is_empty(), "rules without a test case: {missing:?}");
+}
+
+#[test]
+fn findings_carry_the_severity_the_rule_list_gives() {
+    for case in cases() {
+        let info = RULES.iter().find(|r| r.id == case.rule).unwrap();
+        let findings = run(&case);
+        for finding in findings.iter().filter(|f| f.rule == case.rule) {
+            assert_eq!(finding.severity, info.severity, "{}", case.rule);
+        }
+    }
+}
+
+#[test]
+fn a_scenario_can_switch_a_rule_off() {
+    let catalog = catalog();
+    let mut scenario = scenario("child_cpb");
+    scenario.rules.push(RuleSetting { rule: "patient.haemodilution".into(), enabled: false, params: vec![] });
+    let findings = validate(&scenario, &solution("child_cpb"), &catalog);
+    assert!(findings.iter().all(|f| f.rule != "patient.haemodilution"));
+}
+
+#[test]
+fn sizing_findings_speak_in_this_patients_numbers() {
+    let case = cases().into_iter().find(|c| c.rule == "sizing.rated_flow").unwrap();
+    let finding = run(&case).into_iter().find(|f| f.rule == "sizing.rated_flow").unwrap();
+    let flow = format!("{:.2} L/min", scenario("adult_cabg").derived().target_flow_l_min);
+    assert!(finding.why.contains(&flow), "{}", finding.why);
+}
+
+#[test]
+fn an_empty_circuit_and_nonsense_never_panic() {
+    let catalog = catalog();
+    for id in bundled_ids() {
+        let findings = validate(&scenario(id), &Circuit::new(), &catalog);
+        assert!(findings.iter().any(|f| f.severity == Severity::Critical), "{id}: an empty circuit is not ready");
+        assert_eq!(validate(&scenario(id), &Circuit::new(), &catalog), findings, "deterministic");
+    }
+}

@@ -99,3 +99,33 @@ fn help_lists_every_command() {
         assert!(help.contains(command), "{help}");
     }
 }
+
+#[test]
+fn validate_exits_0_on_a_reference_solution_and_1_on_a_critical_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let solution = repo_path("scenarios/solutions/adult_cabg.ron");
+    let clean = bin().args(["validate", "adult_cabg"]).arg(&solution).output().unwrap();
+    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stdout));
+
+    // The arterial line clamped: a critical finding.
+    let text = std::fs::read_to_string(&solution).unwrap();
+    let line = "to: (part: 10, port: \"connector\"), tubing: \"tubing_3_8\", length_m: 1.80";
+    let clamped = text.replacen(line, &format!("{line}, clamped: true"), 1);
+    assert_ne!(clamped, text, "the arterial line tube was found in the solution");
+    let path = dir.path().join("clamped.ron");
+    std::fs::write(&path, clamped).unwrap();
+    let output = bin().args(["validate", "adult_cabg"]).arg(&path).arg("--json").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["critical"], true);
+    let finding = &value["findings"][0];
+    assert_eq!(finding["rule"], "readiness.clamp_on_main_line");
+    assert_eq!(finding["severity"], "critical");
+
+    let text_output = bin().args(["validate", "adult_cabg"]).arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&text_output.stdout);
+    assert!(stdout.contains("CRITICAL (1)") && stdout.contains("Why:") && stdout.contains("Fix:"), "{stdout}");
+
+    let unreadable = bin().args(["validate", "adult_cabg"]).arg(dir.path().join("missing.ron")).output().unwrap();
+    assert_eq!(unreadable.status.code(), Some(2));
+}

@@ -379,3 +379,11 @@ fn an_empty_circuit_and_nonsense_never_panic() {
         assert_eq!(validate(&scenario(id), &Circuit::new(), &catalog), findings, "deterministic");
     }
 }
+
+#[test]
+fn every_rule_is_documented() {
+    let doc = std::fs::read_to_string(super::support::repo_path("docs/validation-rules.md")).unwrap();
+    for rule in RULES {
+        assert!(doc.contains(&format!("`{}`", rule.id)), "{} missing from docs/validation-rules.md", rule.id);
+    }
+}

@@ -9,6 +9,7 @@ mod bundled;
 mod circuit_edits;
 mod cli;
 mod docs_examples;
+mod props;
 mod support;
 mod ui;
 mod validate;

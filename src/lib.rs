@@ -11,6 +11,7 @@ pub mod atomic_write;
 pub mod catalog;
 pub mod circuit;
 pub mod cli;
+pub mod hydraulics;
 pub mod ids;
 pub mod input;
 pub mod patient;

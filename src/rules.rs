@@ -145,6 +145,12 @@ pub const RULES: &[RuleInfo] = &[
         "§4.1 [K130520] [Capiox-RX-IFU]; §3.3 [BS-peds]; catalog",
     ),
     rule(
+        "sizing.line_bore",
+        Warning,
+        "each tube on the main line is wide enough for the target flow (param max_mmhg_per_m)",
+        "§3.1 Poiseuille table (PHYS); limit calibrated on the packs of §3.2 [BS-peds]",
+    ),
+    rule(
         "sizing.cannula_pressure_drop",
         Warning,
         "each cannula's pressure drop at target flow is within the limit (param max_mmhg)",

@@ -4,7 +4,7 @@ use super::{Circuit, Tube};
 use crate::catalog::{Catalog, PartKind};
 use crate::ids::{PartId, PortRef, TubeId};
 use petgraph::graphmap::UnGraphMap;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Priming volume of one part, mL.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,15 +72,28 @@ impl Circuit {
         label
     }
 
+    /// Every part's label at once, in one pass (`label` for many parts would be quadratic).
+    pub fn labels(&self, catalog: &Catalog) -> BTreeMap<PartId, String> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        self.parts()
+            .map(|part| {
+                let label = match self.kind_of(catalog, part.id).map(|kind| kind.noun()) {
+                    Some(noun) => {
+                        let ordinal = counts.entry(noun).or_default();
+                        *ordinal += 1;
+                        format!("{} {ordinal}", capitalise(noun))
+                    }
+                    None => format!("Part {}", part.id.0),
+                };
+                (part.id, label)
+            })
+            .collect()
+    }
+
     /// "Roller pump 1 outlet → Oxygenator 1 venous_inlet".
     pub fn tube_label(&self, catalog: &Catalog, tube: &Tube) -> String {
-        format!(
-            "{} {} → {} {}",
-            self.label(catalog, tube.from.part),
-            tube.from.port,
-            self.label(catalog, tube.to.part),
-            tube.to.port
-        )
+        let (from, to) = (self.label(catalog, tube.from.part), self.label(catalog, tube.to.part));
+        format!("{from} {} → {to} {}", tube.from.port, tube.to.port)
     }
 
     /// Every simple path of parts from `from` to `to` along tubes (clamped or not), shortest first; at most
@@ -114,11 +127,13 @@ impl Circuit {
     /// field blood to the cardiotomy reservoir), so they are listed but not counted.
     pub fn prime(&self, catalog: &Catalog) -> PrimeReport {
         let (dry_parts, dry_tubes) = self.suction_lines(catalog);
+        let labels = self.labels(catalog);
+        let label = |id: PartId| labels.get(&id).cloned().unwrap_or_default();
         let parts: Vec<PartPrime> = self
             .parts()
             .map(|part| PartPrime {
                 part: part.id,
-                label: self.label(catalog, part.id),
+                label: label(part.id),
                 prime_ml: catalog.part(&part.catalog_id).map_or(0.0, |spec| spec.prime_ml),
                 dry: dry_parts.contains(&part.id),
             })
@@ -127,7 +142,13 @@ impl Circuit {
             .tubes()
             .map(|tube| TubePrime {
                 tube: tube.id,
-                label: self.tube_label(catalog, tube),
+                label: format!(
+                    "{} {} → {} {}",
+                    label(tube.from.part),
+                    tube.from.port,
+                    label(tube.to.part),
+                    tube.to.port
+                ),
                 length_m: tube.length_m,
                 prime_ml: catalog.tubing(&tube.tubing).map_or(0.0, |spec| spec.prime_ml_per_m * tube.length_m),
                 dry: dry_tubes.contains(&tube.id),

@@ -3,11 +3,49 @@
 use super::flow::cannula_ports;
 use super::{Context, Finding, Severity};
 use crate::catalog::{PartKind, PressureDrop};
+use crate::hydraulics::{REFERENCE_VISCOSITY_PA_S, poiseuille_mmhg_per_l_min_per_m};
 use crate::ids::{PartId, PortRef};
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     rated_flow_on_main_line(cx, out);
+    line_bores(cx, out);
     cannulae(cx, out);
+}
+
+/// Steepest laminar pressure gradient accepted along a main-line tube at target flow, mmHg per metre. Calibrated,
+/// not quoted: the smallest packs the reference lists for each patient size (§3.2 [BS-peds]: 3/16" arterial for
+/// neonates, 1/4" for infants and children, 3/8" for adults) stay at or below about 21 mmHg/m at their flows
+/// (3/16" at 0.67 L/min: 30.7 × 0.67 = 20.6), while a 1/4" line at adult flow (9.7 × 4.8 = 47) is far above it.
+const MAX_LINE_GRADIENT_MMHG_PER_M: f64 = 25.0;
+
+fn line_bores(cx: &Context, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.main_line else { return };
+    let limit = cx.param("sizing.line_bore", "max_mmhg_per_m", MAX_LINE_GRADIENT_MMHG_PER_M);
+    let flow = cx.target_flow_l_min();
+    for tube in route.tubes.iter().filter_map(|t| cx.circuit.tube(*t)) {
+        let Some(tubing) = cx.catalog.tubing(&tube.tubing) else { continue };
+        let per_m = poiseuille_mmhg_per_l_min_per_m(tubing.inner_diameter_mm, REFERENCE_VISCOSITY_PA_S) * flow;
+        if per_m <= limit {
+            continue;
+        }
+        // The flow this bore carries within the limit.
+        let carries = limit / poiseuille_mmhg_per_l_min_per_m(tubing.inner_diameter_mm, REFERENCE_VISCOSITY_PA_S);
+        out.push(Finding {
+            rule: "sizing.line_bore",
+            severity: Severity::Warning,
+            title: format!("The {} line {} is too narrow", tubing.bore, cx.circuit.tube_label(cx.catalog, tube)),
+            why: format!(
+                "A {} line carries at most about {carries:.1} L/min; this patient needs {flow:.2}. Over its {:.2} m \
+                 it would lose {:.0} mmHg even in laminar flow, with more shear and haemolysis.",
+                tubing.bore,
+                tube.length_m,
+                per_m * tube.length_m
+            ),
+            fix: "Use the next tubing size up for this segment (with reducers at the connectors).".to_owned(),
+            parts: vec![tube.from.part, tube.to.part],
+            tubes: vec![tube.id],
+        });
+    }
 }
 
 /// Highest flow a part is rated for, L/min: a roller pump's stroke volume × its top speed, otherwise the

@@ -276,3 +276,13 @@ fn sucker_and_vent_lines_are_listed_dry_and_not_counted() {
     assert!(report.parts.iter().any(|p| p.part == pump && p.dry));
     assert!(report.parts.iter().any(|p| p.part == reservoir && !p.dry), "the reservoir is primed");
 }
+
+#[test]
+fn labels_in_one_pass_match_labels_one_by_one() {
+    let catalog = catalog();
+    let circuit = solution("adult_cabg");
+    let labels = circuit.labels(&catalog);
+    for part in circuit.parts() {
+        assert_eq!(labels[&part.id], circuit.label(&catalog, part.id));
+    }
+}

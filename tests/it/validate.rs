@@ -228,6 +228,20 @@ fn cases() -> Vec<Case> {
             "sizing.rated_flow",
             &[10],
         ),
+        // The arterial line in 1/4" tubing, with reducers at both ends.
+        case(
+            "adult_cabg",
+            vec![
+                disconnect(16),
+                add(40, "reducer_1_4_3_8"),
+                add(41, "reducer_1_4_3_8"),
+                connect(40, (9, "b"), (40, "large"), "tubing_3_8", 0.05),
+                connect(41, (40, "small"), (41, "small"), "tubing_1_4", 1.8),
+                connect(42, (41, "large"), (10, "connector"), "tubing_3_8", 0.05),
+            ],
+            "sizing.line_bore",
+            &[40, 41],
+        ),
         Case {
             scenario: "adult_cabg",
             tweak: |s| {

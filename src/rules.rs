@@ -139,6 +139,18 @@ pub const RULES: &[RuleInfo] = &[
         "§2.4 E5 [VA-series] [VA-cannula-size]",
     ),
     rule(
+        "safety.membrane_pressures",
+        Warning,
+        "ECMO: pressure measured before and after the oxygenator (membrane ΔP)",
+        "§2.1 [EuroELSO-dP] [icuroom-dP]; §1.2 [Pressure-survey-2013]",
+    ),
+    rule(
+        "sizing.neonatal_cannulae",
+        Warning,
+        "VA ECMO under 5 kg: the drainage cannula is not smaller than the return cannula",
+        "§2.4 E3 [Ma-2019]",
+    ),
+    rule(
         "sizing.rated_flow",
         Critical,
         "every part on the main line is rated for the target flow",
@@ -160,7 +172,7 @@ pub const RULES: &[RuleInfo] = &[
     rule(
         "readiness.recirculation_open",
         Warning,
-        "recirculation lines are clamped before going on bypass",
+        "recirculation and purge lines are clamped before going on bypass",
         "§1.2, §1.3 C10 [Capiox-RX-IFU] [JECT-changeout]",
     ),
     rule(

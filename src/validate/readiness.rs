@@ -32,18 +32,25 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
     for part in cx.circuit.parts() {
         let kind = cx.circuit.kind_of(cx.catalog, part.id);
-        if matches!(kind, Some(PartKind::Oxygenator { .. }))
-            && let Some(tube) = cx.circuit.tube_on(&PortRef::new(part.id, "recirculation"))
+        // Lines that shunt blood away from the patient when open (reference §1.2 [Quadrox-FX05-shunt]).
+        let shunt_port = match kind {
+            Some(PartKind::Oxygenator { .. }) => Some("recirculation"),
+            Some(PartKind::ArterialFilter { .. }) => Some("purge"),
+            _ => None,
+        };
+        if let Some(port) = shunt_port
+            && let Some(tube) = cx.circuit.tube_on(&PortRef::new(part.id, port))
             && !tube.clamped
         {
             out.push(Finding {
                 rule: "readiness.recirculation_open",
                 severity: Severity::Warning,
-                title: format!("The recirculation line of {} is open", cx.label(part.id)),
-                why: "An open recirculation line shunts oxygenated blood back to the reservoir instead of the \
-                      patient, so the patient gets less than the pump shows."
+                title: format!("The {port} line of {} is open", cx.label(part.id)),
+                why: "An open recirculation or purge line shunts oxygenated blood back to the reservoir instead of \
+                      the patient (in one neonatal test a quarter of a 400 mL/min flow), so the patient gets less \
+                      than the pump shows."
                     .to_owned(),
-                fix: "Clamp the recirculation line before going on bypass.".to_owned(),
+                fix: format!("Clamp the {port} line before going on bypass."),
                 parts: vec![part.id],
                 tubes: vec![tube.id],
             });

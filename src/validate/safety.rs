@@ -25,6 +25,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         } else {
             flow_probe(cx, route, pump, out);
         }
+        if cx.scenario.procedure != Procedure::Cpb {
+            membrane_pressures(cx, route, out);
+        }
     }
     suction_lines(cx, out);
     cardioplegia_source(cx, out);
@@ -140,6 +143,42 @@ fn pressure_servo(cx: &Context, route: &Route, pump_at: usize, pump: PartId, out
              oxygenator or on the arterial line) and link it to {pump_label}."
         ),
         parts: measuring.into_iter().chain([pump]).collect(),
+        tubes: Vec::new(),
+    });
+}
+
+/// Positions along the main line where a pressure transducer measures.
+fn measured_positions(cx: &Context, route: &Route) -> Vec<usize> {
+    parts_of(cx, |k| matches!(k, PartKind::PressureTransducer))
+        .into_iter()
+        .filter_map(|t| cx.circuit.connected_to(&PortRef::new(t, "line")))
+        .filter_map(|port| route.position(port.part))
+        .collect()
+}
+
+fn membrane_pressures(cx: &Context, route: &Route, out: &mut Vec<Finding>) {
+    let Some((oxy_at, oxygenator)) = super::order::first_of(cx, route, super::order::is_oxygenator) else { return };
+    let measured = measured_positions(cx, route);
+    let before = measured.iter().any(|at| *at < oxy_at);
+    let after = measured.iter().any(|at| *at > oxy_at);
+    if before && after {
+        return;
+    }
+    let missing = match (before, after) {
+        (false, false) => "before and after",
+        (false, true) => "before",
+        _ => "after",
+    };
+    out.push(Finding {
+        rule: "safety.membrane_pressures",
+        severity: Severity::Warning,
+        title: format!("No pressure measured {missing} {}", cx.label(oxygenator)),
+        why: format!(
+            "The membrane pressure drop (pre − post) is how clot in the oxygenator shows itself; limit {:.0} mmHg.",
+            cx.scenario.targets.membrane_dp_max_mmhg
+        ),
+        fix: "Put a luer port with a pressure transducer on the line before and after the oxygenator.".to_owned(),
+        parts: vec![oxygenator],
         tubes: Vec::new(),
     });
 }

@@ -10,6 +10,53 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     rated_flow_on_main_line(cx, out);
     line_bores(cx, out);
     cannulae(cx, out);
+    neonatal_cannulae(cx, out);
+}
+
+/// Below this weight neonatal VA practice drains through the larger cannula: RIJ 8–10 Fr drainage with 6–8 Fr
+/// carotid return, RA 12–14 Fr with 6–8 Fr aortic return [Ma-2019] (reference §2.2, §2.4 E3).
+const NEONATAL_VA_WEIGHT_KG: f64 = 5.0;
+
+fn french(cx: &Context, part: PartId) -> Option<f64> {
+    match cx.circuit.kind_of(cx.catalog, part)? {
+        PartKind::Cannula { french, .. } => Some(*french),
+        _ => None,
+    }
+}
+
+fn neonatal_cannulae(cx: &Context, out: &mut Vec<Finding>) {
+    if cx.scenario.procedure != crate::scenario::Procedure::VaEcmo
+        || cx.scenario.patient.weight_kg >= NEONATAL_VA_WEIGHT_KG
+    {
+        return;
+    }
+    let (drainage, returns) = cannula_ports(cx.circuit, cx.catalog);
+    let largest = |ports: &mut dyn Iterator<Item = PortRef>| -> Option<(f64, PartId)> {
+        ports
+            .filter(|p| cx.circuit.tube_on(p).is_some())
+            .filter_map(|p| french(cx, p.part).map(|fr| (fr, p.part)))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    };
+    let (Some((drain_fr, drain)), Some((return_fr, ret))) =
+        (largest(&mut drainage.into_iter()), largest(&mut returns.into_iter()))
+    else {
+        return;
+    };
+    if drain_fr < return_fr {
+        out.push(Finding {
+            rule: "sizing.neonatal_cannulae",
+            severity: Severity::Warning,
+            title: format!("Drainage cannula {drain_fr} Fr is smaller than return cannula {return_fr} Fr"),
+            why: format!(
+                "In a {} kg baby venous drainage limits the flow: it needs the larger cannula (for example 8–10 Fr \
+                 drainage with 6–8 Fr return).",
+                cx.scenario.patient.weight_kg
+            ),
+            fix: "Swap the sizes: the larger cannula drains.".to_owned(),
+            parts: vec![drain, ret],
+            tubes: Vec::new(),
+        });
+    }
 }
 
 /// Steepest laminar pressure gradient accepted along a main-line tube at target flow, mmHg per metre. Calibrated,

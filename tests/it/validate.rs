@@ -281,6 +281,44 @@ fn cases() -> Vec<Case> {
             &[6],
         ),
         case("adult_cabg", vec![Edit::SetMount { part: PartId(12), on: None }], "readiness.heater_cooler", &[6]),
+        // The filter purge run to the oxygenator's venous side with no clamp on it: a shunt past the patient.
+        case(
+            "adult_cabg",
+            vec![
+                Edit::SetCap { port: PortRef::new(PartId(8), "purge"), capped: false },
+                Edit::SetCap { port: PortRef::new(PartId(6), "sampling_venous"), capped: false },
+                connect(50, (8, "purge"), (6, "sampling_venous"), "tubing_luer", 0.5),
+            ],
+            "readiness.recirculation_open",
+            &[8],
+        ),
+        // VA ECMO without the post-membrane transducer.
+        Case {
+            scenario: "adult_va_ecmo",
+            tweak: none,
+            edits: vec![disconnect(12), remove(14), cap(7, "luer")],
+            rule: "safety.membrane_pressures",
+            parts: &[6],
+            also: &[],
+        },
+        // A 3.5 kg baby on VA ECMO drained through the smaller cannula.
+        Case {
+            scenario: "adult_va_ecmo",
+            tweak: |s| {
+                s.patient.weight_kg = 3.5;
+                s.patient.height_cm = 50.0;
+            },
+            edits: vec![
+                remove(1),
+                add(1, "venous_single_stage_12_fr"),
+                add(30, "reducer_1_4_3_8"),
+                connect(30, (1, "connector"), (30, "small"), "tubing_1_4", 0.3),
+                connect(31, (30, "large"), (2, "a"), "tubing_3_8", 1.0),
+            ],
+            rule: "sizing.neonatal_cannulae",
+            parts: &[1, 9],
+            also: &["kit.required_missing"],
+        },
         Case {
             scenario: "adult_cabg",
             tweak: |s| s.targets.max_prime_ml = Some(1000.0),

@@ -34,12 +34,14 @@ impl Route {
     }
 }
 
-/// Which way a part lets blood through a port, once its pump direction is taken into account.
-pub fn effective_dir(circuit: &Circuit, catalog: &Catalog, port: &PortRef) -> Option<PortDir> {
+/// Which way a part lets blood through a port, once its pump direction is taken into account; `flipped` names a
+/// part to treat as turned the other way (to ask "would blood flow if this pump were reversed?").
+fn effective_dir(circuit: &Circuit, catalog: &Catalog, port: &PortRef, flipped: Option<PartId>) -> Option<PortDir> {
     let part = circuit.part(port.part)?;
     let spec = catalog.part(&part.catalog_id)?;
     let dir = spec.port(&port.port)?.dir;
-    let reversed = matches!(part.controls, Controls::Pump { direction: PumpDirection::Reverse, .. });
+    let reversed =
+        matches!(part.controls, Controls::Pump { direction: PumpDirection::Reverse, .. }) != (flipped == Some(part.id));
     Some(match (dir, reversed) {
         (PortDir::In, true) => PortDir::Out,
         (PortDir::Out, true) => PortDir::In,
@@ -49,6 +51,11 @@ pub fn effective_dir(circuit: &Circuit, catalog: &Catalog, port: &PortRef) -> Op
 
 impl FlowGraph {
     pub fn new(circuit: &Circuit, catalog: &Catalog) -> Self {
+        Self::with_flipped(circuit, catalog, None)
+    }
+
+    /// The graph as if `flipped` (a pump) turned the other way.
+    pub fn with_flipped(circuit: &Circuit, catalog: &Catalog, flipped: Option<PartId>) -> Self {
         let mut next: BTreeMap<PortRef, Vec<(PortRef, Step)>> = BTreeMap::new();
         for tube in circuit.tubes() {
             next.entry(tube.from.clone()).or_default().push((tube.to.clone(), Step::Tube(tube.id)));
@@ -61,7 +68,7 @@ impl FlowGraph {
                 .iter()
                 .filter_map(|p| {
                     let at = PortRef::new(part.id, p.name.clone());
-                    effective_dir(circuit, catalog, &at).map(|dir| (at, dir))
+                    effective_dir(circuit, catalog, &at, flipped).map(|dir| (at, dir))
                 })
                 .collect();
             for (from, from_dir) in &ports {

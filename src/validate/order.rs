@@ -1,8 +1,8 @@
 //! The order of stages along the main line: drainage → (reservoir) → pump → oxygenator → (filter) → return.
 
-use super::flow::{Route, cannula_ports, effective_dir};
+use super::flow::{FlowGraph, Route, cannula_ports};
 use super::{Context, Finding, Severity};
-use crate::catalog::{PartKind, PortDir};
+use crate::catalog::PartKind;
 use crate::ids::PartId;
 use crate::scenario::Procedure;
 
@@ -78,37 +78,36 @@ fn no_main_line(cx: &Context, out: &mut Vec<Finding>) {
         });
         return;
     }
-    // Routes that exist when direction is ignored: a pump on one that blood would enter backwards explains the
-    // break.
-    let mut reversed: Vec<PartId> = drainage
-        .iter()
-        .flat_map(|d| returns.iter().map(move |r| (d.part, r.part)))
-        .flat_map(|(d, r)| cx.circuit.paths_between(d, r))
-        .flat_map(|path| reversed_pumps(cx, &path))
+    // A pump that, turned the other way, would let blood through is running (or loaded) backwards. Each
+    // question is one graph search, so the diagnosis stays linear in the circuit's size.
+    let reversed: Vec<PartId> = cx
+        .circuit
+        .parts()
+        .filter(|p| matches!(cx.circuit.kind_of(cx.catalog, p.id).and_then(stage_of), Some(Stage::Pump)))
+        .map(|p| p.id)
+        .filter(|pump| {
+            FlowGraph::with_flipped(cx.circuit, cx.catalog, Some(*pump)).route(&drainage, &returns).is_some()
+        })
         .collect();
-    reversed.sort();
-    reversed.dedup();
-    {
-        if !reversed.is_empty() {
-            for pump in reversed {
-                out.push(Finding {
-                    rule: "order.reversed_pump",
-                    severity: Severity::Critical,
-                    title: format!("{} pumps backwards along the main line", cx.label(pump)),
-                    why: format!(
-                        "A reversed pump draws blood out of the patient's arterial side and drives air from the \
-                         reservoir end into the line: massive air embolism instead of {:.2} L/min of return.",
-                        cx.target_flow_l_min()
-                    ),
-                    fix: "Check the rotation and which way the head is loaded: the inlet takes blood from the \
-                          reservoir (or drainage cannula), the outlet feeds the oxygenator."
-                        .to_owned(),
-                    parts: vec![pump],
-                    tubes: cx.circuit.tubes_of(pump).map(|t| t.id).collect(),
-                });
-            }
-            return;
+    if !reversed.is_empty() {
+        for pump in reversed {
+            out.push(Finding {
+                rule: "order.reversed_pump",
+                severity: Severity::Critical,
+                title: format!("{} pumps backwards along the main line", cx.label(pump)),
+                why: format!(
+                    "A reversed pump draws blood out of the patient's arterial side and drives air from the \
+                     reservoir end into the line: massive air embolism instead of {:.2} L/min of return.",
+                    cx.target_flow_l_min()
+                ),
+                fix: "Check the rotation and which way the head is loaded: the inlet takes blood from the \
+                      reservoir (or drainage cannula), the outlet feeds the oxygenator."
+                    .to_owned(),
+                parts: vec![pump],
+                tubes: cx.circuit.tubes_of(pump).map(|t| t.id).collect(),
+            });
         }
+        return;
     }
     out.push(Finding {
         rule: "order.no_main_line",
@@ -135,30 +134,6 @@ fn main_line_recipe(procedure: Procedure) -> &'static str {
             "Connect, in this order: drainage cannula → pump → oxygenator → return cannula, as a closed loop."
         }
     }
-}
-
-/// Pumps on an undirected path that blood would enter through their outlet.
-fn reversed_pumps(cx: &Context, path: &[PartId]) -> Vec<PartId> {
-    let mut reversed = Vec::new();
-    for (i, part) in path.iter().enumerate() {
-        let Some(Some(Stage::Pump)) = cx.circuit.kind_of(cx.catalog, *part).map(stage_of) else { continue };
-        let Some(previous) = i.checked_sub(1).and_then(|j| path.get(j)) else { continue };
-        // The tube between the previous part and this pump: blood enters the pump through that port.
-        let entry = cx.circuit.tubes_of(*part).find_map(|tube| {
-            let [a, b] = tube.ends();
-            if a.part == *part && b.part == *previous {
-                Some(a.clone())
-            } else if b.part == *part && a.part == *previous {
-                Some(b.clone())
-            } else {
-                None
-            }
-        });
-        if entry.is_some_and(|port| effective_dir(cx.circuit, cx.catalog, &port) == Some(PortDir::Out)) {
-            reversed.push(*part);
-        }
-    }
-    reversed
 }
 
 fn stages(cx: &Context, route: &Route, out: &mut Vec<Finding>) {

@@ -439,3 +439,49 @@ fn every_rule_is_documented() {
         assert!(doc.contains(&format!("`{}`", rule.id)), "{} missing from docs/validation-rules.md", rule.id);
     }
 }
+
+#[test]
+fn a_pump_head_loaded_backwards_is_found_as_reversed() {
+    // The arterial pump's tubing swapped between its ports, rotation forward.
+    let catalog = catalog();
+    let mut circuit = solution("adult_cabg");
+    for edit in [
+        disconnect(9),
+        disconnect(10),
+        connect(9, (2, "outlet"), (3, "outlet"), "tubing_1_2", 0.8),
+        connect(10, (3, "inlet"), (4, "large"), "tubing_1_2", 0.3),
+    ] {
+        circuit.apply(&catalog, edit).unwrap();
+    }
+    let findings = validate(&scenario("adult_cabg"), &circuit, &catalog);
+    let reversed = findings.iter().find(|f| f.rule == "order.reversed_pump").expect("reversed pump found");
+    assert_eq!(reversed.parts, vec![PartId(3)]);
+}
+
+#[test]
+fn a_large_meshed_circuit_is_validated_without_blowing_up() {
+    // A ladder of 400 Y connectors between the cannulae of an otherwise empty circuit: many routes, none directed
+    // to the patient. Validation must stay linear (no path enumeration), so this finishes at once.
+    let catalog = catalog();
+    let mut circuit = Circuit::new();
+    let mut tube = 0;
+    let mut next_tube = |circuit: &mut Circuit, from: (u32, &str), to: (u32, &str)| {
+        tube += 1;
+        circuit.apply(&catalog, connect(tube, from, to, "tubing_3_8", 0.1)).unwrap();
+    };
+    circuit.apply(&catalog, add(1, "venous_two_stage_29_37")).unwrap();
+    circuit.apply(&catalog, add(2, "arterial_24_fr")).unwrap();
+    for i in 0..400 {
+        circuit.apply(&catalog, add(10 + i, "y_connector_3_8")).unwrap();
+    }
+    next_tube(&mut circuit, (1, "connector"), (10, "a"));
+    for i in 0..399 {
+        next_tube(&mut circuit, (10 + i, "b"), (11 + i, "a"));
+        if i % 2 == 0 {
+            next_tube(&mut circuit, (10 + i, "c"), (11 + i, "c"));
+        }
+    }
+    next_tube(&mut circuit, (409, "b"), (2, "connector"));
+    let findings = validate(&scenario("adult_cabg"), &circuit, &catalog);
+    assert!(findings.iter().any(|f| f.rule == "order.missing_stage"));
+}

@@ -134,6 +134,9 @@ impl Catalog {
     }
 }
 
+// The ranges below are plausibility bounds that catch typos and unit slips in a catalog file (a prime in litres, a
+// flow in mL/min); they are not device specifications.
+
 fn check_tubing(check: &mut Checker, at: &str, tubing: &TubingSpec) {
     check_names(check, at, &tubing.id, &tubing.name);
     if matches!(tubing.bore, Bore::Any) {

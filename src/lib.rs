@@ -18,6 +18,7 @@ pub mod patient;
 pub mod priming;
 pub mod rules;
 pub mod scenario;
+pub mod sim;
 pub mod ui;
 pub mod units;
 pub mod validate;

@@ -10,6 +10,7 @@ mod circuit_edits;
 mod cli;
 mod docs_examples;
 mod props;
+mod sim;
 mod support;
 mod ui;
 mod validate;

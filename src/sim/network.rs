@@ -1,0 +1,370 @@
+//! Lowering a circuit and a patient to a lumped hydraulic network: nodes that hold volume at a pressure, and
+//! branches with a pressure–flow `Law` between them.
+//!
+//! Ports joined without resistance (connectors, clip-on sensors, the inside of a reservoir, one side of an
+//! oxygenator) merge into one node; tubes and devices become branches; the patient adds an arterial and a venous
+//! compartment joined by the systemic vascular resistance. An open port leaks to the atmosphere and a clamp is a
+//! very large resistance, so every circuit, however wrong, lowers to a network with finite numbers.
+
+use super::law::{Law, pa_s_m3_per_mmhg_l_min, pa_s2_m6_per_mmhg_l_min2};
+use crate::catalog::{CannulaRole, Catalog, PartKind, PressureDrop};
+use crate::circuit::{Circuit, Controls, PumpDirection};
+use crate::hydraulics::REFERENCE_VISCOSITY_PA_S;
+use crate::ids::{PartId, PortRef, TubeId};
+use crate::scenario::Scenario;
+use crate::units::{BLOOD_DENSITY_KG_M3, GRAVITY_M_S2, l_min_to_m3_s, mmhg_to_pa};
+use std::collections::BTreeMap;
+
+/// What a node stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    /// Fixed at 0 Pa gauge: where open ports leak to.
+    Atmosphere,
+    PatientArterial,
+    PatientVenous,
+    /// An open reservoir: its pressure is the hydrostatic head of its level.
+    Reservoir {
+        part: PartId,
+        capacity_m3: f64,
+        min_level_m3: f64,
+    },
+    /// Ports joined without resistance.
+    Junction,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// Volume held per pascal, m³/Pa.
+    pub compliance_m3_pa: f64,
+    /// Height above the patient's heart, m (for gravity heads).
+    pub height_m: f64,
+}
+
+/// What a branch stands for, so flows can be reported against the circuit.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    Tube(TubeId),
+    Part(PartId),
+    Systemic,
+    NativeHeart,
+    OpenPort(PortRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Branch {
+    pub from: usize,
+    pub to: usize,
+    pub law: Law,
+    /// Lets blood pass from `from` to `to` only (a one-way valve).
+    pub one_way: bool,
+    pub origin: Origin,
+}
+
+/// The network of one circuit revision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Network {
+    pub nodes: Vec<Node>,
+    pub branches: Vec<Branch>,
+    /// The node each port sits on.
+    pub port_node: BTreeMap<PortRef, usize>,
+    /// The circuit revision this network was built from.
+    pub revision: u64,
+}
+
+pub const ATMOSPHERE: usize = 0;
+pub const PATIENT_ARTERIAL: usize = 1;
+pub const PATIENT_VENOUS: usize = 2;
+
+/// Resistance of a closed tubing clamp, Pa·s/m³. UNSOURCED: a clamp occludes; the finite value (300 mmHg pushes
+/// 0.0024 L/min past it) keeps every network solvable.
+pub const CLAMP_RESISTANCE: f64 = 1.0e13;
+/// Back-leak resistance of a set occlusive roller pump, Pa·s/m³ (same reasoning as the clamp): flow falls by
+/// 0.0024 L/min per 300 mmHg of afterload, "afterload independent" (reference §3.3).
+pub const ROLLER_LEAK_RESISTANCE: f64 = 1.0e13;
+/// An unset occlusion leaks back a thousand times more. UNSOURCED; the reference only says a loose roller leaks
+/// back (§3.3 [Vieira-2009]).
+pub const ROLLER_LOOSE_RESISTANCE: f64 = 1.0e10;
+/// An open luer port, Pa·s/m³. UNSOURCED: bleeds about 0.8 L/min at 100 mmHg.
+pub const OPEN_PORT_RESISTANCE: f64 = 1.0e9;
+/// A closed one-way valve, Pa·s/m³ (as a clamp).
+pub const VALVE_CLOSED_RESISTANCE: f64 = CLAMP_RESISTANCE;
+/// Internal resistance of a centrifugal head besides its head curve, and of devices with a negligible drop, so
+/// no branch has zero resistance, Pa·s/m³. UNSOURCED: 0.05 mmHg per L/min.
+pub const MIN_RESISTANCE: f64 = 4.0e5;
+/// Resistance of a sucker or vent tip drawing from the field, Pa·s/m³. UNSOURCED: 20 mmHg per L/min.
+pub const SUCTION_TIP_RESISTANCE: f64 = 1.6e8;
+/// Compliance of PVC tubing per metre, m³/Pa. UNSOURCED: 0.01 mL/mmHg per metre.
+pub const TUBING_COMPLIANCE_M3_PA_PER_M: f64 = 0.01e-6 / 133.322;
+/// Smallest compliance any node has, m³/Pa. UNSOURCED: 0.005 mL/mmHg (a connector's worth).
+pub const MIN_COMPLIANCE_M3_PA: f64 = 0.005e-6 / 133.322;
+/// Patient arterial compliance per kg, m³/Pa. UNSOURCED: 0.02 mL/mmHg/kg (1.6 mL/mmHg for 80 kg), the order of
+/// textbook systemic arterial compliance; the reference gives none.
+pub const ARTERIAL_COMPLIANCE_PER_KG: f64 = 0.02e-6 / 133.322;
+/// Patient venous compliance per kg, m³/Pa. UNSOURCED: 1.0 mL/mmHg/kg, the order of textbook venous capacitance.
+pub const VENOUS_COMPLIANCE_PER_KG: f64 = 1.0e-6 / 133.322;
+/// Height of a reservoir's blood column at full capacity, m. UNSOURCED: hard-shell reservoirs stand about 30 cm;
+/// with the capacity it gives the cross-section that turns volume into level.
+pub const RESERVOIR_HEIGHT_M: f64 = 0.3;
+/// Systemic vascular resistance units: 1 dyn·s·cm⁻⁵ = 10⁵ Pa·s/m³ (PHYS).
+pub const PA_S_M3_PER_DYN_S_CM5: f64 = 1.0e5;
+
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.0[i] != i {
+            self.0[i] = self.0[self.0[i]];
+            i = self.0[i];
+        }
+        i
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra.max(rb)] = ra.min(rb);
+        }
+    }
+}
+
+fn law_of(drop: PressureDrop) -> Law {
+    match drop {
+        PressureDrop::Negligible => Law::linear(MIN_RESISTANCE),
+        PressureDrop::Linear { mmhg_per_l_min } => {
+            Law::linear((mmhg_per_l_min * pa_s_m3_per_mmhg_l_min()).max(MIN_RESISTANCE))
+        }
+        PressureDrop::Quadratic { a_mmhg_per_l_min, b_mmhg_per_l_min2 } => Law {
+            a: (a_mmhg_per_l_min * pa_s_m3_per_mmhg_l_min()).max(MIN_RESISTANCE),
+            b: b_mmhg_per_l_min2 * pa_s2_m6_per_mmhg_l_min2(),
+            head_pa: 0.0,
+        },
+    }
+}
+
+/// Poiseuille resistance of a tube, Pa·s/m³ (reference §3.1, PHYS).
+pub fn tube_resistance(inner_diameter_mm: f64, length_m: f64, viscosity_pa_s: f64) -> f64 {
+    let radius_m = inner_diameter_mm / 2000.0;
+    (8.0 * viscosity_pa_s * length_m / (std::f64::consts::PI * radius_m.powi(4))).max(MIN_RESISTANCE)
+}
+
+/// The law of a pump at its current settings.
+fn pump_law(kind: &PartKind, controls: Controls) -> Law {
+    let Controls::Pump { rpm, direction, occlusion_set } = controls else { return Law::linear(MIN_RESISTANCE) };
+    let sign = match direction {
+        PumpDirection::Forward => 1.0,
+        PumpDirection::Reverse => -1.0,
+    };
+    match *kind {
+        PartKind::RollerPump { stroke_ml_per_rev, .. } => {
+            let leak = if occlusion_set { ROLLER_LEAK_RESISTANCE } else { ROLLER_LOOSE_RESISTANCE };
+            // Q = rpm × stroke volume (reference §3.3), less the back-leak through the occlusion.
+            let set_m3_s = sign * l_min_to_m3_s(rpm * stroke_ml_per_rev / 1000.0);
+            Law { a: leak, b: 0.0, head_pa: set_m3_s * leak }
+        }
+        PartKind::CentrifugalPump { shutoff_head_mmhg, reference_rpm, head_drop_mmhg_per_l_min, .. } => {
+            // Affinity laws: head ∝ rpm² (reference §7.1); below enough rpm the outlet pressure wins and flow
+            // reverses. Turning a centrifugal head backwards still pushes outwards, at a fraction of the head
+            // (UNSOURCED: taken as a third).
+            let scale = (rpm / reference_rpm).powi(2) * if sign > 0.0 { 1.0 } else { 1.0 / 3.0 };
+            Law {
+                a: (head_drop_mmhg_per_l_min * pa_s_m3_per_mmhg_l_min()).max(MIN_RESISTANCE),
+                b: 0.0,
+                head_pa: mmhg_to_pa(shutoff_head_mmhg) * scale,
+            }
+        }
+        _ => Law::linear(MIN_RESISTANCE),
+    }
+}
+
+impl Network {
+    /// Lowers `circuit` for `scenario`'s patient.
+    pub fn build(scenario: &Scenario, circuit: &Circuit, catalog: &Catalog) -> Network {
+        let weight_kg = scenario.patient.weight_kg;
+        let mut nodes = vec![
+            Node { kind: NodeKind::Atmosphere, compliance_m3_pa: f64::INFINITY, height_m: 0.0 },
+            Node {
+                kind: NodeKind::PatientArterial,
+                compliance_m3_pa: ARTERIAL_COMPLIANCE_PER_KG * weight_kg,
+                height_m: 0.0,
+            },
+            Node {
+                kind: NodeKind::PatientVenous,
+                compliance_m3_pa: VENOUS_COMPLIANCE_PER_KG * weight_kg,
+                height_m: 0.0,
+            },
+        ];
+        let mut branches = Vec::new();
+
+        // Every port gets an index; ports joined without resistance are united.
+        let mut ports: Vec<PortRef> = Vec::new();
+        for part in circuit.parts() {
+            if let Some(spec) = catalog.part(&part.catalog_id) {
+                ports.extend(spec.ports.iter().map(|p| PortRef::new(part.id, p.name.clone())));
+            }
+        }
+        let index: BTreeMap<&PortRef, usize> = ports.iter().enumerate().map(|(i, p)| (p, i)).collect();
+        let mut sets = UnionFind((0..ports.len()).collect());
+        let unite = |sets: &mut UnionFind, part: PartId, names: &[&str]| {
+            let found: Vec<usize> = names.iter().filter_map(|n| index.get(&PortRef::new(part, *n)).copied()).collect();
+            for pair in found.windows(2) {
+                sets.union(pair[0], pair[1]);
+            }
+        };
+        for part in circuit.parts() {
+            let Some(spec) = catalog.part(&part.catalog_id) else { continue };
+            let all: Vec<&str> = spec.ports.iter().map(|p| p.name.as_str()).collect();
+            match spec.kind {
+                PartKind::Connector { .. }
+                | PartKind::LuerPort
+                | PartKind::BubbleDetector
+                | PartKind::FlowProbe
+                | PartKind::Reservoir { .. } => unite(&mut sets, part.id, &all),
+                PartKind::Oxygenator { .. } => {
+                    unite(
+                        &mut sets,
+                        part.id,
+                        &["arterial_outlet", "recirculation", "cardioplegia_outlet", "sampling_arterial"],
+                    );
+                    unite(&mut sets, part.id, &["venous_inlet", "sampling_venous"]);
+                }
+                PartKind::ArterialFilter { .. } => unite(&mut sets, part.id, &["inlet", "purge"]),
+                PartKind::CardioplegiaSet { .. } => unite(&mut sets, part.id, &["blood_inlet", "pressure"]),
+                _ => {}
+            }
+        }
+
+        // One node per set; reservoirs give theirs its kind.
+        let mut node_of_set: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut port_node = BTreeMap::new();
+        for (i, port) in ports.iter().enumerate() {
+            let set = sets.find(i);
+            let node = *node_of_set.entry(set).or_insert_with(|| {
+                let height_m = circuit.part(port.part).map_or(0.0, |p| p.height_cm / 100.0);
+                nodes.push(Node { kind: NodeKind::Junction, compliance_m3_pa: MIN_COMPLIANCE_M3_PA, height_m });
+                nodes.len() - 1
+            });
+            port_node.insert(port.clone(), node);
+            if let Some(PartKind::Reservoir { capacity_ml, min_level_ml, .. }) = circuit.kind_of(catalog, port.part)
+                && let Some(n) = nodes.get_mut(node)
+            {
+                let capacity_m3 = capacity_ml * 1e-6;
+                let area_m2 = capacity_m3 / RESERVOIR_HEIGHT_M;
+                n.kind = NodeKind::Reservoir { part: port.part, capacity_m3, min_level_m3: min_level_ml * 1e-6 };
+                // Open chamber: P = ρ g level = ρ g V / A  ⇒  C = A / (ρ g) (PHYS).
+                n.compliance_m3_pa = area_m2 / (BLOOD_DENSITY_KG_M3 * GRAVITY_M_S2);
+            }
+        }
+        let node = |port: &PortRef| port_node.get(port).copied();
+
+        // Tubes.
+        let viscosity = REFERENCE_VISCOSITY_PA_S;
+        for tube in circuit.tubes() {
+            let (Some(from), Some(to)) = (node(&tube.from), node(&tube.to)) else { continue };
+            let Some(tubing) = catalog.tubing(&tube.tubing) else { continue };
+            for end in [from, to] {
+                if let Some(n) = nodes.get_mut(end)
+                    && n.kind == NodeKind::Junction
+                {
+                    n.compliance_m3_pa += TUBING_COMPLIANCE_M3_PA_PER_M * tube.length_m / 2.0;
+                }
+            }
+            if from == to {
+                continue;
+            }
+            let mut resistance = tube_resistance(tubing.inner_diameter_mm, tube.length_m, viscosity);
+            if tube.clamped {
+                resistance += CLAMP_RESISTANCE;
+            }
+            let law = Law::linear(resistance);
+            branches.push(Branch { from, to, law, one_way: false, origin: Origin::Tube(tube.id) });
+        }
+
+        // Devices.
+        for part in circuit.parts() {
+            let Some(spec) = catalog.part(&part.catalog_id) else { continue };
+            let at = |name: &str| node(&PortRef::new(part.id, name));
+            let mut add = |from: Option<usize>, to: Option<usize>, law: Law, one_way: bool| {
+                if let (Some(from), Some(to)) = (from, to)
+                    && from != to
+                {
+                    branches.push(Branch { from, to, law, one_way, origin: Origin::Part(part.id) });
+                }
+            };
+            let law = law_of(spec.pressure_drop);
+            match spec.kind {
+                PartKind::Oxygenator { .. } => add(at("venous_inlet"), at("arterial_outlet"), law, false),
+                PartKind::ArterialFilter { .. } | PartKind::Haemoconcentrator => {
+                    add(at("inlet"), at("outlet"), law, false)
+                }
+                PartKind::OneWayValve { .. } => add(at("inlet"), at("outlet"), law, true),
+                PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. } => {
+                    add(at("inlet"), at("outlet"), pump_law(&spec.kind, part.controls), false);
+                }
+                PartKind::Cannula { role, .. } => match role {
+                    CannulaRole::VenousSingleStage | CannulaRole::VenousTwoStage | CannulaRole::FemoralVenous => {
+                        add(Some(PATIENT_VENOUS), at("connector"), law, false);
+                    }
+                    CannulaRole::Arterial | CannulaRole::FemoralArterial | CannulaRole::DistalPerfusion => {
+                        add(at("connector"), Some(PATIENT_ARTERIAL), law, false);
+                    }
+                    CannulaRole::DualLumenVv => {
+                        add(Some(PATIENT_VENOUS), at("drainage"), law, false);
+                        add(at("return"), Some(PATIENT_VENOUS), law, false);
+                    }
+                },
+                // Coronary delivery: the set's line and the coronary bed into the aortic root.
+                PartKind::CardioplegiaSet { .. } => add(at("blood_inlet"), Some(PATIENT_ARTERIAL), law, false),
+                PartKind::CardiotomySucker | PartKind::LvVent => {
+                    add(Some(PATIENT_VENOUS), at("outlet"), Law::linear(SUCTION_TIP_RESISTANCE), false);
+                }
+                _ => {}
+            }
+            // Open ports leak; a transducer's own port is its sensing dome, closed by design.
+            if spec.kind != PartKind::PressureTransducer {
+                for port in &spec.ports {
+                    let here = PortRef::new(part.id, port.name.clone());
+                    if circuit.tube_on(&here).is_none()
+                        && !part.capped.contains(&port.name)
+                        && let Some(from) = node(&here)
+                    {
+                        branches.push(Branch {
+                            from,
+                            to: ATMOSPHERE,
+                            law: Law::linear(OPEN_PORT_RESISTANCE),
+                            one_way: false,
+                            origin: Origin::OpenPort(here),
+                        });
+                    }
+                }
+            }
+        }
+
+        // The patient: systemic vascular resistance, and what the native heart still pumps.
+        let physiology = &scenario.physiology;
+        branches.push(Branch {
+            from: PATIENT_ARTERIAL,
+            to: PATIENT_VENOUS,
+            law: Law::linear(physiology.svr_dyn_s_cm5 * PA_S_M3_PER_DYN_S_CM5),
+            one_way: false,
+            origin: Origin::Systemic,
+        });
+        if physiology.native_output_l_min > 0.0 {
+            let set = l_min_to_m3_s(physiology.native_output_l_min);
+            branches.push(Branch {
+                from: PATIENT_VENOUS,
+                to: PATIENT_ARTERIAL,
+                law: Law { a: ROLLER_LEAK_RESISTANCE, b: 0.0, head_pa: set * ROLLER_LEAK_RESISTANCE },
+                one_way: false,
+                origin: Origin::NativeHeart,
+            });
+        }
+
+        // Gravity: a branch from a higher node to a lower one gains ρ g Δh (reference §6.10, PHYS).
+        for branch in &mut branches {
+            let (Some(from), Some(to)) = (nodes.get(branch.from), nodes.get(branch.to)) else { continue };
+            branch.law.head_pa += BLOOD_DENSITY_KG_M3 * GRAVITY_M_S2 * (from.height_m - to.height_m);
+        }
+        Network { nodes, branches, port_node, revision: circuit.revision() }
+    }
+}

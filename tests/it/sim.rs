@@ -1,0 +1,126 @@
+//! The hydraulic simulation against hand calculations, conservation and consequences.
+
+use super::support::{catalog, scenario, solution};
+use perfusion_trainer::circuit::{Circuit, Controls, Edit, PumpDirection};
+use perfusion_trainer::ids::{PartId, PortRef, TubeId};
+use perfusion_trainer::sim::{PATIENT_ARTERIAL, PATIENT_VENOUS, Simulation};
+use perfusion_trainer::units::blood_column_mmhg;
+
+/// The adult CABG reference circuit with its arterial pump (part 3, 1/2" raceway, 45 mL/rev) at `rpm`.
+fn adult_at(rpm: f64, edits: &[Edit]) -> (Circuit, Simulation) {
+    let catalog = catalog();
+    let mut circuit = solution("adult_cabg");
+    let controls = Controls::Pump { rpm, direction: PumpDirection::Forward, occlusion_set: true };
+    circuit.apply(&catalog, Edit::SetControls { part: PartId(3), controls }).unwrap();
+    for edit in edits {
+        circuit.apply(&catalog, edit.clone()).unwrap();
+    }
+    let simulation = Simulation::new(&scenario("adult_cabg"), &circuit, &catalog);
+    (circuit, simulation)
+}
+
+fn run(simulation: &mut Simulation, seconds: f64) {
+    let steps = (seconds / perfusion_trainer::sim::STEP_S).round() as usize;
+    for _ in 0..steps {
+        simulation.step().unwrap();
+    }
+}
+
+#[test]
+fn a_roller_pump_delivers_rpm_times_stroke_volume() {
+    // 100 rpm × 45 mL/rev = 4.5 L/min (reference §3.3), whatever the afterload.
+    let (_, mut simulation) = adult_at(100.0, &[]);
+    run(&mut simulation, 30.0);
+    let flow = simulation.part_flow_l_min(PartId(3)).unwrap();
+    assert!((flow - 4.5).abs() < 0.01, "{flow}");
+}
+
+#[test]
+fn the_arterial_line_drops_its_poiseuille_pressure() {
+    // Tube 16: 1.8 m of 3/8" (9.53 mm) from the bubble detector to the aortic cannula. Poiseuille at 3.1 mPa·s:
+    // 1.915 mmHg per (L/min) per metre (reference §3.1) × 1.8 m × 4.5 L/min = 15.5 mmHg.
+    let (_, mut simulation) = adult_at(100.0, &[]);
+    run(&mut simulation, 30.0);
+    let upstream = simulation.port_pressure_mmhg(&PortRef::new(PartId(9), "b")).unwrap();
+    let downstream = simulation.port_pressure_mmhg(&PortRef::new(PartId(10), "connector")).unwrap();
+    let flow = simulation.tube_flow_l_min(TubeId(16)).unwrap();
+    let expected = 1.915 * 1.8 * flow;
+    assert!((upstream - downstream - expected).abs() < 0.1, "{} vs {expected}", upstream - downstream);
+}
+
+#[test]
+fn steady_mean_arterial_pressure_is_flow_times_svr_plus_cvp() {
+    // MAP − CVP = SVR × CO / 80 (reference §6.8): SVR 1000 dyn·s·cm⁻⁵ at the pump's 4.5 L/min → 56.25 mmHg above
+    // the venous pressure, once the patient's compartments have settled.
+    let (_, mut simulation) = adult_at(100.0, &[]);
+    run(&mut simulation, 120.0);
+    let arterial = simulation.node_pressure_mmhg(PATIENT_ARTERIAL);
+    let venous = simulation.node_pressure_mmhg(PATIENT_VENOUS);
+    let systemic_flow = 4.5;
+    let expected = 1000.0 * systemic_flow / 80.0;
+    assert!((arterial - venous - expected).abs() < 0.5, "MAP − CVP = {} vs {expected}", arterial - venous);
+}
+
+#[test]
+fn gravity_drainage_fills_the_reservoir_until_its_head_balances() {
+    // Pump stopped: blood drains from the patient to the reservoir 50 cm below the heart until the reservoir's
+    // pressure equals the venous pressure plus the 50 cm column, 38.6 mmHg (reference §6.10).
+    let (_, mut simulation) = adult_at(0.0, &[]);
+    let reservoir = simulation.network().port_node[&PortRef::new(PartId(2), "outlet")];
+    let before = simulation.node_volume_ml(reservoir);
+    run(&mut simulation, 120.0);
+    let venous = simulation.node_pressure_mmhg(PATIENT_VENOUS);
+    let head = simulation.node_pressure_mmhg(reservoir);
+    assert!((head - venous - blood_column_mmhg(50.0)).abs() < 0.5, "{head} vs {venous} + 38.6");
+    assert!(simulation.node_volume_ml(reservoir) > before + 100.0, "the reservoir filled");
+}
+
+#[test]
+fn volume_is_conserved_without_leaks() {
+    let (_, mut simulation) = adult_at(100.0, &[]);
+    let start = simulation.accounted_volume_ml();
+    run(&mut simulation, 600.0);
+    let end = simulation.accounted_volume_ml();
+    assert!((end - start).abs() < 1e-3 * start.abs().max(1.0), "{start} → {end}");
+    assert!(simulation.state().leaked_m3.abs() < 1e-12, "no open port in the reference circuit");
+}
+
+#[test]
+fn a_clamped_arterial_line_drives_the_roller_line_pressure_past_the_limit_within_a_second() {
+    let (_, mut simulation) = adult_at(100.0, &[Edit::SetClamp { tube: TubeId(16), clamped: true }]);
+    run(&mut simulation, 1.0);
+    // Pre-membrane port (part 5) carries the servo transducer.
+    let line = simulation.port_pressure_mmhg(&PortRef::new(PartId(5), "luer")).unwrap();
+    let limit = scenario("adult_cabg").targets.arterial_line_max_mmhg;
+    assert!(line > limit, "{line} mmHg after 1 s");
+    assert!(line.is_finite());
+}
+
+#[test]
+fn a_centrifugal_pump_at_low_speed_lets_blood_run_backwards() {
+    let catalog = catalog();
+    let scenario = scenario("adult_va_ecmo");
+    let flow_at = |rpm: f64| {
+        let mut circuit = solution("adult_va_ecmo");
+        let controls = Controls::Pump { rpm, direction: PumpDirection::Forward, occlusion_set: false };
+        circuit.apply(&catalog, Edit::SetControls { part: PartId(3), controls }).unwrap();
+        let mut simulation = Simulation::new(&scenario, &circuit, &catalog);
+        run(&mut simulation, 30.0);
+        simulation.part_flow_l_min(PartId(3)).unwrap()
+    };
+    assert!(flow_at(3500.0) > 2.0, "forward at 3500 rpm: {}", flow_at(3500.0));
+    // At 400 rpm the head is 350 × (400/3000)² = 6 mmHg, less than the arterial pressure the native heart keeps up.
+    assert!(flow_at(400.0) < 0.0, "retrograde at 400 rpm: {}", flow_at(400.0));
+}
+
+#[test]
+fn save_restore_continue_is_bit_for_bit_the_uninterrupted_run() {
+    let (_, mut simulation) = adult_at(90.0, &[]);
+    run(&mut simulation, 5.0);
+    let saved = simulation.state().clone();
+    run(&mut simulation, 5.0);
+    let uninterrupted = simulation.state().clone();
+    simulation.restore(saved);
+    run(&mut simulation, 5.0);
+    assert_eq!(simulation.state(), &uninterrupted);
+}

@@ -8,6 +8,7 @@ mod check;
 mod output;
 mod patient;
 mod prime;
+mod simulate;
 mod validate;
 
 use crate::catalog::Catalog;
@@ -54,6 +55,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the live model headless and print a trend sampled every second of model time (CSV with a header naming
+    /// each column and its unit, or JSON). Today: pressures, pump flows, reservoir volumes and the patient's
+    /// pressures.
+    Simulate {
+        /// A scenario file, or the id of a bundled scenario.
+        scenario: String,
+        /// A circuit file (its pump speeds, clamps and settings are the run's).
+        circuit: PathBuf,
+        /// Minutes of model time to run.
+        #[arg(long, value_parser = parse_minutes)]
+        minutes: f64,
+        /// Write the CSV to this file instead of standard output.
+        #[arg(long, value_name = "OUT", conflicts_with = "json")]
+        csv: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Check a circuit for a scenario: every finding with why it matters and how to fix it. Exit 1 if any is
     /// critical.
     Validate {
@@ -97,6 +115,24 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
             prime::run(&scenario, &loaded.circuit, &circuit, &catalog, json);
             Ok(ExitCode::SUCCESS)
         }),
+        Command::Simulate { scenario, circuit, minutes, csv, json } => {
+            load_scenario(&scenario, &catalog).and_then(|scenario| {
+                let loaded = crate::circuit::file::load(&circuit, &catalog)?;
+                match simulate::trend(&scenario, &loaded.circuit, &catalog, minutes) {
+                    Ok((header, rows)) => match simulate::write(&header, &rows, csv.as_deref(), json) {
+                        Ok(()) => Ok(ExitCode::SUCCESS),
+                        Err(error) => {
+                            output::error(&format!("perfusion-trainer: cannot write the CSV: {error}"));
+                            Ok(ExitCode::from(EXIT_UNREADABLE))
+                        }
+                    },
+                    Err(error) => {
+                        output::error(&format!("perfusion-trainer: {error}"));
+                        Ok(ExitCode::from(EXIT_INVALID))
+                    }
+                }
+            })
+        }
         Command::Validate { scenario, circuit, json } => load_scenario(&scenario, &catalog).and_then(|scenario| {
             let loaded = crate::circuit::file::load(&circuit, &catalog)?;
             let critical = validate::run(&scenario, &loaded.circuit, &catalog, json);
@@ -121,4 +157,16 @@ fn load_scenario(name: &str, catalog: &Catalog) -> Result<Scenario, Diagnostics>
         return bundled;
     }
     Scenario::load(path, catalog)
+}
+
+/// Longest headless run, minutes: a day of model time.
+const MAX_MINUTES: f64 = 24.0 * 60.0;
+
+fn parse_minutes(text: &str) -> Result<f64, String> {
+    let minutes: f64 = text.parse().map_err(|_| format!("\"{text}\" is not a number of minutes"))?;
+    if minutes.is_finite() && (0.0..=MAX_MINUTES).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(format!("minutes must be from 0 to {MAX_MINUTES}"))
+    }
 }

@@ -8,10 +8,12 @@
 mod law;
 mod network;
 mod solve;
+mod trend;
 
 pub use law::Law;
 pub use network::{ATMOSPHERE, Branch, Network, Node, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
 pub use solve::NoConvergence;
+pub use trend::{Column, TrendColumns};
 
 use crate::catalog::Catalog;
 use crate::circuit::Circuit;

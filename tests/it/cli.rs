@@ -129,3 +129,45 @@ fn validate_exits_0_on_a_reference_solution_and_1_on_a_critical_finding() {
     let unreadable = bin().args(["validate", "adult_cabg"]).arg(dir.path().join("missing.ron")).output().unwrap();
     assert_eq!(unreadable.status.code(), Some(2));
 }
+
+#[test]
+fn simulate_writes_a_trend_with_units_every_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_path("scenarios/solutions/adult_cabg.ron")).unwrap();
+    // The arterial pump (part 3) at 100 rpm: 100 × 45 mL = 4.5 L/min.
+    let running = text.replacen(
+        "(id: 3, part: \"roller_pump_1_2\", pos: (x: 300.0, y: 380.0), controls: Pump(rpm: 0.0,",
+        "(id: 3, part: \"roller_pump_1_2\", pos: (x: 300.0, y: 380.0), controls: Pump(rpm: 100.0,",
+        1,
+    );
+    assert_ne!(running, text, "the arterial pump line was found");
+    let circuit = dir.path().join("running.ron");
+    std::fs::write(&circuit, running).unwrap();
+    let csv = dir.path().join("trend.csv");
+    let output = bin()
+        .args(["simulate", "adult_cabg"])
+        .arg(&circuit)
+        .args(["--minutes", "1", "--csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let trend = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = trend.lines().collect();
+    assert_eq!(lines.len(), 1 + 61, "a header and one row per second from 0 to 60 s");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(header[0], "time (s)");
+    assert!(header.iter().all(|h| h.ends_with(')')), "every column names its unit: {header:?}");
+    let flow_column = header.iter().position(|h| *h == "Roller pump 1 flow (L/min)").unwrap();
+    let last: Vec<f64> = lines[61].split(',').map(|v| v.parse().unwrap()).collect();
+    assert!((last[0] - 60.0).abs() < 1e-9);
+    assert!((last[flow_column] - 4.5).abs() < 0.01, "{}", last[flow_column]);
+
+    let json =
+        bin().args(["simulate", "adult_cabg"]).arg(&circuit).args(["--minutes", "0.1", "--json"]).output().unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["rows"].as_array().unwrap().len(), 7);
+
+    let bad = bin().args(["simulate", "adult_cabg"]).arg(&circuit).args(["--minutes", "-3"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

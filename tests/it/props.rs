@@ -5,6 +5,7 @@ use super::support::{catalog, scenario};
 use perfusion_trainer::catalog::Catalog;
 use perfusion_trainer::circuit::{CanvasPos, Circuit, Controls, Edit, PlacedPart, PumpDirection, Tube};
 use perfusion_trainer::ids::{CatalogId, PartId, PortRef, TubeId};
+use perfusion_trainer::sim::Simulation;
 use perfusion_trainer::validate::validate;
 use proptest::prelude::*;
 
@@ -99,6 +100,14 @@ proptest! {
         for scenario in &scenarios {
             let first = validate(scenario, &circuit, &catalog);
             prop_assert_eq!(&first, &validate(scenario, &circuit, &catalog));
+            // The same nonsense circuit in the live model: finite numbers, every step converged.
+            let mut simulation = Simulation::new(scenario, &circuit, &catalog);
+            for _ in 0..200 {
+                let stepped = simulation.step();
+                prop_assert!(stepped.is_ok(), "{:?}", stepped);
+            }
+            let state = simulation.state();
+            prop_assert!(state.pressures_pa.iter().chain(&state.flows_m3_s).all(|x| x.is_finite()));
         }
     }
 }

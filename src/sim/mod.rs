@@ -5,14 +5,18 @@
 //! This is the hydraulic core: pressures, flows and volumes. Transport of saturation, temperature and air, gas
 //! exchange, alarms and faults build on it. Depends on `circuit`, `scenario`, `catalog`, `units`.
 
+mod blood;
 mod law;
 mod network;
 mod solve;
+mod transport;
 mod trend;
 
+pub use blood::{Blood, saturation};
 pub use law::Law;
 pub use network::{ATMOSPHERE, Branch, Network, Node, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
 pub use solve::NoConvergence;
+pub use transport::Metabolism;
 pub use trend::{Column, TrendColumns};
 
 use crate::catalog::Catalog;
@@ -35,13 +39,38 @@ pub struct State {
     pub flows_m3_s: Vec<f64>,
     /// Blood that has left through open ports, m³.
     pub leaked_m3: f64,
+    /// What the blood carries, node by node and along each branch, and the body's temperature.
+    pub contents: transport::Contents,
 }
 
 pub struct Simulation {
     network: Network,
     state: State,
+    metabolism: Metabolism,
+    bsa_m2: f64,
+    /// The patient's compartments start at this pressure (the scenario's CVP), Pa.
+    start_pressure_pa: f64,
     work: solve::Workspace,
+    arrivals: transport::Arrivals,
 }
+
+/// Oxygen consumption at 37 °C by age, mL/kg/min: neonates 6, children 4–5, adults 3 [ECMO-book] (reference §6.5).
+fn vo2_ml_kg_min(age_days: f64) -> f64 {
+    if age_days < 30.0 {
+        6.0
+    } else if age_days < 18.0 * 365.25 {
+        4.5
+    } else {
+        3.0
+    }
+}
+
+/// Normal mixed venous saturation, fraction: 75 % [alpf-normal] (reference §6.5).
+const NORMAL_SVO2: f64 = 0.75;
+/// Body temperature before bypass, °C (PHYS: normothermia).
+const BODY_TEMP_C: f64 = 37.0;
+/// Temperature of the clear prime, °C. UNSOURCED: room temperature.
+const PRIME_TEMP_C: f64 = 20.0;
 
 impl Simulation {
     /// Starts with the patient's compartments at the scenario's central venous pressure, the circuit's lines at
@@ -59,8 +88,30 @@ impl Simulation {
             })
             .collect();
         let flows_m3_s = vec![0.0; network.branches.len()];
-        let state = State { time_s: 0.0, steps: 0, pressures_pa, flows_m3_s, leaked_m3: 0.0 };
-        Self { network, state, work: solve::Workspace::default() }
+        let patient = &scenario.patient;
+        let lung_sat = scenario.physiology.native_lung_sao2;
+        let arterial = Blood {
+            hb_g_dl: patient.hb_g_dl,
+            sat: lung_sat,
+            po2_mmhg: transport::po2_for_saturation(lung_sat),
+            temp_c: BODY_TEMP_C,
+        };
+        let venous = Blood { sat: NORMAL_SVO2, po2_mmhg: transport::po2_for_saturation(NORMAL_SVO2), ..arterial };
+        let contents = transport::Contents::new(&network, arterial, venous, Blood::prime(PRIME_TEMP_C));
+        let state = State { time_s: 0.0, steps: 0, pressures_pa, flows_m3_s, leaked_m3: 0.0, contents };
+        let metabolism = Metabolism {
+            vo2_37_ml_min: vo2_ml_kg_min(patient.age.in_days()) * patient.weight_kg,
+            weight_kg: patient.weight_kg,
+        };
+        Self {
+            network,
+            state,
+            metabolism,
+            bsa_m2: patient.bsa_m2(),
+            start_pressure_pa: cvp_pa,
+            work: solve::Workspace::default(),
+            arrivals: transport::Arrivals::default(),
+        }
     }
 
     pub fn network(&self) -> &Network {
@@ -94,9 +145,59 @@ impl Simulation {
                 state.leaked_m3 -= flow * STEP_S;
             }
         }
+        let network = &self.network;
+        let pressures = &state.pressures_pa;
+        let start_pa = self.start_pressure_pa;
+        // Blood each node holds now: a reservoir its level; the patient's compartments what they started with
+        // plus what they have gained or lost (so blood drained into the reservoir leaves the patient).
+        let node_ml = |n: usize| {
+            let pressure = pressures.get(n).copied().unwrap_or(0.0);
+            match network.nodes.get(n) {
+                Some(node) => match node.kind {
+                    NodeKind::Reservoir { .. } => m3_to_ml(node.compliance_m3_pa * pressure),
+                    NodeKind::PatientArterial | NodeKind::PatientVenous => {
+                        node.volume_ml + m3_to_ml(node.compliance_m3_pa * (pressure - start_pa))
+                    }
+                    _ => node.volume_ml,
+                },
+                None => 0.0,
+            }
+        };
+        state.contents.step(network, &state.flows_m3_s, &node_ml, &self.metabolism, STEP_S, &mut self.arrivals);
         state.steps += 1;
         state.time_s = state.steps as f64 * STEP_S;
         Ok(())
+    }
+
+    /// The blood at a node now.
+    pub fn node_blood(&self, node: usize) -> Option<Blood> {
+        self.state.contents.nodes.get(node).copied()
+    }
+
+    /// The blood at a port now (what a sensor on it sees).
+    pub fn port_blood(&self, port: &PortRef) -> Option<Blood> {
+        self.network.port_node.get(port).and_then(|n| self.node_blood(*n))
+    }
+
+    /// The patient's body temperature, °C.
+    pub fn body_temp_c(&self) -> f64 {
+        self.state.contents.body_temp_c
+    }
+
+    /// Oxygen the tissues consumed during the last step, mL/min.
+    pub fn vo2_ml_min(&self) -> f64 {
+        self.state.contents.vo2_ml_min
+    }
+
+    /// Systemic (tissue) blood flow, L/min.
+    pub fn systemic_flow_l_min(&self) -> f64 {
+        self.flow_l_min(|origin| *origin == Origin::Systemic).unwrap_or(0.0)
+    }
+
+    /// Oxygen delivery index, mL/min/m²: 10 × systemic flow index × arterial O2 content (reference §6.5).
+    pub fn do2i_ml_min_m2(&self) -> f64 {
+        let content = self.node_blood(PATIENT_ARTERIAL).map_or(0.0, |b| b.o2_content_ml_dl());
+        crate::patient::do2i_ml_min_m2(self.systemic_flow_l_min().max(0.0), self.bsa_m2, content)
     }
 
     /// Pressure at a node, mmHg.

@@ -39,6 +39,28 @@ pub struct Node {
     pub compliance_m3_pa: f64,
     /// Height above the patient's heart, m (for gravity heads).
     pub height_m: f64,
+    /// Blood the node holds for mixing, mL (a reservoir's follows its level instead).
+    pub volume_ml: f64,
+}
+
+/// What a branch does to the blood passing through it, besides moving it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Exchange {
+    None,
+    /// Membrane gas exchange and the heat exchanger, at the settings the circuit had when the network was built.
+    Oxygenator {
+        transfer_ml_min: f64,
+        fio2: f64,
+        sweep_l_min: f64,
+        heat_factor: f64,
+        water_temp_c: Option<f64>,
+    },
+    /// The patient's tissues: oxygen consumed, blood leaves at body temperature.
+    Tissues,
+    /// The native heart and lungs.
+    Lungs {
+        sat: f64,
+    },
 }
 
 /// What a branch stands for, so flows can be reported against the circuit.
@@ -59,6 +81,9 @@ pub struct Branch {
     /// Lets blood pass from `from` to `to` only (a one-way valve).
     pub one_way: bool,
     pub origin: Origin,
+    /// Blood inside the branch, mL: what sets its transport delay (volume / flow).
+    pub volume_ml: f64,
+    pub exchange: Exchange,
 }
 
 /// The network of one circuit revision.
@@ -106,6 +131,11 @@ pub const VENOUS_COMPLIANCE_PER_KG: f64 = 1.0e-6 / 133.322;
 /// Height of a reservoir's blood column at full capacity, m. UNSOURCED: hard-shell reservoirs stand about 30 cm;
 /// with the capacity it gives the cross-section that turns volume into level.
 pub const RESERVOIR_HEIGHT_M: f64 = 0.3;
+/// Share of the blood volume in the arterial compartment. UNSOURCED: the textbook split is about a fifth
+/// arterial, four fifths venous; the reference gives none.
+pub const ARTERIAL_BLOOD_FRACTION: f64 = 0.2;
+/// Least mixing volume of a junction, mL (a connector's bore), so no node is empty.
+pub const MIN_NODE_VOLUME_ML: f64 = 0.5;
 /// Systemic vascular resistance units: 1 dyn·s·cm⁻⁵ = 10⁵ Pa·s/m³ (PHYS).
 pub const PA_S_M3_PER_DYN_S_CM5: f64 = 1.0e5;
 
@@ -181,17 +211,20 @@ impl Network {
     /// Lowers `circuit` for `scenario`'s patient.
     pub fn build(scenario: &Scenario, circuit: &Circuit, catalog: &Catalog) -> Network {
         let weight_kg = scenario.patient.weight_kg;
+        let blood_volume_ml = scenario.patient.blood_volume_ml();
         let mut nodes = vec![
-            Node { kind: NodeKind::Atmosphere, compliance_m3_pa: f64::INFINITY, height_m: 0.0 },
+            Node { kind: NodeKind::Atmosphere, compliance_m3_pa: f64::INFINITY, height_m: 0.0, volume_ml: 0.0 },
             Node {
                 kind: NodeKind::PatientArterial,
                 compliance_m3_pa: ARTERIAL_COMPLIANCE_PER_KG * weight_kg,
                 height_m: 0.0,
+                volume_ml: ARTERIAL_BLOOD_FRACTION * blood_volume_ml,
             },
             Node {
                 kind: NodeKind::PatientVenous,
                 compliance_m3_pa: VENOUS_COMPLIANCE_PER_KG * weight_kg,
                 height_m: 0.0,
+                volume_ml: (1.0 - ARTERIAL_BLOOD_FRACTION) * blood_volume_ml,
             },
         ];
         let mut branches = Vec::new();
@@ -241,7 +274,12 @@ impl Network {
             let set = sets.find(i);
             let node = *node_of_set.entry(set).or_insert_with(|| {
                 let height_m = circuit.part(port.part).map_or(0.0, |p| p.height_cm / 100.0);
-                nodes.push(Node { kind: NodeKind::Junction, compliance_m3_pa: MIN_COMPLIANCE_M3_PA, height_m });
+                nodes.push(Node {
+                    kind: NodeKind::Junction,
+                    compliance_m3_pa: MIN_COMPLIANCE_M3_PA,
+                    height_m,
+                    volume_ml: MIN_NODE_VOLUME_ML,
+                });
                 nodes.len() - 1
             });
             port_node.insert(port.clone(), node);
@@ -256,6 +294,18 @@ impl Network {
             }
         }
         let node = |port: &PortRef| port_node.get(port).copied();
+        // Parts that are all junction (connectors, clip-on sensors) hold their prime in their node.
+        for part in circuit.parts() {
+            let Some(spec) = catalog.part(&part.catalog_id) else { continue };
+            let merged = matches!(
+                spec.kind,
+                PartKind::Connector { .. } | PartKind::LuerPort | PartKind::BubbleDetector | PartKind::FlowProbe
+            );
+            let first = spec.ports.first().and_then(|p| node(&PortRef::new(part.id, p.name.clone())));
+            if merged && let Some(n) = first.and_then(|i| nodes.get_mut(i)) {
+                n.volume_ml += spec.prime_ml;
+            }
+        }
 
         // Tubes.
         let viscosity = REFERENCE_VISCOSITY_PA_S;
@@ -277,18 +327,57 @@ impl Network {
                 resistance += CLAMP_RESISTANCE;
             }
             let law = Law::linear(resistance);
-            branches.push(Branch { from, to, law, one_way: false, origin: Origin::Tube(tube.id) });
+            let volume_ml = tubing.prime_ml_per_m * tube.length_m;
+            branches.push(Branch {
+                from,
+                to,
+                law,
+                one_way: false,
+                origin: Origin::Tube(tube.id),
+                volume_ml,
+                exchange: Exchange::None,
+            });
         }
 
         // Devices.
         for part in circuit.parts() {
             let Some(spec) = catalog.part(&part.catalog_id) else { continue };
             let at = |name: &str| node(&PortRef::new(part.id, name));
+            let exchange = match spec.kind {
+                PartKind::Oxygenator { o2_transfer_ml_min, heat_exchanger_factor, .. } => {
+                    let (sweep_l_min, fio2) = match part.controls {
+                        Controls::Gas { sweep_l_min, fio2 } => (sweep_l_min, fio2),
+                        _ => (0.0, crate::circuit::FIO2_AIR),
+                    };
+                    let water_temp_c = circuit.parts().find_map(|p| match p.controls {
+                        Controls::Water { temp_c } if p.mounted_on == Some(part.id) => Some(temp_c),
+                        _ => None,
+                    });
+                    Exchange::Oxygenator {
+                        transfer_ml_min: o2_transfer_ml_min,
+                        fio2,
+                        sweep_l_min,
+                        heat_factor: heat_exchanger_factor,
+                        water_temp_c,
+                    }
+                }
+                _ => Exchange::None,
+            };
+            let volume_ml = spec.prime_ml;
             let mut add = |from: Option<usize>, to: Option<usize>, law: Law, one_way: bool| {
                 if let (Some(from), Some(to)) = (from, to)
                     && from != to
                 {
-                    branches.push(Branch { from, to, law, one_way, origin: Origin::Part(part.id) });
+                    let exchange = exchange.clone();
+                    branches.push(Branch {
+                        from,
+                        to,
+                        law,
+                        one_way,
+                        origin: Origin::Part(part.id),
+                        volume_ml,
+                        exchange,
+                    });
                 }
             };
             let law = law_of(spec.pressure_drop);
@@ -334,6 +423,8 @@ impl Network {
                             law: Law::linear(OPEN_PORT_RESISTANCE),
                             one_way: false,
                             origin: Origin::OpenPort(here),
+                            volume_ml: 0.0,
+                            exchange: Exchange::None,
                         });
                     }
                 }
@@ -348,6 +439,8 @@ impl Network {
             law: Law::linear(physiology.svr_dyn_s_cm5 * PA_S_M3_PER_DYN_S_CM5),
             one_way: false,
             origin: Origin::Systemic,
+            volume_ml: 0.0,
+            exchange: Exchange::Tissues,
         });
         if physiology.native_output_l_min > 0.0 {
             let set = l_min_to_m3_s(physiology.native_output_l_min);
@@ -357,6 +450,8 @@ impl Network {
                 law: Law { a: ROLLER_LEAK_RESISTANCE, b: 0.0, head_pa: set * ROLLER_LEAK_RESISTANCE },
                 one_way: false,
                 origin: Origin::NativeHeart,
+                volume_ml: 0.0,
+                exchange: Exchange::Lungs { sat: physiology.native_lung_sao2 },
             });
         }
 

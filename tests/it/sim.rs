@@ -124,3 +124,74 @@ fn save_restore_continue_is_bit_for_bit_the_uninterrupted_run() {
     run(&mut simulation, 5.0);
     assert_eq!(simulation.state(), &uninterrupted);
 }
+
+fn run_minutes(simulation: &mut Simulation, minutes: f64) {
+    run(simulation, minutes * 60.0);
+}
+
+#[test]
+fn the_prime_dilutes_the_patient_to_the_predicted_haematocrit() {
+    // Hct on bypass = Hct × BV / (BV + prime) (reference §6.4). Adult: Hct 0.40, BV 5600 mL; the circulating prime is
+    // the plan's prime (the sim has no pre-bypass fluids, so they are left out of the hand calculation).
+    let catalog = catalog();
+    let (circuit, mut simulation) = adult_at(100.0, &[]);
+    let prime =
+        perfusion_trainer::priming::PrimingPlan::new(&scenario("adult_cabg"), &circuit, &catalog).prime.total_ml;
+    run_minutes(&mut simulation, 10.0);
+    let hb = simulation.node_blood(PATIENT_ARTERIAL).unwrap().hb_g_dl;
+    let patient = scenario("adult_cabg").patient;
+    let hct = patient.hct * hb / patient.hb_g_dl;
+    let expected = patient.hct * 5600.0 / (5600.0 + prime);
+    assert!((hct - expected).abs() < 0.01, "Hct {hct:.4} vs {expected:.4}");
+}
+
+#[test]
+fn the_oxygenator_saturates_and_the_tissues_extract_by_fick() {
+    let (_, mut simulation) = adult_at(100.0, &[]);
+    run_minutes(&mut simulation, 10.0);
+    // Oxygenator outlet (part 6): FiO2 0.6 → PO2 0.6 × 713 = 428 mmHg, fully saturated.
+    let outlet = simulation.port_blood(&PortRef::new(PartId(6), "arterial_outlet")).unwrap();
+    assert!(outlet.sat > 0.99, "{outlet:?}");
+    // Fick at steady state: VO2 = Q × (CaO2 − CvO2) × 10 (reference §6.5).
+    let arterial = simulation.node_blood(PATIENT_ARTERIAL).unwrap();
+    let venous = simulation.node_blood(PATIENT_VENOUS).unwrap();
+    let q = simulation.systemic_flow_l_min();
+    let fick = q * (arterial.o2_content_ml_dl() - venous.o2_content_ml_dl()) * 10.0;
+    let vo2 = simulation.vo2_ml_min();
+    assert!((fick - vo2).abs() / vo2 < 0.05, "Fick {fick:.1} vs VO2 {vo2:.1} mL/min");
+    // VO2 = 3 mL/kg/min × 80 kg at 37 °C [ECMO-book], less with a cooler body (Q10 = 2).
+    let expected = 240.0 * 2f64.powf((simulation.body_temp_c() - 37.0) / 10.0);
+    assert!((vo2 - expected).abs() < 1.0, "{vo2} vs {expected}");
+    assert!(venous.sat > 0.5 && venous.sat < arterial.sat);
+}
+
+#[test]
+fn with_the_sweep_gas_off_the_patient_desaturates() {
+    let gas_off = Edit::SetControls { part: PartId(6), controls: Controls::Gas { sweep_l_min: 0.0, fio2: 0.6 } };
+    let (_, mut simulation) = adult_at(100.0, &[gas_off]);
+    let before = simulation.node_blood(PATIENT_ARTERIAL).unwrap().sat;
+    run_minutes(&mut simulation, 3.0);
+    let after = simulation.node_blood(PATIENT_ARTERIAL).unwrap().sat;
+    assert!(after < before - 0.2, "SaO2 {before:.2} → {after:.2}");
+}
+
+#[test]
+fn the_heat_exchanger_cools_the_blood_by_its_performance_factor() {
+    // Water at 32 °C: the outlet moves a fraction ε (the catalog's heat-exchanger factor) of the way from the inlet
+    // temperature to the water's (reference §4.2).
+    let catalog = catalog();
+    let cool = Edit::SetControls { part: PartId(12), controls: Controls::Water { temp_c: 32.0 } };
+    let (_, mut simulation) = adult_at(100.0, &[cool]);
+    run_minutes(&mut simulation, 5.0);
+    let factor = match catalog.part(&perfusion_trainer::ids::CatalogId::new("oxygenator_adult")).unwrap().kind {
+        perfusion_trainer::catalog::PartKind::Oxygenator { heat_exchanger_factor, .. } => heat_exchanger_factor,
+        _ => unreachable!(),
+    };
+    let inlet = simulation.port_blood(&PortRef::new(PartId(6), "venous_inlet")).unwrap().temp_c;
+    let outlet = simulation.port_blood(&PortRef::new(PartId(6), "arterial_outlet")).unwrap().temp_c;
+    let expected = inlet + factor * (32.0 - inlet);
+    assert!((outlet - expected).abs() < 0.2, "outlet {outlet:.2} vs {expected:.2}");
+    let body = simulation.body_temp_c();
+    run_minutes(&mut simulation, 10.0);
+    assert!(simulation.body_temp_c() < body, "the patient keeps cooling");
+}

@@ -1,0 +1,119 @@
+//! What blood carries along the circuit: haemoglobin, oxygen (saturation and dissolved), temperature.
+//! Crystalloid prime is "blood" with no haemoglobin, so haemodilution emerges from mixing.
+
+/// Oxygen bound per gram of haemoglobin, mL O2/g (reference §6.5, [UpToDate-O2]).
+pub const O2_PER_G_HB_ML: f64 = 1.34;
+/// Dissolved oxygen per mmHg of PO2, mL O2/dL (reference §6.5, [UpToDate-O2]).
+pub const DISSOLVED_O2_ML_DL_PER_MMHG: f64 = 0.0031;
+
+/// One parcel's contents.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Blood {
+    pub hb_g_dl: f64,
+    /// Haemoglobin oxygen saturation, fraction.
+    pub sat: f64,
+    /// Oxygen tension, mmHg.
+    pub po2_mmhg: f64,
+    pub temp_c: f64,
+}
+
+impl Blood {
+    /// Clear crystalloid prime at `temp_c`: no haemoglobin, equilibrated with room air.
+    pub fn prime(temp_c: f64) -> Self {
+        // PO2 of fluid equilibrated with air at sea level, 0.21 × (760 − 47) = 150 mmHg (PHYS, alveolar gas
+        // equation without CO2).
+        Self { hb_g_dl: 0.0, sat: 0.0, po2_mmhg: 150.0, temp_c }
+    }
+
+    /// Oxygen content, mL O2/dL: 1.34 × Hb × SaO2 + 0.0031 × PO2 (reference §6.5).
+    pub fn o2_content_ml_dl(&self) -> f64 {
+        O2_PER_G_HB_ML * self.hb_g_dl * self.sat + DISSOLVED_O2_ML_DL_PER_MMHG * self.po2_mmhg
+    }
+
+    /// The volume-weighted mix of two parcels.
+    pub fn mix(self, self_ml: f64, other: Blood, other_ml: f64) -> Blood {
+        let total = self_ml + other_ml;
+        if total <= 0.0 {
+            return self;
+        }
+        let (a, b) = (self_ml / total, other_ml / total);
+        let hb = a * self.hb_g_dl + b * other.hb_g_dl;
+        // Saturation mixes by bound oxygen, not by volume: weight it by each parcel's haemoglobin.
+        let bound = a * self.hb_g_dl * self.sat + b * other.hb_g_dl * other.sat;
+        Blood {
+            hb_g_dl: hb,
+            sat: if hb > 0.0 { bound / hb } else { a * self.sat + b * other.sat },
+            po2_mmhg: a * self.po2_mmhg + b * other.po2_mmhg,
+            temp_c: a * self.temp_c + b * other.temp_c,
+        }
+    }
+
+    /// This parcel after `o2_ml_per_dl` of oxygen is added (negative: removed), bound first to haemoglobin.
+    pub fn with_o2_added(self, o2_ml_per_dl: f64) -> Blood {
+        let content = (self.o2_content_ml_dl() + o2_ml_per_dl).max(0.0);
+        let capacity = O2_PER_G_HB_ML * self.hb_g_dl;
+        if capacity <= 0.0 {
+            return Blood { po2_mmhg: content / DISSOLVED_O2_ML_DL_PER_MMHG, ..self };
+        }
+        // Find the PO2 whose bound plus dissolved oxygen equals the content (monotone in PO2: bisection).
+        let content_at = |po2: f64| capacity * saturation(po2) + DISSOLVED_O2_ML_DL_PER_MMHG * po2;
+        let (mut low, mut high) = (0.0, 800.0);
+        if content_at(high) < content {
+            let po2 = high + (content - content_at(high)) / DISSOLVED_O2_ML_DL_PER_MMHG;
+            return Blood { sat: saturation(po2), po2_mmhg: po2, ..self };
+        }
+        for _ in 0..40 {
+            let mid = 0.5 * (low + high);
+            if content_at(mid) < content { low = mid } else { high = mid }
+        }
+        let po2 = 0.5 * (low + high);
+        Blood { sat: saturation(po2), po2_mmhg: po2, ..self }
+    }
+}
+
+/// Haemoglobin saturation at a PO2 (mmHg): Severinghaus' fit of the oxygen dissociation curve (J Appl Physiol
+/// 1979;46:599; not in the reference, which gives no dissociation curve), S = 1 / (23400 / (P³ + 150 P) + 1).
+pub fn saturation(po2_mmhg: f64) -> f64 {
+    let p = po2_mmhg.max(0.0);
+    let cubic = p * p * p + 150.0 * p;
+    if cubic <= 0.0 { 0.0 } else { 1.0 / (23400.0 / cubic + 1.0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dissociation_curve_points() {
+        // Severinghaus: P50 ≈ 26.8 mmHg; 40 mmHg ≈ 75 %; 100 mmHg ≈ 97.7 %.
+        assert!((saturation(26.86) - 0.5).abs() < 0.01);
+        assert!((saturation(40.0) - 0.75).abs() < 0.01);
+        assert!((saturation(100.0) - 0.977).abs() < 0.002);
+    }
+
+    #[test]
+    fn content_matches_the_reference_formula() {
+        // Hb 8, SaO2 100 %, PaO2 200: 1.34 × 8 + 0.0031 × 200 = 11.34 mL/dL (reference §6.5, constants 1.34/0.0031).
+        let blood = Blood { hb_g_dl: 8.0, sat: 1.0, po2_mmhg: 200.0, temp_c: 37.0 };
+        assert!((blood.o2_content_ml_dl() - 11.34).abs() < 1e-9);
+    }
+
+    #[test]
+    fn removing_oxygen_lowers_saturation_consistently() {
+        let arterial = Blood { hb_g_dl: 10.0, sat: saturation(200.0), po2_mmhg: 200.0, temp_c: 37.0 };
+        let venous = arterial.with_o2_added(-4.0);
+        assert!((arterial.o2_content_ml_dl() - venous.o2_content_ml_dl() - 4.0).abs() < 1e-6);
+        assert!(venous.sat < arterial.sat && venous.po2_mmhg < 60.0);
+    }
+
+    #[test]
+    fn mixing_blood_with_prime_dilutes_haemoglobin_by_volume() {
+        // 1000 mL of Hb 12 with 500 mL of clear prime: 12 × 1000 / 1500 = 8 g/dL.
+        let blood = Blood { hb_g_dl: 12.0, sat: 0.75, po2_mmhg: 40.0, temp_c: 37.0 };
+        let mixed = blood.mix(1000.0, Blood::prime(20.0), 500.0);
+        assert!((mixed.hb_g_dl - 8.0).abs() < 1e-12);
+        assert!((mixed.sat - 0.75).abs() < 1e-12, "prime carries no bound oxygen");
+        // (37 × 1000 + 20 × 500) / 1500 = 31.333 °C.
+        assert!((mixed.temp_c - 94.0 / 3.0).abs() < 1e-12);
+    }
+}

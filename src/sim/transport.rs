@@ -1,0 +1,217 @@
+//! Carrying blood along the network after each hydraulic step: every branch is a short train of well-mixed cells
+//! (so a parcel takes about volume / flow to cross it), every node mixes what arrives into what it holds, and
+//! the oxygenator, the patient's tissues and the native lungs change the blood that passes them.
+
+use super::blood::{Blood, saturation};
+use super::network::{ATMOSPHERE, Branch, Exchange, Network, NodeKind, PATIENT_VENOUS};
+use crate::units::{m3_s_to_l_min, m3_to_ml};
+
+/// Cells per branch: enough to keep a front sharp over a line, few enough to stay cheap.
+pub const CELLS_PER_BRANCH: usize = 6;
+/// Water vapour and barometric pressure at sea level, mmHg (PHYS): an ideal membrane brings blood to the sweep
+/// gas's oxygen tension, FiO2 × (760 − 47).
+const DRY_GAS_PRESSURE_MMHG: f64 = 760.0 - 47.0;
+/// Largest share of delivered oxygen the tissues can extract. UNSOURCED: the reference reports extraction rising
+/// to 45 % in deep hypothermia at low flow [Kirklin-1982]; 80 % is taken as the physiological ceiling.
+const MAX_EXTRACTION: f64 = 0.8;
+/// Specific heat of blood, J/(kg·K). UNSOURCED textbook value (3.6 kJ/kg/K).
+const BLOOD_HEAT_J_KG_K: f64 = 3600.0;
+/// Specific heat of the body, J/(kg·K). UNSOURCED textbook value (3.47 kJ/kg/K).
+const BODY_HEAT_J_KG_K: f64 = 3470.0;
+
+/// The patient's metabolism, fixed for a run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Metabolism {
+    /// Oxygen consumption at 37 °C, mL/min.
+    pub vo2_37_ml_min: f64,
+    /// Body mass for the heat balance, kg.
+    pub weight_kg: f64,
+}
+
+/// Temperature sensitivity of oxygen consumption: halves per 10 °C [Kron-OCS] (reference §6.6, Q10 = 2).
+const VO2_Q10: f64 = 2.0;
+
+impl Metabolism {
+    pub fn vo2_ml_min(&self, body_temp_c: f64) -> f64 {
+        self.vo2_37_ml_min * VO2_Q10.powf((body_temp_c - 37.0) / 10.0)
+    }
+}
+
+/// The blood in motion: one content per node, a train of cells per branch, and the body's temperature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contents {
+    pub nodes: Vec<Blood>,
+    pub cells: Vec<Vec<Blood>>,
+    pub body_temp_c: f64,
+    /// Oxygen the tissues consumed during the last step, mL/min.
+    pub vo2_ml_min: f64,
+}
+
+/// The tissues' oxygen demand for one step and what has been met so far.
+struct Budget {
+    demand_ml: f64,
+    consumed_ml: f64,
+    weight_kg: f64,
+}
+
+/// Scratch reused between steps: what arrives at each node.
+#[derive(Debug, Clone, Default)]
+pub struct Arrivals {
+    per_node: Vec<(Blood, f64)>,
+}
+
+fn advect(cells: &mut [Blood], inflow: Blood, moved_ml: f64, volume_ml: f64, reversed: bool) -> Blood {
+    if cells.is_empty() || volume_ml <= 0.0 {
+        return inflow;
+    }
+    if reversed {
+        cells.reverse();
+    }
+    let cell_ml = volume_ml / cells.len() as f64;
+    let chunks = (moved_ml / cell_ml).ceil().max(1.0) as usize;
+    let chunk_ml = moved_ml / chunks as f64;
+    let mut out: Option<(Blood, f64)> = None;
+    for _ in 0..chunks {
+        let leaving = *cells.last().unwrap_or(&inflow);
+        out = Some(match out {
+            None => (leaving, chunk_ml),
+            Some((blood, ml)) => (blood.mix(ml, leaving, chunk_ml), ml + chunk_ml),
+        });
+        for i in (0..cells.len()).rev() {
+            let upstream = if i == 0 { inflow } else { cells[i - 1] };
+            cells[i] = cells[i].mix(cell_ml - chunk_ml.min(cell_ml), upstream, chunk_ml.min(cell_ml));
+        }
+    }
+    if reversed {
+        cells.reverse();
+    }
+    out.map_or(inflow, |(blood, _)| blood)
+}
+
+impl Contents {
+    pub fn new(network: &Network, patient: Blood, venous: Blood, prime: Blood) -> Self {
+        let nodes = network
+            .nodes
+            .iter()
+            .map(|node| match node.kind {
+                NodeKind::PatientArterial => patient,
+                NodeKind::PatientVenous => venous,
+                _ => prime,
+            })
+            .collect();
+        let cells = network
+            .branches
+            .iter()
+            .map(|b| if b.volume_ml > 0.0 { vec![prime; CELLS_PER_BRANCH] } else { Vec::new() })
+            .collect();
+        Self { nodes, cells, body_temp_c: patient.temp_c, vo2_ml_min: 0.0 }
+    }
+
+    /// Moves the blood of one step of `dt_s` with the step's branch flows; `reservoir_ml` gives the current
+    /// content of each node (a reservoir's follows its level).
+    pub fn step(
+        &mut self,
+        network: &Network,
+        flows_m3_s: &[f64],
+        node_ml: &dyn Fn(usize) -> f64,
+        metabolism: &Metabolism,
+        dt_s: f64,
+        arrivals: &mut Arrivals,
+    ) {
+        arrivals.per_node.clear();
+        arrivals.per_node.resize(network.nodes.len(), (Blood::prime(0.0), 0.0));
+        let mut consumed_ml = 0.0;
+        let demand_ml = metabolism.vo2_ml_min(self.body_temp_c) * dt_s / 60.0;
+        for (index, branch) in network.branches.iter().enumerate() {
+            let flow = flows_m3_s.get(index).copied().unwrap_or(0.0);
+            let (from, to) = if flow >= 0.0 { (branch.from, branch.to) } else { (branch.to, branch.from) };
+            let moved_ml = m3_to_ml(flow.abs() * dt_s);
+            if moved_ml <= 0.0 || to == ATMOSPHERE && from == ATMOSPHERE {
+                continue;
+            }
+            let inflow = self.nodes.get(from).copied().unwrap_or(Blood::prime(20.0));
+            let cells = self.cells.get_mut(index).map_or(&mut [][..], |c| c.as_mut_slice());
+            let mut out = advect(cells, inflow, moved_ml, branch.volume_ml, flow < 0.0);
+            let mut budget = Budget { demand_ml, consumed_ml, weight_kg: metabolism.weight_kg };
+            out = self.exchange(branch, out, flow, moved_ml, &mut budget);
+            consumed_ml = budget.consumed_ml;
+            if to != ATMOSPHERE
+                && let Some(slot) = arrivals.per_node.get_mut(to)
+            {
+                *slot =
+                    if slot.1 > 0.0 { (slot.0.mix(slot.1, out, moved_ml), slot.1 + moved_ml) } else { (out, moved_ml) };
+            }
+        }
+        for (n, (arrived, ml)) in arrivals.per_node.iter().enumerate() {
+            if *ml > 0.0
+                && let Some(blood) = self.nodes.get_mut(n)
+            {
+                *blood = blood.mix(node_ml(n).max(0.5), *arrived, *ml);
+            }
+        }
+        // Tissues consume oxygen with or without flow: what the perfusion did not supply comes out of the venous
+        // pool, so a patient without flow desaturates.
+        let shortfall_ml = (demand_ml - consumed_ml).max(0.0);
+        if shortfall_ml > 0.0
+            && let Some(venous) = self.nodes.get_mut(PATIENT_VENOUS)
+        {
+            let pool_dl = node_ml(PATIENT_VENOUS).max(1.0) / 100.0;
+            *venous = venous.with_o2_added(-shortfall_ml / pool_dl);
+            consumed_ml += shortfall_ml.min(venous.o2_content_ml_dl() * pool_dl);
+        }
+        self.vo2_ml_min = consumed_ml * 60.0 / dt_s;
+    }
+
+    fn exchange(&mut self, branch: &Branch, blood: Blood, flow_m3_s: f64, moved_ml: f64, budget: &mut Budget) -> Blood {
+        match branch.exchange {
+            Exchange::None => blood,
+            Exchange::Oxygenator { transfer_ml_min, fio2, sweep_l_min, heat_factor, water_temp_c } => {
+                let mut out = blood;
+                if let Some(water) = water_temp_c {
+                    out.temp_c += heat_factor * (water - out.temp_c);
+                }
+                if sweep_l_min > 0.0 && flow_m3_s > 0.0 {
+                    let target_po2 = fio2 * DRY_GAS_PRESSURE_MMHG;
+                    let target = Blood { sat: saturation(target_po2), po2_mmhg: target_po2, ..out };
+                    let needed = target.o2_content_ml_dl() - out.o2_content_ml_dl();
+                    let flow_dl_min = m3_s_to_l_min(flow_m3_s) * 10.0;
+                    let capacity = transfer_ml_min / flow_dl_min.max(1e-9);
+                    out = out.with_o2_added(needed.min(capacity).max(0.0));
+                }
+                out
+            }
+            Exchange::Tissues => {
+                if flow_m3_s <= 0.0 {
+                    return blood;
+                }
+                let available_ml = blood.o2_content_ml_dl() * moved_ml / 100.0 * MAX_EXTRACTION;
+                let taken_ml = (budget.demand_ml - budget.consumed_ml).max(0.0).min(available_ml);
+                budget.consumed_ml += taken_ml;
+                let mut out = blood.with_o2_added(-taken_ml / (moved_ml / 100.0));
+                // Heat: the blood gives its warmth to (or takes it from) the body and leaves at body temperature.
+                let blood_kg = moved_ml * 1e-6 * crate::units::BLOOD_DENSITY_KG_M3;
+                let heat_j = blood_kg * BLOOD_HEAT_J_KG_K * (blood.temp_c - self.body_temp_c);
+                self.body_temp_c += heat_j / (budget.weight_kg.max(0.5) * BODY_HEAT_J_KG_K);
+                out.temp_c = self.body_temp_c;
+                out
+            }
+            Exchange::Lungs { sat } => {
+                if blood.sat >= sat || blood.hb_g_dl <= 0.0 {
+                    return blood;
+                }
+                let target = Blood { sat, po2_mmhg: po2_for_saturation(sat), ..blood };
+                blood.with_o2_added(target.o2_content_ml_dl() - blood.o2_content_ml_dl())
+            }
+        }
+    }
+}
+
+/// The PO2 at which haemoglobin is `sat` saturated (inverse of `saturation`), mmHg.
+pub fn po2_for_saturation(sat: f64) -> f64 {
+    let (mut low, mut high) = (0.0, 800.0);
+    for _ in 0..50 {
+        let mid = 0.5 * (low + high);
+        if saturation(mid) < sat { low = mid } else { high = mid }
+    }
+    0.5 * (low + high)
+}

@@ -56,8 +56,8 @@ pub enum Command {
         json: bool,
     },
     /// Run the live model headless and print a trend sampled every second of model time (CSV with a header naming
-    /// each column and its unit, or JSON). Today: pressures, pump flows, reservoir volumes and the patient's
-    /// pressures.
+    /// each column and its unit, or JSON): pressures, pump flows, reservoir volumes, saturations, DO2i and
+    /// temperatures.
     Simulate {
         /// A scenario file, or the id of a bundled scenario.
         scenario: String,

@@ -1,5 +1,6 @@
 //! What a run records each second: one column per monitored quantity, named with its unit — pressure at each
-//! transducer, flow through each pump, each reservoir's volume, the patient's arterial and venous pressures.
+//! transducer, flow through each pump, each reservoir's volume, each oxygenator's outlet saturation and
+//! temperature, the patient's arterial and venous pressures, SaO2, SvO2, DO2i and temperature.
 
 use super::Simulation;
 use super::network::{NodeKind, PATIENT_ARTERIAL, PATIENT_VENOUS};
@@ -19,6 +20,10 @@ enum Probe {
     NodePressure(usize),
     PartFlow(PartId),
     NodeVolume(usize),
+    NodeSaturation(usize),
+    NodeTemperature(usize),
+    Do2i,
+    BodyTemperature,
 }
 
 /// The columns of a circuit's trend and how to read each from the simulation.
@@ -54,14 +59,29 @@ impl TrendColumns {
                     .push((Column { name: format!("{} volume", label(part)), unit: "mL" }, Probe::NodeVolume(index)));
             }
         }
-        columns.push((
-            Column { name: "patient arterial pressure".into(), unit: "mmHg" },
-            Probe::NodePressure(PATIENT_ARTERIAL),
-        ));
-        columns.push((
-            Column { name: "patient venous pressure".into(), unit: "mmHg" },
-            Probe::NodePressure(PATIENT_VENOUS),
-        ));
+        for part in circuit.parts() {
+            if let Some(PartKind::Oxygenator { .. }) = circuit.kind_of(catalog, part.id)
+                && let Some(node) = network.port_node.get(&PortRef::new(part.id, "arterial_outlet"))
+            {
+                let name = label(part.id);
+                columns.push((Column { name: format!("{name} outlet SaO2"), unit: "%" }, Probe::NodeSaturation(*node)));
+                columns.push((
+                    Column { name: format!("{name} outlet temperature"), unit: "°C" },
+                    Probe::NodeTemperature(*node),
+                ));
+            }
+        }
+        let patient = [
+            ("patient arterial pressure", "mmHg", Probe::NodePressure(PATIENT_ARTERIAL)),
+            ("patient venous pressure", "mmHg", Probe::NodePressure(PATIENT_VENOUS)),
+            ("patient SaO2", "%", Probe::NodeSaturation(PATIENT_ARTERIAL)),
+            ("SvO2", "%", Probe::NodeSaturation(PATIENT_VENOUS)),
+            ("DO2i", "mL/min/m²", Probe::Do2i),
+            ("patient temperature", "°C", Probe::BodyTemperature),
+        ];
+        for (name, unit, probe) in patient {
+            columns.push((Column { name: name.into(), unit }, probe));
+        }
         Self { columns }
     }
 
@@ -78,6 +98,10 @@ impl TrendColumns {
                 Probe::NodePressure(node) => simulation.node_pressure_mmhg(node),
                 Probe::PartFlow(part) => simulation.part_flow_l_min(part).unwrap_or(0.0),
                 Probe::NodeVolume(node) => simulation.node_volume_ml(node),
+                Probe::NodeSaturation(node) => simulation.node_blood(node).map_or(0.0, |b| b.sat * 100.0),
+                Probe::NodeTemperature(node) => simulation.node_blood(node).map_or(0.0, |b| b.temp_c),
+                Probe::Do2i => simulation.do2i_ml_min_m2(),
+                Probe::BodyTemperature => simulation.body_temp_c(),
             })
             .collect()
     }

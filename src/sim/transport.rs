@@ -6,6 +6,8 @@ use super::blood::{Blood, saturation};
 use super::network::{ATMOSPHERE, Branch, Exchange, Network, NodeKind, PATIENT_VENOUS};
 use crate::units::{m3_s_to_l_min, m3_to_ml};
 
+/// Smallest volume worth moving in one step, mL.
+const MIN_MOVED_ML: f64 = 1.0e-4;
 /// Cells per branch: enough to keep a front sharp over a line, few enough to stay cheap.
 pub const CELLS_PER_BRANCH: usize = 6;
 /// Water vapour and barometric pressure at sea level, mmHg (PHYS): an ideal membrane brings blood to the sweep
@@ -126,7 +128,8 @@ impl Contents {
             let flow = flows_m3_s.get(index).copied().unwrap_or(0.0);
             let (from, to) = if flow >= 0.0 { (branch.from, branch.to) } else { (branch.to, branch.from) };
             let moved_ml = m3_to_ml(flow.abs() * dt_s);
-            if moved_ml <= 0.0 || to == ATMOSPHERE && from == ATMOSPHERE {
+            // Leaks past a clamp or an occluded roller move nothing worth carrying (less than 0.0001 mL a step).
+            if moved_ml < MIN_MOVED_ML {
                 continue;
             }
             let inflow = self.nodes.get(from).copied().unwrap_or(Blood::prime(20.0));

@@ -7,6 +7,7 @@
 
 mod edit;
 pub mod file;
+pub mod flow;
 mod history;
 mod query;
 

@@ -5,6 +5,7 @@
 //! This is the hydraulic core: pressures, flows and volumes. Transport of saturation, temperature and air, gas
 //! exchange, alarms and faults build on it. Depends on `circuit`, `scenario`, `catalog`, `units`.
 
+mod alarms;
 mod blood;
 mod law;
 mod network;
@@ -12,6 +13,7 @@ mod solve;
 mod transport;
 mod trend;
 
+pub use alarms::{Alarm, AlarmWatch};
 pub use blood::{Blood, saturation};
 pub use law::Law;
 pub use network::{ATMOSPHERE, Branch, Network, Node, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
@@ -50,6 +52,7 @@ pub struct Simulation {
     bsa_m2: f64,
     /// The patient's compartments start at this pressure (the scenario's CVP), Pa.
     start_pressure_pa: f64,
+    alarms: AlarmWatch,
     work: solve::Workspace,
     arrivals: transport::Arrivals,
 }
@@ -77,6 +80,7 @@ impl Simulation {
     /// zero and each reservoir at its minimum operating level (what priming leaves in it).
     pub fn new(scenario: &Scenario, circuit: &Circuit, catalog: &Catalog) -> Self {
         let network = Network::build(scenario, circuit, catalog);
+        let alarms = AlarmWatch::new(scenario, circuit, catalog, &network);
         let cvp_pa = mmhg_to_pa(scenario.physiology.cvp_mmhg);
         let pressures_pa = network
             .nodes
@@ -109,6 +113,7 @@ impl Simulation {
             metabolism,
             bsa_m2: patient.bsa_m2(),
             start_pressure_pa: cvp_pa,
+            alarms,
             work: solve::Workspace::default(),
             arrivals: transport::Arrivals::default(),
         }
@@ -167,6 +172,11 @@ impl Simulation {
         state.steps += 1;
         state.time_s = state.steps as f64 * STEP_S;
         Ok(())
+    }
+
+    /// The alarms sounding now, in a fixed order.
+    pub fn alarms(&self) -> Vec<Alarm> {
+        self.alarms.active(self)
     }
 
     /// The blood at a node now.

@@ -7,7 +7,6 @@
 //! Scenarios switch rules off or set their parameters by id. Depends on `circuit`, `scenario`, `catalog`,
 //! `priming`.
 
-mod flow;
 mod kit;
 mod order;
 mod patient_fit;
@@ -20,9 +19,9 @@ pub use crate::rules::{RULES, RuleInfo, Severity};
 
 use crate::catalog::Catalog;
 use crate::circuit::Circuit;
+use crate::circuit::flow::{self, FlowGraph, Route};
 use crate::ids::{PartId, TubeId};
 use crate::scenario::{DerivedTargets, Scenario};
-use flow::{FlowGraph, Route};
 use serde::Serialize;
 
 /// One problem with the assembly.

@@ -1,8 +1,8 @@
 //! The order of stages along the main line: drainage → (reservoir) → pump → oxygenator → (filter) → return.
 
-use super::flow::{FlowGraph, Route, cannula_ports};
 use super::{Context, Finding, Severity};
 use crate::catalog::PartKind;
+use crate::circuit::flow::{FlowGraph, Rotation, Route, cannula_ports};
 use crate::ids::PartId;
 use crate::scenario::Procedure;
 
@@ -86,7 +86,9 @@ fn no_main_line(cx: &Context, out: &mut Vec<Finding>) {
         .filter(|p| matches!(cx.circuit.kind_of(cx.catalog, p.id).and_then(stage_of), Some(Stage::Pump)))
         .map(|p| p.id)
         .filter(|pump| {
-            FlowGraph::with_flipped(cx.circuit, cx.catalog, Some(*pump)).route(&drainage, &returns).is_some()
+            FlowGraph::with_rotation(cx.circuit, cx.catalog, Rotation::Flipped(*pump))
+                .route(&drainage, &returns)
+                .is_some()
         })
         .collect();
     if !reversed.is_empty() {

@@ -1,10 +1,10 @@
 //! Safety equipment and accessory lines: bubble detector, level sensor, pressure servo, flow probe, vent valve,
 //! sucker return, cardioplegia source, distal perfusion.
 
-use super::flow::Route;
 use super::order::{first_of, is_pump, is_reservoir};
 use super::{Context, Finding, Severity};
 use crate::catalog::{CannulaRole, PartKind, PortDir};
+use crate::circuit::flow::Route;
 use crate::ids::{PartId, PortRef};
 use crate::scenario::Procedure;
 use std::collections::BTreeSet;

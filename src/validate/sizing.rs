@@ -1,8 +1,8 @@
 //! Whether each part is big enough for this patient's flow.
 
-use super::flow::cannula_ports;
 use super::{Context, Finding, Severity};
 use crate::catalog::{PartKind, PressureDrop};
+use crate::circuit::flow::cannula_ports;
 use crate::hydraulics::{REFERENCE_VISCOSITY_PA_S, poiseuille_mmhg_per_l_min_per_m};
 use crate::ids::{PartId, PortRef};
 

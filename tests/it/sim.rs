@@ -195,3 +195,105 @@ fn the_heat_exchanger_cools_the_blood_by_its_performance_factor() {
     run_minutes(&mut simulation, 10.0);
     assert!(simulation.body_temp_c() < body, "the patient keeps cooling");
 }
+
+mod alarms {
+    use super::*;
+    use perfusion_trainer::catalog::PartKind;
+    use perfusion_trainer::circuit::flow::{Rotation, main_line};
+    use perfusion_trainer::sim::Alarm;
+
+    fn alarms_after(simulation: &mut Simulation, seconds: f64) -> Vec<Alarm> {
+        run(simulation, seconds);
+        simulation.alarms()
+    }
+
+    #[test]
+    fn a_clamped_arterial_line_sounds_the_line_pressure_alarm_within_a_second() {
+        let (_, mut simulation) = adult_at(100.0, &[Edit::SetClamp { tube: TubeId(16), clamped: true }]);
+        assert!(alarms_after(&mut simulation, 1.0).contains(&Alarm::ArterialLinePressureHigh));
+    }
+
+    #[test]
+    fn a_reversed_roller_drains_the_patient_backwards_and_says_so() {
+        let reverse = Edit::SetControls {
+            part: PartId(3),
+            controls: Controls::Pump { rpm: 100.0, direction: PumpDirection::Reverse, occlusion_set: true },
+        };
+        let (_, mut simulation) = adult_at(0.0, &[reverse]);
+        let alarms = alarms_after(&mut simulation, 2.0);
+        assert!(alarms.contains(&Alarm::ReversedArterialFlow), "{alarms:?}");
+        assert!(simulation.part_flow_l_min(PartId(3)).unwrap() < -4.0);
+    }
+
+    #[test]
+    fn an_emptying_reservoir_alarms_on_level_before_it_is_empty() {
+        // Venous line clamped, pump running: the 200 mL in the reservoir goes at 4.5 L/min (75 mL/s).
+        let (_, mut simulation) = adult_at(100.0, &[Edit::SetClamp { tube: TubeId(8), clamped: true }]);
+        let reservoir = simulation.network().port_node[&PortRef::new(PartId(2), "outlet")];
+        loop {
+            simulation.step().unwrap();
+            if simulation.alarms().contains(&Alarm::ReservoirLevelLow) {
+                break;
+            }
+            assert!(simulation.state().time_s < 5.0, "no level alarm");
+        }
+        assert!(simulation.node_volume_ml(reservoir) > 150.0, "alarm while blood is still left");
+    }
+
+    #[test]
+    fn sweep_gas_off_sounds_the_svo2_alarm() {
+        let gas_off = Edit::SetControls { part: PartId(6), controls: Controls::Gas { sweep_l_min: 0.0, fio2: 0.6 } };
+        let (_, mut simulation) = adult_at(105.0, &[gas_off]);
+        let alarms = alarms_after(&mut simulation, 180.0);
+        assert!(alarms.contains(&Alarm::Svo2Low) && alarms.contains(&Alarm::Do2iLow), "{alarms:?}");
+    }
+
+    /// The reference circuit with its arterial pump set for the target flow: a roller by rpm = flow / stroke, a
+    /// centrifugal head by bisection on rpm.
+    fn at_target_flow(id: &str) -> Simulation {
+        let catalog = catalog();
+        let scenario = scenario(id);
+        let target = scenario.derived().target_flow_l_min;
+        let base = solution(id);
+        let route = main_line(&base, &catalog, Rotation::AsSet).expect("reference circuits have a main line");
+        let pump = route
+            .parts
+            .iter()
+            .copied()
+            .find(|p| {
+                matches!(
+                    base.kind_of(&catalog, *p),
+                    Some(PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. })
+                )
+            })
+            .unwrap();
+        let with_rpm = |rpm: f64| {
+            let mut circuit = base.clone();
+            let controls = Controls::Pump { rpm, direction: PumpDirection::Forward, occlusion_set: true };
+            circuit.apply(&catalog, Edit::SetControls { part: pump, controls }).unwrap();
+            Simulation::new(&scenario, &circuit, &catalog)
+        };
+        match base.kind_of(&catalog, pump) {
+            Some(PartKind::RollerPump { stroke_ml_per_rev, .. }) => with_rpm(target * 1000.0 / stroke_ml_per_rev),
+            _ => {
+                let (mut low, mut high) = (500.0, 5000.0);
+                for _ in 0..12 {
+                    let mid = 0.5 * (low + high);
+                    let mut trial = with_rpm(mid);
+                    run(&mut trial, 20.0);
+                    if trial.part_flow_l_min(pump).unwrap() < target { low = mid } else { high = mid }
+                }
+                with_rpm(high)
+            }
+        }
+    }
+
+    #[test]
+    fn every_reference_solution_settles_inside_its_targets_with_no_alarm() {
+        for id in perfusion_trainer::scenario::bundled_ids() {
+            let mut simulation = at_target_flow(id);
+            let alarms = alarms_after(&mut simulation, 300.0);
+            assert!(alarms.is_empty(), "{id}: {alarms:?} (DO2i {:.0})", simulation.do2i_ml_min_m2());
+        }
+    }
+}

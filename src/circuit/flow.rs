@@ -1,8 +1,8 @@
 //! Which way blood can go through an assembly: a directed graph over ports, with tubes passable both ways and
 //! each part passable from its inlets to its outlets (a reversed pump from its outlet to its inlet).
 //!
-//! The main line of a circuit is the shortest directed route from a drainage cannula to a return cannula; the
-//! rules read the order of stages along it.
+//! The main line of a circuit is the shortest directed route from a drainage cannula to a return cannula: the
+//! validator reads the order of stages along it, the simulation places its monitors on it.
 
 use crate::catalog::{CannulaRole, Catalog, PartKind, PortDir};
 use crate::circuit::{Circuit, Controls, PumpDirection};
@@ -34,14 +34,28 @@ impl Route {
     }
 }
 
-/// Which way a part lets blood through a port, once its pump direction is taken into account; `flipped` names a
-/// part to treat as turned the other way (to ask "would blood flow if this pump were reversed?").
-fn effective_dir(circuit: &Circuit, catalog: &Catalog, port: &PortRef, flipped: Option<PartId>) -> Option<PortDir> {
+/// How pumps turn when the graph is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rotation {
+    /// As set.
+    AsSet,
+    /// As set, but this pump the other way (to ask "would blood flow if this pump were reversed?").
+    Flipped(PartId),
+    /// Every pump forward: the circuit as built, whatever the rotation (where the sensors sit).
+    AsBuilt,
+}
+
+/// Which way a part lets blood through a port, once its pump's rotation is taken into account.
+fn effective_dir(circuit: &Circuit, catalog: &Catalog, port: &PortRef, rotation: Rotation) -> Option<PortDir> {
     let part = circuit.part(port.part)?;
     let spec = catalog.part(&part.catalog_id)?;
     let dir = spec.port(&port.port)?.dir;
-    let reversed =
-        matches!(part.controls, Controls::Pump { direction: PumpDirection::Reverse, .. }) != (flipped == Some(part.id));
+    let set_reverse = matches!(part.controls, Controls::Pump { direction: PumpDirection::Reverse, .. });
+    let reversed = match rotation {
+        Rotation::AsSet => set_reverse,
+        Rotation::Flipped(flipped) => set_reverse != (flipped == part.id),
+        Rotation::AsBuilt => false,
+    };
     Some(match (dir, reversed) {
         (PortDir::In, true) => PortDir::Out,
         (PortDir::Out, true) => PortDir::In,
@@ -51,11 +65,10 @@ fn effective_dir(circuit: &Circuit, catalog: &Catalog, port: &PortRef, flipped: 
 
 impl FlowGraph {
     pub fn new(circuit: &Circuit, catalog: &Catalog) -> Self {
-        Self::with_flipped(circuit, catalog, None)
+        Self::with_rotation(circuit, catalog, Rotation::AsSet)
     }
 
-    /// The graph as if `flipped` (a pump) turned the other way.
-    pub fn with_flipped(circuit: &Circuit, catalog: &Catalog, flipped: Option<PartId>) -> Self {
+    pub fn with_rotation(circuit: &Circuit, catalog: &Catalog, rotation: Rotation) -> Self {
         let mut next: BTreeMap<PortRef, Vec<(PortRef, Step)>> = BTreeMap::new();
         for tube in circuit.tubes() {
             next.entry(tube.from.clone()).or_default().push((tube.to.clone(), Step::Tube(tube.id)));
@@ -68,7 +81,7 @@ impl FlowGraph {
                 .iter()
                 .filter_map(|p| {
                     let at = PortRef::new(part.id, p.name.clone());
-                    effective_dir(circuit, catalog, &at, flipped).map(|dir| (at, dir))
+                    effective_dir(circuit, catalog, &at, rotation).map(|dir| (at, dir))
                 })
                 .collect();
             for (from, from_dir) in &ports {
@@ -153,4 +166,11 @@ pub fn cannula_ports(circuit: &Circuit, catalog: &Catalog) -> (Vec<PortRef>, BTr
         }
     }
     (drainage, returns)
+}
+
+/// The main line: the shortest directed route from a drainage cannula to a return cannula, if blood can take one
+/// with the pumps turning as `rotation` says.
+pub fn main_line(circuit: &Circuit, catalog: &Catalog, rotation: Rotation) -> Option<Route> {
+    let (drainage, returns) = cannula_ports(circuit, catalog);
+    FlowGraph::with_rotation(circuit, catalog, rotation).route(&drainage, &returns)
 }

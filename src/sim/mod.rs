@@ -7,6 +7,7 @@
 
 mod alarms;
 mod blood;
+mod faults;
 mod law;
 mod network;
 mod solve;
@@ -46,6 +47,9 @@ pub struct State {
 }
 
 pub struct Simulation {
+    /// The network as the circuit built it, before any fault: what a restored state starts again from.
+    base_network: Network,
+    base_faults: faults::FaultSchedule,
     network: Network,
     state: State,
     metabolism: Metabolism,
@@ -53,6 +57,7 @@ pub struct Simulation {
     /// The patient's compartments start at this pressure (the scenario's CVP), Pa.
     start_pressure_pa: f64,
     alarms: AlarmWatch,
+    faults: faults::FaultSchedule,
     work: solve::Workspace,
     arrivals: transport::Arrivals,
 }
@@ -81,6 +86,7 @@ impl Simulation {
     pub fn new(scenario: &Scenario, circuit: &Circuit, catalog: &Catalog) -> Self {
         let network = Network::build(scenario, circuit, catalog);
         let alarms = AlarmWatch::new(scenario, circuit, catalog, &network);
+        let faults = faults::FaultSchedule::new(scenario, circuit, catalog);
         let cvp_pa = mmhg_to_pa(scenario.physiology.cvp_mmhg);
         let pressures_pa = network
             .nodes
@@ -108,12 +114,15 @@ impl Simulation {
             weight_kg: patient.weight_kg,
         };
         Self {
+            base_network: network.clone(),
             network,
             state,
             metabolism,
             bsa_m2: patient.bsa_m2(),
             start_pressure_pa: cvp_pa,
             alarms,
+            base_faults: faults.clone(),
+            faults,
             work: solve::Workspace::default(),
             arrivals: transport::Arrivals::default(),
         }
@@ -127,13 +136,28 @@ impl Simulation {
         &self.state
     }
 
-    /// Continues from a saved state (it must come from a simulation of the same network).
+    /// Continues from a saved state (it must come from a simulation of the same circuit and scenario): the faults
+    /// due by the state's time are applied again to the network as built.
     pub fn restore(&mut self, state: State) {
+        self.network = self.base_network.clone();
+        self.faults = self.base_faults.clone();
+        self.faults.apply_due(state.time_s, &mut self.network);
         self.state = state;
+        self.fit_state_to_network();
+    }
+
+    fn fit_state_to_network(&mut self) {
+        // A fault may open the circuit (new leak branches): give them flows and (empty) transport cells.
+        let count = self.network.branches.len();
+        self.state.flows_m3_s.resize(count, 0.0);
+        self.state.contents.cells.resize(count, Vec::new());
     }
 
     /// Advances the model by one step.
     pub fn step(&mut self) -> Result<(), NoConvergence> {
+        if self.faults.apply_due(self.state.time_s, &mut self.network) {
+            self.fit_state_to_network();
+        }
         let state = &mut self.state;
         solve::step(
             &self.network,

@@ -84,6 +84,8 @@ pub struct Branch {
     /// Blood inside the branch, mL: what sets its transport delay (volume / flow).
     pub volume_ml: f64,
     pub exchange: Exchange,
+    /// The share of `law.head_pa` a pump provides (the rest is gravity), Pa: what a power loss takes away.
+    pub pump_head_pa: f64,
 }
 
 /// The network of one circuit revision.
@@ -336,6 +338,7 @@ impl Network {
                 origin: Origin::Tube(tube.id),
                 volume_ml,
                 exchange: Exchange::None,
+                pump_head_pa: 0.0,
             });
         }
 
@@ -377,6 +380,8 @@ impl Network {
                         origin: Origin::Part(part.id),
                         volume_ml,
                         exchange,
+                        // Only pumps have a head of their own at this point; gravity is added below.
+                        pump_head_pa: law.head_pa,
                     });
                 }
             };
@@ -425,6 +430,7 @@ impl Network {
                             origin: Origin::OpenPort(here),
                             volume_ml: 0.0,
                             exchange: Exchange::None,
+                            pump_head_pa: 0.0,
                         });
                     }
                 }
@@ -441,6 +447,7 @@ impl Network {
             origin: Origin::Systemic,
             volume_ml: 0.0,
             exchange: Exchange::Tissues,
+            pump_head_pa: 0.0,
         });
         if physiology.native_output_l_min > 0.0 {
             let set = l_min_to_m3_s(physiology.native_output_l_min);
@@ -452,6 +459,7 @@ impl Network {
                 origin: Origin::NativeHeart,
                 volume_ml: 0.0,
                 exchange: Exchange::Lungs { sat: physiology.native_lung_sao2 },
+                pump_head_pa: 0.0,
             });
         }
 

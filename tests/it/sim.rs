@@ -297,3 +297,93 @@ mod alarms {
         }
     }
 }
+
+mod faults {
+    use super::*;
+    use perfusion_trainer::scenario::{Fault, FaultKind, LineRole};
+    use perfusion_trainer::sim::Alarm;
+
+    /// The adult reference circuit at 105 rpm (≈ target flow) with only `faults` scheduled.
+    fn with_faults(faults: Vec<Fault>) -> Simulation {
+        let catalog = catalog();
+        let mut scenario = scenario("adult_cabg");
+        scenario.faults = faults;
+        let mut circuit = solution("adult_cabg");
+        let controls = Controls::Pump { rpm: 105.0, direction: PumpDirection::Forward, occlusion_set: true };
+        circuit.apply(&catalog, Edit::SetControls { part: PartId(3), controls }).unwrap();
+        Simulation::new(&scenario, &circuit, &catalog)
+    }
+
+    fn fault(at_s: f64, kind: FaultKind) -> Vec<Fault> {
+        vec![Fault { at_s, kind }]
+    }
+
+    #[test]
+    fn an_oxygenator_failure_lowers_sao2_and_svo2() {
+        let mut simulation =
+            with_faults(fault(300.0, FaultKind::OxygenatorFailure { transfer_fraction: 0.2, resistance_factor: 3.0 }));
+        run(&mut simulation, 299.0);
+        let (sao2, svo2) =
+            (simulation.node_blood(PATIENT_ARTERIAL).unwrap().sat, simulation.node_blood(PATIENT_VENOUS).unwrap().sat);
+        run(&mut simulation, 300.0);
+        let (sao2_after, svo2_after) =
+            (simulation.node_blood(PATIENT_ARTERIAL).unwrap().sat, simulation.node_blood(PATIENT_VENOUS).unwrap().sat);
+        assert!(
+            sao2_after < sao2 - 0.05 && svo2_after < svo2 - 0.05,
+            "SaO2 {sao2:.3}→{sao2_after:.3}, SvO2 {svo2:.3}→{svo2_after:.3}"
+        );
+        assert!(simulation.alarms().contains(&Alarm::MembranePressureDropHigh), "{:?}", simulation.alarms());
+    }
+
+    #[test]
+    fn high_svr_raises_the_perfusion_pressure_in_proportion() {
+        let mut simulation = with_faults(fault(120.0, FaultKind::HighSvr { factor: 2.0 }));
+        run(&mut simulation, 119.0);
+        let before = simulation.node_pressure_mmhg(PATIENT_ARTERIAL) - simulation.node_pressure_mmhg(PATIENT_VENOUS);
+        run(&mut simulation, 120.0);
+        let after = simulation.node_pressure_mmhg(PATIENT_ARTERIAL) - simulation.node_pressure_mmhg(PATIENT_VENOUS);
+        // Same roller flow, twice the resistance: twice the pressure across the patient (MAP − CVP = SVR × Q).
+        assert!((after / before - 2.0).abs() < 0.02, "{before:.1} → {after:.1} mmHg");
+    }
+
+    #[test]
+    fn a_power_loss_stops_the_pump_for_its_duration() {
+        let mut simulation = with_faults(fault(60.0, FaultKind::PumpPowerLoss { duration_s: 30.0 }));
+        run(&mut simulation, 70.0);
+        assert!(simulation.part_flow_l_min(PartId(3)).unwrap().abs() < 0.01);
+        assert!(simulation.alarms().contains(&Alarm::FlowBelowTarget));
+        run(&mut simulation, 30.0);
+        assert!((simulation.part_flow_l_min(PartId(3)).unwrap() - 105.0 * 0.045).abs() < 0.01, "restarted");
+    }
+
+    #[test]
+    fn an_arterial_kink_raises_the_line_pressure() {
+        let mut simulation =
+            with_faults(fault(60.0, FaultKind::LineKink { line: LineRole::Arterial, open_fraction: 0.1 }));
+        run(&mut simulation, 59.0);
+        let line = PortRef::new(PartId(5), "luer");
+        let before = simulation.port_pressure_mmhg(&line).unwrap();
+        run(&mut simulation, 10.0);
+        let after = simulation.port_pressure_mmhg(&line).unwrap();
+        assert!(after > before + 50.0, "{before:.0} → {after:.0} mmHg");
+    }
+
+    #[test]
+    fn a_venous_disconnection_spills_blood() {
+        let mut simulation = with_faults(fault(60.0, FaultKind::VenousDisconnection));
+        run(&mut simulation, 120.0);
+        assert!(simulation.state().leaked_m3 > 50e-6, "{} mL lost", simulation.state().leaked_m3 * 1e6);
+    }
+
+    #[test]
+    fn restoring_a_state_from_before_a_fault_replays_it_bit_for_bit() {
+        let mut simulation = with_faults(fault(3.0, FaultKind::VenousDisconnection));
+        run(&mut simulation, 2.0);
+        let saved = simulation.state().clone();
+        run(&mut simulation, 4.0);
+        let uninterrupted = simulation.state().clone();
+        simulation.restore(saved);
+        run(&mut simulation, 4.0);
+        assert_eq!(simulation.state(), &uninterrupted);
+    }
+}

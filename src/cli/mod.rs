@@ -66,6 +66,9 @@ pub enum Command {
         /// Minutes of model time to run.
         #[arg(long, value_parser = parse_minutes)]
         minutes: f64,
+        /// Timed commands (pump speed, clamps, gas, water, heights) to apply during the run.
+        #[arg(long, value_name = "FILE")]
+        commands: Option<PathBuf>,
         /// Write the CSV to this file instead of standard output.
         #[arg(long, value_name = "OUT", conflicts_with = "json")]
         csv: Option<PathBuf>,
@@ -115,10 +118,14 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
             prime::run(&scenario, &loaded.circuit, &circuit, &catalog, json);
             Ok(ExitCode::SUCCESS)
         }),
-        Command::Simulate { scenario, circuit, minutes, csv, json } => {
-            load_scenario(&scenario, &catalog).and_then(|scenario| {
+        Command::Simulate { scenario, circuit, minutes, commands, csv, json } => load_scenario(&scenario, &catalog)
+            .and_then(|scenario| {
                 let loaded = crate::circuit::file::load(&circuit, &catalog)?;
-                match simulate::trend(&scenario, &loaded.circuit, &catalog, minutes) {
+                let commands = match commands {
+                    Some(path) => crate::sim::command::load(&path)?,
+                    None => Vec::new(),
+                };
+                match simulate::trend(&scenario, &loaded.circuit, &catalog, &commands, minutes) {
                     Ok((header, rows)) => match simulate::write(&header, &rows, csv.as_deref(), json) {
                         Ok(()) => Ok(ExitCode::SUCCESS),
                         Err(error) => {
@@ -131,8 +138,7 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
                         Ok(ExitCode::from(EXIT_INVALID))
                     }
                 }
-            })
-        }
+            }),
         Command::Validate { scenario, circuit, json } => load_scenario(&scenario, &catalog).and_then(|scenario| {
             let loaded = crate::circuit::file::load(&circuit, &catalog)?;
             let critical = validate::run(&scenario, &loaded.circuit, &catalog, json);

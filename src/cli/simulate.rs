@@ -5,45 +5,43 @@ use super::output;
 use crate::catalog::Catalog;
 use crate::circuit::Circuit;
 use crate::scenario::Scenario;
-use crate::sim::{NoConvergence, STEP_S, Simulation, TrendColumns};
+use crate::sim::command::{self, RunError, TimedEdit};
+use crate::sim::{Simulation, TrendColumns};
 use serde_json::json;
 use std::path::Path;
 
-/// Steps per second of model time.
-fn steps_per_second() -> u64 {
-    (1.0 / STEP_S).round() as u64
-}
-
-/// Runs the model; returns the header and one row per second (the first at time 0).
+/// Runs the model; returns the header and one row per second (the first at time 0), with the alarms sounding.
 pub fn trend(
     scenario: &Scenario,
     circuit: &Circuit,
     catalog: &Catalog,
+    commands: &[TimedEdit],
     minutes: f64,
-) -> Result<(Vec<String>, Vec<Vec<f64>>), NoConvergence> {
-    let mut simulation = Simulation::new(scenario, circuit, catalog);
-    let columns = TrendColumns::new(&simulation, circuit, catalog);
-    let header = columns.columns().map(|c| format!("{} ({})", c.name, c.unit)).collect();
+) -> Result<(Vec<String>, Vec<(Vec<f64>, String)>), RunError> {
+    let columns = TrendColumns::new(&Simulation::new(scenario, circuit, catalog), circuit, catalog);
+    let mut header: Vec<String> = columns.columns().map(|c| format!("{} ({})", c.name, c.unit)).collect();
+    header.push("alarms (list)".to_owned());
     let seconds = (minutes * 60.0).round() as u64;
-    let mut rows = vec![columns.sample(&simulation)];
-    for _ in 0..seconds {
-        for _ in 0..steps_per_second() {
-            simulation.step()?;
-        }
-        rows.push(columns.sample(&simulation));
-    }
+    let mut rows = Vec::new();
+    command::run(scenario, circuit, catalog, commands, seconds, |simulation| {
+        let alarms: Vec<&str> = simulation.alarms().into_iter().map(|a| a.label()).collect();
+        rows.push((columns.sample(simulation), alarms.join("; ")));
+    })?;
     Ok((header, rows))
 }
 
-pub fn write(header: &[String], rows: &[Vec<f64>], csv: Option<&Path>, as_json: bool) -> std::io::Result<()> {
+pub fn write(header: &[String], rows: &[(Vec<f64>, String)], csv: Option<&Path>, as_json: bool) -> std::io::Result<()> {
     if as_json {
+        let rows: Vec<_> = rows.iter().map(|(values, alarms)| json!({ "values": values, "alarms": alarms })).collect();
         output::json(&json!({ "columns": header, "rows": rows }));
         return Ok(());
     }
     let mut text = header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",");
     text.push('\n');
-    for row in rows {
-        text.push_str(&row.iter().map(|v| format!("{v:.3}")).collect::<Vec<_>>().join(","));
+    for (values, alarms) in rows {
+        text.push_str(&values.iter().map(|v| format!("{v:.3}")).collect::<Vec<_>>().join(","));
+        text.push(',');
+        text.push_str(&csv_field(alarms));
         text.push('\n');
     }
     match csv {

@@ -72,6 +72,18 @@ impl FaultSchedule {
         Self { pending, roles, restore: Vec::new(), started_s: running.then_some(0.0) }
     }
 
+    /// Starts the faults' clock at `now_s` if bypass has not started yet and the circuit's arterial pump now runs.
+    pub fn start_if_running(&mut self, circuit: &Circuit, now_s: f64) {
+        let running = self
+            .roles
+            .arterial_pump
+            .and_then(|p| circuit.part(p))
+            .is_some_and(|p| matches!(p.controls, crate::circuit::Controls::Pump { rpm, .. } if rpm > 0.0));
+        if self.started_s.is_none() && running {
+            self.started_s = Some(now_s);
+        }
+    }
+
     /// Applies the faults due by `time_s` and ends those whose time is over. Returns whether the network changed.
     pub fn apply_due(&mut self, now_s: f64, network: &mut Network) -> bool {
         let Some(started_s) = self.started_s else { return false };

@@ -7,6 +7,7 @@
 
 mod alarms;
 mod blood;
+pub mod command;
 mod faults;
 mod law;
 mod network;
@@ -27,6 +28,11 @@ use crate::circuit::Circuit;
 use crate::ids::{PartId, PortRef, TubeId};
 use crate::scenario::Scenario;
 use crate::units::{m3_s_to_l_min, m3_to_ml, mmhg_to_pa, pa_to_mmhg};
+
+/// A change to the circuit during a run that adds or removes parts or tubes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the circuit's assembly changed during the run; only settings and clamps can change while it runs")]
+pub struct StructureChanged;
 
 /// Model time advanced by one step, s.
 pub const STEP_S: f64 = 0.01;
@@ -144,6 +150,36 @@ impl Simulation {
         self.faults.apply_due(state.time_s, &mut self.network);
         self.state = state;
         self.fit_state_to_network();
+    }
+
+    /// Takes a change of settings (pump speed, clamps, gas, water, heights) made to the circuit during the run:
+    /// the network is rebuilt with the new laws and the state carries on. A change that alters the assembly itself
+    /// (parts or tubes added or removed) is refused: the running state would no longer fit it.
+    pub fn retune(
+        &mut self,
+        scenario: &Scenario,
+        circuit: &Circuit,
+        catalog: &Catalog,
+    ) -> Result<(), StructureChanged> {
+        let rebuilt = Network::build(scenario, circuit, catalog);
+        let same_shape = rebuilt.nodes.len() == self.base_network.nodes.len()
+            && rebuilt.branches.len() == self.base_network.branches.len()
+            && rebuilt.port_node == self.base_network.port_node;
+        if !same_shape {
+            return Err(StructureChanged);
+        }
+        let now_s = self.state.time_s;
+        self.faults.start_if_running(circuit, now_s);
+        self.base_faults.start_if_running(circuit, now_s);
+        self.alarms = AlarmWatch::new(scenario, circuit, catalog, &rebuilt);
+        self.base_network = rebuilt;
+        self.network = self.base_network.clone();
+        // The faults already under way act on the new laws too.
+        let mut faults = self.base_faults.clone();
+        faults.apply_due(now_s, &mut self.network);
+        self.faults = faults;
+        self.fit_state_to_network();
+        Ok(())
     }
 
     fn fit_state_to_network(&mut self) {

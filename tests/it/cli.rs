@@ -158,8 +158,10 @@ fn simulate_writes_a_trend_with_units_every_second() {
     let header: Vec<&str> = lines[0].split(',').collect();
     assert_eq!(header[0], "time (s)");
     assert!(header.iter().all(|h| h.ends_with(')')), "every column names its unit: {header:?}");
+    assert_eq!(header.last(), Some(&"alarms (list)"));
     let flow_column = header.iter().position(|h| *h == "Roller pump 1 flow (L/min)").unwrap();
-    let last: Vec<f64> = lines[61].split(',').map(|v| v.parse().unwrap()).collect();
+    let fields: Vec<&str> = lines[61].split(',').collect();
+    let last: Vec<f64> = fields[..fields.len() - 1].iter().map(|v| v.parse().unwrap()).collect();
     assert!((last[0] - 60.0).abs() < 1e-9);
     assert!((last[flow_column] - 4.5).abs() < 0.01, "{}", last[flow_column]);
 
@@ -167,7 +169,47 @@ fn simulate_writes_a_trend_with_units_every_second() {
         bin().args(["simulate", "adult_cabg"]).arg(&circuit).args(["--minutes", "0.1", "--json"]).output().unwrap();
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(value["rows"].as_array().unwrap().len(), 7);
+    assert!(value["rows"][6]["values"].as_array().is_some() && value["rows"][6]["alarms"].is_string());
 
     let bad = bin().args(["simulate", "adult_cabg"]).arg(&circuit).args(["--minutes", "-3"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn simulate_applies_timed_commands_and_reports_alarms() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands = dir.path().join("commands.ron");
+    // Go on bypass at 0 s (arterial pump, part 3, 105 rpm); clamp the arterial line (tube 16) at 20 s.
+    std::fs::write(
+        &commands,
+        r#"Commands(version: 1, commands: [
+            (at_s: 20.0, edit: SetClamp(tube: 16, clamped: true)),
+            (at_s: 0.0, edit: SetControls(part: 3, controls: Pump(rpm: 105.0, direction: Forward, occlusion_set: true))),
+        ])"#,
+    )
+    .unwrap();
+    let output = bin()
+        .args(["simulate", "adult_cabg"])
+        .arg(repo_path("scenarios/solutions/adult_cabg.ron"))
+        .args(["--minutes", "0.5", "--commands"])
+        .arg(&commands)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let csv = String::from_utf8_lossy(&output.stdout);
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(!rows[15].contains("Arterial line pressure high"), "{}", rows[15]);
+    assert!(rows[22].contains("Arterial line pressure high"), "{}", rows[22]);
+
+    std::fs::write(&commands, "Commands(version: 1, commands: [(at_s: 1.0, edit: RemovePart(part: 3))])").unwrap();
+    let refused = bin()
+        .args(["simulate", "adult_cabg"])
+        .arg(repo_path("scenarios/solutions/adult_cabg.ron"))
+        .args(["--minutes", "0.1", "--commands"])
+        .arg(&commands)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("commands.ron:1:") && stderr.contains("commands[0].edit"), "{stderr}");
 }

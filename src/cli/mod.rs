@@ -126,7 +126,7 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
                     None => Vec::new(),
                 };
                 match simulate::trend(&scenario, &loaded.circuit, &catalog, &commands, minutes) {
-                    Ok((header, rows)) => match simulate::write(&header, &rows, csv.as_deref(), json) {
+                    Ok(trend) => match simulate::write(&trend, csv.as_deref(), json) {
                         Ok(()) => Ok(ExitCode::SUCCESS),
                         Err(error) => {
                             output::error(&format!("perfusion-trainer: cannot write the CSV: {error}"));

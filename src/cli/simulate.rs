@@ -10,6 +10,13 @@ use crate::sim::{Simulation, TrendColumns};
 use serde_json::json;
 use std::path::Path;
 
+/// A recorded run: the column headers and one row per second.
+pub struct Trend {
+    pub header: Vec<String>,
+    /// Values in header order, and the alarms sounding (joined with "; ").
+    pub rows: Vec<(Vec<f64>, String)>,
+}
+
 /// Runs the model; returns the header and one row per second (the first at time 0), with the alarms sounding.
 pub fn trend(
     scenario: &Scenario,
@@ -17,7 +24,7 @@ pub fn trend(
     catalog: &Catalog,
     commands: &[TimedEdit],
     minutes: f64,
-) -> Result<(Vec<String>, Vec<(Vec<f64>, String)>), RunError> {
+) -> Result<Trend, RunError> {
     let columns = TrendColumns::new(&Simulation::new(scenario, circuit, catalog), circuit, catalog);
     let mut header: Vec<String> = columns.columns().map(|c| format!("{} ({})", c.name, c.unit)).collect();
     header.push("alarms (list)".to_owned());
@@ -27,10 +34,11 @@ pub fn trend(
         let alarms: Vec<&str> = simulation.alarms().into_iter().map(|a| a.label()).collect();
         rows.push((columns.sample(simulation), alarms.join("; ")));
     })?;
-    Ok((header, rows))
+    Ok(Trend { header, rows })
 }
 
-pub fn write(header: &[String], rows: &[(Vec<f64>, String)], csv: Option<&Path>, as_json: bool) -> std::io::Result<()> {
+pub fn write(trend: &Trend, csv: Option<&Path>, as_json: bool) -> std::io::Result<()> {
+    let (header, rows) = (&trend.header, &trend.rows);
     if as_json {
         let rows: Vec<_> = rows.iter().map(|(values, alarms)| json!({ "values": values, "alarms": alarms })).collect();
         output::json(&json!({ "columns": header, "rows": rows }));

@@ -55,20 +55,62 @@ impl Blood {
         if capacity <= 0.0 {
             return Blood { po2_mmhg: content / DISSOLVED_O2_ML_DL_PER_MMHG, ..self };
         }
-        // Find the PO2 whose bound plus dissolved oxygen equals the content (monotone in PO2: bisection).
-        let content_at = |po2: f64| capacity * saturation(po2) + DISSOLVED_O2_ML_DL_PER_MMHG * po2;
-        let (mut low, mut high) = (0.0, 800.0);
-        if content_at(high) < content {
-            let po2 = high + (content - content_at(high)) / DISSOLVED_O2_ML_DL_PER_MMHG;
-            return Blood { sat: saturation(po2), po2_mmhg: po2, ..self };
-        }
-        for _ in 0..40 {
-            let mid = 0.5 * (low + high);
-            if content_at(mid) < content { low = mid } else { high = mid }
-        }
-        let po2 = 0.5 * (low + high);
+
+        // The PO2 whose bound plus dissolved oxygen equals the content: the content rises monotonically with PO2,
+        // so Newton from the parcel's own PO2 converges in a few steps; bisection catches the rare overshoot.
+        let po2 = solve_po2(content, capacity, self.po2_mmhg);
         Blood { sat: saturation(po2), po2_mmhg: po2, ..self }
     }
+}
+
+/// The PO2 at which `capacity × S(PO2) + 0.0031 × PO2` equals `content` (mL/dL), starting from `guess`.
+fn solve_po2(content: f64, capacity: f64, guess: f64) -> f64 {
+    let content_at = |p: f64| capacity * saturation(p) + DISSOLVED_O2_ML_DL_PER_MMHG * p;
+    let slope_at = |p: f64| capacity * saturation_slope(p) + DISSOLVED_O2_ML_DL_PER_MMHG;
+    let mut p = guess.clamp(1.0, 2000.0);
+    for _ in 0..8 {
+        let error = content_at(p) - content;
+        if error.abs() < 1e-9 {
+            return p;
+        }
+        let next = p - error / slope_at(p);
+        if !(next.is_finite() && next > 0.0) {
+            break;
+        }
+        p = next;
+    }
+    if (content_at(p) - content).abs() < 1e-6 {
+        return p;
+    }
+    let (mut low, mut high) = (0.0, 2000.0_f64.max(content / DISSOLVED_O2_ML_DL_PER_MMHG));
+    for _ in 0..60 {
+        let mid = 0.5 * (low + high);
+        if content_at(mid) < content { low = mid } else { high = mid }
+    }
+    0.5 * (low + high)
+}
+
+/// dS/dPO2 of the Severinghaus fit, per mmHg.
+fn saturation_slope(po2_mmhg: f64) -> f64 {
+    let p = po2_mmhg.max(1e-9);
+    let cubic = p * p * p + 150.0 * p;
+    let ratio = 23400.0 / cubic;
+    ratio / cubic * (3.0 * p * p + 150.0) / ((ratio + 1.0) * (ratio + 1.0))
+}
+
+/// The PO2 at which haemoglobin is `sat` saturated (the inverse of `saturation`), mmHg.
+pub fn po2_for_saturation(sat: f64) -> f64 {
+    // With a capacity of 1 and no dissolved term this is the same solve.
+    let sat = sat.clamp(0.0, 0.999_999);
+    let mut p: f64 = 40.0;
+    for _ in 0..30 {
+        let error = saturation(p) - sat;
+        if error.abs() < 1e-12 {
+            break;
+        }
+        p = (p - error / saturation_slope(p)).clamp(1e-6, 5000.0);
+    }
+    p
 }
 
 /// Haemoglobin saturation at a PO2 (mmHg): Severinghaus' fit of the oxygen dissociation curve (J Appl Physiol
@@ -89,6 +131,13 @@ mod tests {
         assert!((saturation(26.86) - 0.5).abs() < 0.01);
         assert!((saturation(40.0) - 0.75).abs() < 0.01);
         assert!((saturation(100.0) - 0.977).abs() < 0.002);
+    }
+
+    #[test]
+    fn the_inverse_curve_round_trips() {
+        for sat in [0.3, 0.5, 0.75, 0.9, 0.98, 0.999] {
+            assert!((saturation(po2_for_saturation(sat)) - sat).abs() < 1e-9, "{sat}");
+        }
     }
 
     #[test]

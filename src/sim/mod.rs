@@ -109,10 +109,10 @@ impl Simulation {
         let arterial = Blood {
             hb_g_dl: patient.hb_g_dl,
             sat: lung_sat,
-            po2_mmhg: transport::po2_for_saturation(lung_sat),
+            po2_mmhg: blood::po2_for_saturation(lung_sat),
             temp_c: BODY_TEMP_C,
         };
-        let venous = Blood { sat: NORMAL_SVO2, po2_mmhg: transport::po2_for_saturation(NORMAL_SVO2), ..arterial };
+        let venous = Blood { sat: NORMAL_SVO2, po2_mmhg: blood::po2_for_saturation(NORMAL_SVO2), ..arterial };
         let contents = transport::Contents::new(&network, arterial, venous, Blood::prime(PRIME_TEMP_C));
         let state = State { time_s: 0.0, steps: 0, pressures_pa, flows_m3_s, leaked_m3: 0.0, contents };
         let metabolism = Metabolism {

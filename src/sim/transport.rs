@@ -2,7 +2,7 @@
 //! (so a parcel takes about volume / flow to cross it), every node mixes what arrives into what it holds, and
 //! the oxygenator, the patient's tissues and the native lungs change the blood that passes them.
 
-use super::blood::{Blood, saturation};
+use super::blood::{Blood, po2_for_saturation, saturation};
 use super::network::{ATMOSPHERE, Branch, Exchange, Network, NodeKind, PATIENT_VENOUS};
 use crate::units::{m3_s_to_l_min, m3_to_ml};
 
@@ -207,14 +207,4 @@ impl Contents {
             }
         }
     }
-}
-
-/// The PO2 at which haemoglobin is `sat` saturated (inverse of `saturation`), mmHg.
-pub fn po2_for_saturation(sat: f64) -> f64 {
-    let (mut low, mut high) = (0.0, 800.0);
-    for _ in 0..50 {
-        let mid = 0.5 * (low + high);
-        if saturation(mid) < sat { low = mid } else { high = mid }
-    }
-    0.5 * (low + high)
 }

@@ -79,10 +79,21 @@ fn gravity_drainage_fills_the_reservoir_until_its_head_balances() {
 fn volume_is_conserved_without_leaks() {
     let (_, mut simulation) = adult_at(100.0, &[]);
     let start = simulation.accounted_volume_ml();
-    run(&mut simulation, 600.0);
+    // A simulated hour.
+    run(&mut simulation, 3600.0);
     let end = simulation.accounted_volume_ml();
     assert!((end - start).abs() < 1e-3 * start.abs().max(1.0), "{start} → {end}");
     assert!(simulation.state().leaked_m3.abs() < 1e-12, "no open port in the reference circuit");
+    // Continuity at every junction: what flows in flows out (the network has settled, so no node is filling).
+    let network = simulation.network();
+    let mut net = vec![0.0; network.nodes.len()];
+    for (branch, flow) in network.branches.iter().zip(&simulation.state().flows_m3_s) {
+        net[branch.from] -= flow;
+        net[branch.to] += flow;
+    }
+    for (node, imbalance) in net.iter().enumerate().skip(1) {
+        assert!(imbalance.abs() < 1e-9, "node {node}: {imbalance:e} m³/s");
+    }
 }
 
 #[test]

@@ -11,6 +11,7 @@ pub mod command;
 mod faults;
 mod law;
 mod network;
+mod servo;
 mod solve;
 mod transport;
 mod trend;
@@ -50,6 +51,8 @@ pub struct State {
     pub leaked_m3: f64,
     /// What the blood carries, node by node and along each branch, and the body's temperature.
     pub contents: transport::Contents,
+    /// Pumps a safety link has stopped, in id order; they stay stopped until set again.
+    pub servo_stopped: Vec<PartId>,
 }
 
 pub struct Simulation {
@@ -64,6 +67,7 @@ pub struct Simulation {
     start_pressure_pa: f64,
     alarms: AlarmWatch,
     faults: faults::FaultSchedule,
+    servo: servo::ServoLinks,
     work: solve::Workspace,
     arrivals: transport::Arrivals,
 }
@@ -93,6 +97,7 @@ impl Simulation {
         let network = Network::build(scenario, circuit, catalog);
         let alarms = AlarmWatch::new(scenario, circuit, catalog, &network);
         let faults = faults::FaultSchedule::new(scenario, circuit, catalog);
+        let servo = servo::ServoLinks::new(scenario, circuit, catalog, &network);
         let cvp_pa = mmhg_to_pa(scenario.physiology.cvp_mmhg);
         let pressures_pa = network
             .nodes
@@ -114,7 +119,15 @@ impl Simulation {
         };
         let venous = Blood { sat: NORMAL_SVO2, po2_mmhg: blood::po2_for_saturation(NORMAL_SVO2), ..arterial };
         let contents = transport::Contents::new(&network, arterial, venous, Blood::prime(PRIME_TEMP_C));
-        let state = State { time_s: 0.0, steps: 0, pressures_pa, flows_m3_s, leaked_m3: 0.0, contents };
+        let state = State {
+            time_s: 0.0,
+            steps: 0,
+            pressures_pa,
+            flows_m3_s,
+            leaked_m3: 0.0,
+            contents,
+            servo_stopped: Vec::new(),
+        };
         let metabolism = Metabolism {
             vo2_37_ml_min: vo2_ml_kg_min(patient.age.in_days()) * patient.weight_kg,
             weight_kg: patient.weight_kg,
@@ -129,6 +142,7 @@ impl Simulation {
             alarms,
             base_faults: faults.clone(),
             faults,
+            servo,
             work: solve::Workspace::default(),
             arrivals: transport::Arrivals::default(),
         }
@@ -148,8 +162,17 @@ impl Simulation {
         self.network = self.base_network.clone();
         self.faults = self.base_faults.clone();
         self.faults.apply_due(state.time_s, &mut self.network);
+        for pump in &state.servo_stopped {
+            servo::stop(&mut self.network, *pump);
+        }
         self.state = state;
         self.fit_state_to_network();
+    }
+
+    /// The perfusionist sets `pump` again after a safety stop: it runs at its settings once the circuit is
+    /// retuned.
+    pub fn release_servo(&mut self, pump: PartId) {
+        self.state.servo_stopped.retain(|p| *p != pump);
     }
 
     /// Takes a change of settings (pump speed, clamps, gas, water, heights) made to the circuit during the run:
@@ -178,6 +201,10 @@ impl Simulation {
         let mut faults = self.base_faults.clone();
         faults.apply_due(now_s, &mut self.network);
         self.faults = faults;
+        self.servo = servo::ServoLinks::new(scenario, circuit, catalog, &self.network);
+        for pump in &self.state.servo_stopped {
+            servo::stop(&mut self.network, *pump);
+        }
         self.fit_state_to_network();
         Ok(())
     }
@@ -231,6 +258,13 @@ impl Simulation {
         state.contents.step(network, &state.flows_m3_s, &node_ml, &self.metabolism, STEP_S, &mut self.arrivals);
         state.steps += 1;
         state.time_s = state.steps as f64 * STEP_S;
+        for pump in self.servo.tripped(&self.network, &self.state.pressures_pa) {
+            if !self.state.servo_stopped.contains(&pump) {
+                self.state.servo_stopped.push(pump);
+                self.state.servo_stopped.sort();
+                servo::stop(&mut self.network, pump);
+            }
+        }
         Ok(())
     }
 

@@ -1,0 +1,106 @@
+//! Safety links: a sensor linked to a pump stops it — a line-pressure transducer above the scenario's limit (or
+//! an inlet transducer below the venous limit), a level sensor below its reservoir's minimum operating level
+//! (reference §1.3 C4, C5, C17 [Terumo-APS1]). The pump stays stopped until the perfusionist sets it again.
+
+use super::network::{Network, NodeKind, Origin};
+use crate::catalog::{Catalog, PartKind};
+use crate::circuit::Circuit;
+use crate::circuit::flow::{Rotation, main_line};
+use crate::ids::{PartId, PortRef};
+use crate::scenario::Scenario;
+use crate::units::mmhg_to_pa;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Trip {
+    /// Stop when the node's pressure rises above `max_pa` (a line after the pump) or falls below `min_pa` (the
+    /// pump's inlet side), Pa.
+    Pressure { node: usize, min_pa: f64, max_pa: f64 },
+    /// Stop when the reservoir node holds less than this, m³.
+    Level { node: usize, min_m3: f64 },
+}
+
+/// The circuit's safety links, resolved to network nodes.
+#[derive(Debug, Clone, Default)]
+pub struct ServoLinks {
+    links: Vec<(Trip, PartId)>,
+}
+
+impl ServoLinks {
+    pub fn new(scenario: &Scenario, circuit: &Circuit, catalog: &Catalog, network: &Network) -> Self {
+        let targets = &scenario.targets;
+        let route = main_line(circuit, catalog, Rotation::AsBuilt);
+        // A transducer before its pump on the main line guards the inlet (too negative); any other guards the line
+        // after the pump (too high).
+        let on_inlet_side = |sensor: PartId, pump: PartId| {
+            let Some(route) = &route else { return false };
+            let sensed = circuit.connected_to(&PortRef::new(sensor, "line")).and_then(|port| route.position(port.part));
+            matches!((sensed, route.position(pump)), (Some(at), Some(pump_at)) if at < pump_at)
+        };
+        let mut links = Vec::new();
+        for sensor in circuit.parts() {
+            let Some(pump) = sensor.servo_to else { continue };
+            let trip = match circuit.kind_of(catalog, sensor.id) {
+                Some(PartKind::PressureTransducer) => {
+                    network.port_node.get(&PortRef::new(sensor.id, "line")).map(|node| {
+                        if on_inlet_side(sensor.id, pump) {
+                            Trip::Pressure {
+                                node: *node,
+                                min_pa: mmhg_to_pa(targets.venous_line_min_mmhg),
+                                max_pa: f64::INFINITY,
+                            }
+                        } else {
+                            Trip::Pressure {
+                                node: *node,
+                                min_pa: f64::NEG_INFINITY,
+                                max_pa: mmhg_to_pa(targets.arterial_line_max_mmhg),
+                            }
+                        }
+                    })
+                }
+                Some(PartKind::LevelSensor) => sensor.mounted_on.and_then(|reservoir| {
+                    network.nodes.iter().enumerate().find_map(|(index, node)| match node.kind {
+                        NodeKind::Reservoir { part, min_level_m3, .. } if part == reservoir => {
+                            Some(Trip::Level { node: index, min_m3: min_level_m3 })
+                        }
+                        _ => None,
+                    })
+                }),
+                // Air is not carried yet, so a bubble detector has nothing to trip on.
+                _ => None,
+            };
+            if let Some(trip) = trip {
+                links.push((trip, pump));
+            }
+        }
+        Self { links }
+    }
+
+    /// Pumps whose sensors trip at these pressures.
+    pub fn tripped(&self, network: &Network, pressures_pa: &[f64]) -> Vec<PartId> {
+        let mut pumps: Vec<PartId> = self
+            .links
+            .iter()
+            .filter(|(trip, _)| match *trip {
+                Trip::Pressure { node, min_pa, max_pa } => {
+                    pressures_pa.get(node).is_some_and(|p| *p > max_pa || *p < min_pa)
+                }
+                Trip::Level { node, min_m3 } => {
+                    let compliance = network.nodes.get(node).map_or(0.0, |n| n.compliance_m3_pa);
+                    pressures_pa.get(node).is_some_and(|p| compliance * p < min_m3)
+                }
+            })
+            .map(|(_, pump)| *pump)
+            .collect();
+        pumps.sort();
+        pumps.dedup();
+        pumps
+    }
+}
+
+/// Stops `pump` in `network`: its branch keeps only the gravity share of its head.
+pub fn stop(network: &mut Network, pump: PartId) {
+    for branch in network.branches.iter_mut().filter(|b| b.origin == Origin::Part(pump)) {
+        branch.law.head_pa -= branch.pump_head_pa;
+        branch.pump_head_pa = 0.0;
+    }
+}

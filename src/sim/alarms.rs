@@ -20,6 +20,7 @@ pub enum Alarm {
     Svo2Low,
     MembranePressureDropHigh,
     ReversedArterialFlow,
+    AirDetected,
 }
 
 impl Alarm {
@@ -33,6 +34,7 @@ impl Alarm {
             Alarm::Svo2Low => "SvO2 low",
             Alarm::MembranePressureDropHigh => "Oxygenator pressure drop high",
             Alarm::ReversedArterialFlow => "Reversed arterial flow",
+            Alarm::AirDetected => "Air at the bubble detector",
         }
     }
 }
@@ -50,6 +52,8 @@ pub struct Monitors {
     levels: Vec<(usize, f64)>,
     /// Branches of the return cannulae (flow into the patient is positive).
     returns: Vec<usize>,
+    /// Nodes where bubble detectors sit.
+    bubbles: Vec<usize>,
     /// Whether the arterial pump runs: alarms about flow and delivery only sound on bypass.
     pump_running: bool,
 }
@@ -67,6 +71,9 @@ struct Limits {
 /// Share of the target flow below which "flow below target" sounds. UNSOURCED: a tenth under target, so the
 /// alarm marks a real shortfall rather than rounding.
 const FLOW_ALARM_FRACTION: f64 = 0.9;
+/// Share of air in the blood a bubble detector reports. UNSOURCED: detectors are rated by bubble size, which the
+/// model does not carry; one part in a thousand by volume is taken as a detectable bubble stream.
+pub const AIR_DETECTION_SHARE: f64 = 0.001;
 /// Backward flow through a return cannula that counts as reversed, L/min (beyond a roller's back-leak).
 const REVERSED_FLOW_L_MIN: f64 = -0.05;
 
@@ -120,6 +127,9 @@ impl AlarmWatch {
                 .map(|q| crate::units::m3_s_to_l_min(*q))
                 .sum()
         });
+        if m.bubbles.iter().any(|n| simulation.node_blood(*n).is_some_and(|b| b.air > AIR_DETECTION_SHARE)) {
+            alarms.push(Alarm::AirDetected);
+        }
         if return_flow.is_some_and(|q| q < REVERSED_FLOW_L_MIN) {
             alarms.push(Alarm::ReversedArterialFlow);
         }
@@ -185,6 +195,11 @@ fn monitors(route: &Route, circuit: &Circuit, catalog: &Catalog, network: &Netwo
             }
         }
     }
+    m.bubbles = circuit
+        .parts()
+        .filter(|p| matches!(circuit.kind_of(catalog, p.id), Some(PartKind::BubbleDetector)))
+        .filter_map(|p| network.port_node.get(&PortRef::new(p.id, "a")).copied())
+        .collect();
     let last = route.parts.last().copied();
     m.returns = network
         .branches

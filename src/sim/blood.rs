@@ -15,14 +15,21 @@ pub struct Blood {
     /// Oxygen tension, mmHg.
     pub po2_mmhg: f64,
     pub temp_c: f64,
+    /// Share of the parcel's volume that is air, fraction.
+    pub air: f64,
 }
 
 impl Blood {
+    /// Room air drawn in through an opening: all gas, no haemoglobin.
+    pub fn air(temp_c: f64) -> Self {
+        Self { air: 1.0, ..Self::prime(temp_c) }
+    }
+
     /// Clear crystalloid prime at `temp_c`: no haemoglobin, equilibrated with room air.
     pub fn prime(temp_c: f64) -> Self {
         // PO2 of fluid equilibrated with air at sea level, 0.21 × (760 − 47) = 150 mmHg (PHYS, alveolar gas
         // equation without CO2).
-        Self { hb_g_dl: 0.0, sat: 0.0, po2_mmhg: 150.0, temp_c }
+        Self { hb_g_dl: 0.0, sat: 0.0, po2_mmhg: 150.0, temp_c, air: 0.0 }
     }
 
     /// Oxygen content, mL O2/dL: 1.34 × Hb × SaO2 + 0.0031 × PO2 (reference §6.5).
@@ -45,6 +52,7 @@ impl Blood {
             sat: if hb > 0.0 { bound / hb } else { a * self.sat + b * other.sat },
             po2_mmhg: a * self.po2_mmhg + b * other.po2_mmhg,
             temp_c: a * self.temp_c + b * other.temp_c,
+            air: a * self.air + b * other.air,
         }
     }
 
@@ -143,13 +151,13 @@ mod tests {
     #[test]
     fn content_matches_the_reference_formula() {
         // Hb 8, SaO2 100 %, PaO2 200: 1.34 × 8 + 0.0031 × 200 = 11.34 mL/dL (reference §6.5, constants 1.34/0.0031).
-        let blood = Blood { hb_g_dl: 8.0, sat: 1.0, po2_mmhg: 200.0, temp_c: 37.0 };
+        let blood = Blood { hb_g_dl: 8.0, sat: 1.0, po2_mmhg: 200.0, temp_c: 37.0, air: 0.0 };
         assert!((blood.o2_content_ml_dl() - 11.34).abs() < 1e-9);
     }
 
     #[test]
     fn removing_oxygen_lowers_saturation_consistently() {
-        let arterial = Blood { hb_g_dl: 10.0, sat: saturation(200.0), po2_mmhg: 200.0, temp_c: 37.0 };
+        let arterial = Blood { hb_g_dl: 10.0, sat: saturation(200.0), po2_mmhg: 200.0, temp_c: 37.0, air: 0.0 };
         let venous = arterial.with_o2_added(-4.0);
         assert!((arterial.o2_content_ml_dl() - venous.o2_content_ml_dl() - 4.0).abs() < 1e-6);
         assert!(venous.sat < arterial.sat && venous.po2_mmhg < 60.0);
@@ -158,7 +166,7 @@ mod tests {
     #[test]
     fn mixing_blood_with_prime_dilutes_haemoglobin_by_volume() {
         // 1000 mL of Hb 12 with 500 mL of clear prime: 12 × 1000 / 1500 = 8 g/dL.
-        let blood = Blood { hb_g_dl: 12.0, sat: 0.75, po2_mmhg: 40.0, temp_c: 37.0 };
+        let blood = Blood { hb_g_dl: 12.0, sat: 0.75, po2_mmhg: 40.0, temp_c: 37.0, air: 0.0 };
         let mixed = blood.mix(1000.0, Blood::prime(20.0), 500.0);
         assert!((mixed.hb_g_dl - 8.0).abs() < 1e-12);
         assert!((mixed.sat - 0.75).abs() < 1e-12, "prime carries no bound oxygen");

@@ -3,7 +3,9 @@
 //! arterial pump, a disconnected venous line opens to the air, vasoconstriction raises the SVR.
 
 use super::law::Law;
-use super::network::{ATMOSPHERE, Branch, CLAMP_RESISTANCE, Exchange, Network, OPEN_PORT_RESISTANCE, Origin};
+use super::network::{
+    ATMOSPHERE, Branch, CLAMP_RESISTANCE, Exchange, Network, OPEN_PORT_RESISTANCE, Origin, ROLLER_LEAK_RESISTANCE,
+};
 use crate::catalog::{Catalog, PartKind};
 use crate::circuit::Circuit;
 use crate::circuit::flow::{Rotation, main_line};
@@ -183,8 +185,33 @@ impl FaultSchedule {
                     }
                 }
             }
-            // Air is not carried by the model yet; the fault is accepted and has no effect until it is.
-            FaultKind::AirEntry { .. } => {}
+            FaultKind::AirEntry { line, ml_per_min } => {
+                // Air drawn into the line where it starts (venous: at the cannula) or where it leaves the pump side
+                // (arterial: the line to the patient), as a steady source from the room.
+                let tube = match line {
+                    LineRole::Venous => self.roles.venous_tubes.first(),
+                    LineRole::Arterial => self.roles.arterial_tubes.last(),
+                };
+                let Some(tube) = tube else { return };
+                let Some(node) = branches_of(network, &Origin::Tube(*tube))
+                    .first()
+                    .and_then(|i| network.branches.get(*i))
+                    .map(|b| b.from)
+                else {
+                    return;
+                };
+                let set = crate::units::l_min_to_m3_s(ml_per_min / 1000.0);
+                network.branches.push(Branch {
+                    from: ATMOSPHERE,
+                    to: node,
+                    law: Law { a: ROLLER_LEAK_RESISTANCE, b: 0.0, head_pa: set * ROLLER_LEAK_RESISTANCE },
+                    one_way: true,
+                    origin: Origin::Tube(*tube),
+                    volume_ml: 0.0,
+                    exchange: Exchange::None,
+                    pump_head_pa: 0.0,
+                });
+            }
         }
     }
 }

@@ -116,6 +116,7 @@ impl Simulation {
             sat: lung_sat,
             po2_mmhg: blood::po2_for_saturation(lung_sat),
             temp_c: BODY_TEMP_C,
+            air: 0.0,
         };
         let venous = Blood { sat: NORMAL_SVO2, po2_mmhg: blood::po2_for_saturation(NORMAL_SVO2), ..arterial };
         let contents = transport::Contents::new(&network, arterial, venous, Blood::prime(PRIME_TEMP_C));
@@ -258,7 +259,7 @@ impl Simulation {
         state.contents.step(network, &state.flows_m3_s, &node_ml, &self.metabolism, STEP_S, &mut self.arrivals);
         state.steps += 1;
         state.time_s = state.steps as f64 * STEP_S;
-        for pump in self.servo.tripped(&self.network, &self.state.pressures_pa) {
+        for pump in self.servo.tripped(&self.network, &self.state.pressures_pa, &self.state.contents.nodes) {
             if !self.state.servo_stopped.contains(&pump) {
                 self.state.servo_stopped.push(pump);
                 self.state.servo_stopped.sort();
@@ -286,6 +287,11 @@ impl Simulation {
     /// The patient's body temperature, °C.
     pub fn body_temp_c(&self) -> f64 {
         self.state.contents.body_temp_c
+    }
+
+    /// Air that has reached the patient so far, mL.
+    pub fn air_to_patient_ml(&self) -> f64 {
+        self.state.contents.air_to_patient_ml
     }
 
     /// Oxygen the tissues consumed during the last step, mL/min.

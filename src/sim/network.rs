@@ -54,6 +54,12 @@ pub enum Exchange {
         sweep_l_min: f64,
         heat_factor: f64,
         water_temp_c: Option<f64>,
+        /// Share of air an integrated arterial filter holds back (0 without one).
+        air_trap: f64,
+    },
+    /// An arterial filter: holds back a share of the air that reaches it.
+    AirTrap {
+        share: f64,
     },
     /// The patient's tissues: oxygen consumed, blood leaves at body temperature.
     Tissues,
@@ -136,6 +142,9 @@ pub const RESERVOIR_HEIGHT_M: f64 = 0.3;
 /// Share of the blood volume in the arterial compartment. UNSOURCED: the textbook split is about a fifth
 /// arterial, four fifths venous; the reference gives none.
 pub const ARTERIAL_BLOOD_FRACTION: f64 = 0.2;
+/// Share of arriving air an arterial filter holds back: integrated-filter oxygenators removed 86–97 % of gaseous
+/// microemboli in neonatal tests [Stehouwer-2014] (reference §4.3); 90 % is taken for every filter.
+pub const FILTER_AIR_TRAP: f64 = 0.9;
 /// Least mixing volume of a junction, mL (a connector's bore), so no node is empty.
 pub const MIN_NODE_VOLUME_ML: f64 = 0.5;
 /// Systemic vascular resistance units: 1 dyn·s·cm⁻⁵ = 10⁵ Pa·s/m³ (PHYS).
@@ -347,7 +356,7 @@ impl Network {
             let Some(spec) = catalog.part(&part.catalog_id) else { continue };
             let at = |name: &str| node(&PortRef::new(part.id, name));
             let exchange = match spec.kind {
-                PartKind::Oxygenator { o2_transfer_ml_min, heat_exchanger_factor, .. } => {
+                PartKind::Oxygenator { o2_transfer_ml_min, heat_exchanger_factor, integrated_filter, .. } => {
                     let (sweep_l_min, fio2) = match part.controls {
                         Controls::Gas { sweep_l_min, fio2 } => (sweep_l_min, fio2),
                         _ => (0.0, crate::circuit::FIO2_AIR),
@@ -362,8 +371,10 @@ impl Network {
                         sweep_l_min,
                         heat_factor: heat_exchanger_factor,
                         water_temp_c,
+                        air_trap: if integrated_filter { FILTER_AIR_TRAP } else { 0.0 },
                     }
                 }
+                PartKind::ArterialFilter { .. } => Exchange::AirTrap { share: FILTER_AIR_TRAP },
                 _ => Exchange::None,
             };
             let volume_ml = spec.prime_ml;

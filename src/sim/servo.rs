@@ -1,7 +1,10 @@
 //! Safety links: a sensor linked to a pump stops it — a line-pressure transducer above the scenario's limit (or
-//! an inlet transducer below the venous limit), a level sensor below its reservoir's minimum operating level
+//! an inlet transducer below the venous limit), a level sensor below its reservoir's minimum operating level, a
+//! bubble detector seeing air
 //! (reference §1.3 C4, C5, C17 [Terumo-APS1]). The pump stays stopped until the perfusionist sets it again.
 
+use super::alarms::AIR_DETECTION_SHARE;
+use super::blood::Blood;
 use super::network::{Network, NodeKind, Origin};
 use crate::catalog::{Catalog, PartKind};
 use crate::circuit::Circuit;
@@ -17,6 +20,8 @@ enum Trip {
     Pressure { node: usize, min_pa: f64, max_pa: f64 },
     /// Stop when the reservoir node holds less than this, m³.
     Level { node: usize, min_m3: f64 },
+    /// Stop when air reaches the detector's node.
+    Air { node: usize },
 }
 
 /// The circuit's safety links, resolved to network nodes.
@@ -65,7 +70,9 @@ impl ServoLinks {
                         _ => None,
                     })
                 }),
-                // Air is not carried yet, so a bubble detector has nothing to trip on.
+                Some(PartKind::BubbleDetector) => {
+                    network.port_node.get(&PortRef::new(sensor.id, "a")).map(|node| Trip::Air { node: *node })
+                }
                 _ => None,
             };
             if let Some(trip) = trip {
@@ -76,7 +83,7 @@ impl ServoLinks {
     }
 
     /// Pumps whose sensors trip at these pressures.
-    pub fn tripped(&self, network: &Network, pressures_pa: &[f64]) -> Vec<PartId> {
+    pub fn tripped(&self, network: &Network, pressures_pa: &[f64], contents: &[Blood]) -> Vec<PartId> {
         let mut pumps: Vec<PartId> = self
             .links
             .iter()
@@ -88,6 +95,7 @@ impl ServoLinks {
                     let compliance = network.nodes.get(node).map_or(0.0, |n| n.compliance_m3_pa);
                     pressures_pa.get(node).is_some_and(|p| compliance * p < min_m3)
                 }
+                Trip::Air { node } => contents.get(node).is_some_and(|b| b.air > AIR_DETECTION_SHARE),
             })
             .map(|(_, pump)| *pump)
             .collect();

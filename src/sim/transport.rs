@@ -47,7 +47,13 @@ pub struct Contents {
     pub body_temp_c: f64,
     /// Oxygen the tissues consumed during the last step, mL/min.
     pub vo2_ml_min: f64,
+    /// Air that has reached the patient's circulation, mL: emboli.
+    pub air_to_patient_ml: f64,
 }
+
+/// A reservoir starts drawing air into its outlet below a quarter of its minimum operating level, all air when
+/// empty. UNSOURCED: the reference gives the minimum levels (§4.4) but not how air is entrained below them.
+const ENTRAINMENT_SHARE_OF_MIN_LEVEL: f64 = 0.25;
 
 /// The tissues' oxygen demand for one step and what has been met so far.
 struct Budget {
@@ -98,6 +104,7 @@ impl Contents {
             .map(|node| match node.kind {
                 NodeKind::PatientArterial => patient,
                 NodeKind::PatientVenous => venous,
+                NodeKind::Atmosphere => Blood::air(prime.temp_c),
                 _ => prime,
             })
             .collect();
@@ -106,7 +113,7 @@ impl Contents {
             .iter()
             .map(|b| if b.volume_ml > 0.0 { vec![prime; CELLS_PER_BRANCH] } else { Vec::new() })
             .collect();
-        Self { nodes, cells, body_temp_c: patient.temp_c, vo2_ml_min: 0.0 }
+        Self { nodes, cells, body_temp_c: patient.temp_c, vo2_ml_min: 0.0, air_to_patient_ml: 0.0 }
     }
 
     /// Moves the blood of one step of `dt_s` with the step's branch flows; `reservoir_ml` gives the current
@@ -132,7 +139,12 @@ impl Contents {
             if moved_ml < MIN_MOVED_ML {
                 continue;
             }
-            let inflow = self.nodes.get(from).copied().unwrap_or(Blood::prime(20.0));
+            let mut inflow = self.nodes.get(from).copied().unwrap_or(Blood::prime(20.0));
+            if let Some(NodeKind::Reservoir { min_level_m3, .. }) = network.nodes.get(from).map(|n| &n.kind) {
+                let threshold_ml = m3_to_ml(*min_level_m3) * ENTRAINMENT_SHARE_OF_MIN_LEVEL;
+                let entrained = (1.0 - node_ml(from) / threshold_ml.max(1e-9)).clamp(0.0, 1.0);
+                inflow.air = inflow.air.max(entrained);
+            }
             let cells = self.cells.get_mut(index).map_or(&mut [][..], |c| c.as_mut_slice());
             let mut out = advect(cells, inflow, moved_ml, branch.volume_ml, flow < 0.0);
             let mut budget = Budget { demand_ml, consumed_ml, weight_kg: metabolism.weight_kg };
@@ -146,10 +158,21 @@ impl Contents {
             }
         }
         for (n, (arrived, ml)) in arrivals.per_node.iter().enumerate() {
+            let kind = network.nodes.get(n).map(|node| &node.kind);
             if *ml > 0.0
                 && let Some(blood) = self.nodes.get_mut(n)
             {
                 *blood = blood.mix(node_ml(n).max(0.5), *arrived, *ml);
+                match kind {
+                    // An open reservoir vents the air that reaches it (defoamer, open top).
+                    Some(NodeKind::Reservoir { .. }) => blood.air = 0.0,
+                    // Air reaching the patient is an embolism: counted, and gone from the circuit's view.
+                    Some(NodeKind::PatientArterial | NodeKind::PatientVenous) => {
+                        self.air_to_patient_ml += arrived.air * ml;
+                        blood.air = 0.0;
+                    }
+                    _ => {}
+                }
             }
         }
         // Tissues consume oxygen with or without flow: what the perfusion did not supply comes out of the venous
@@ -168,8 +191,9 @@ impl Contents {
     fn exchange(&mut self, branch: &Branch, blood: Blood, flow_m3_s: f64, moved_ml: f64, budget: &mut Budget) -> Blood {
         match branch.exchange {
             Exchange::None => blood,
-            Exchange::Oxygenator { transfer_ml_min, fio2, sweep_l_min, heat_factor, water_temp_c } => {
-                let mut out = blood;
+            Exchange::AirTrap { share } => Blood { air: blood.air * (1.0 - share), ..blood },
+            Exchange::Oxygenator { transfer_ml_min, fio2, sweep_l_min, heat_factor, water_temp_c, air_trap } => {
+                let mut out = Blood { air: blood.air * (1.0 - air_trap), ..blood };
                 if let Some(water) = water_temp_c {
                     out.temp_c += heat_factor * (water - out.temp_c);
                 }

@@ -405,3 +405,76 @@ mod faults {
         assert_eq!(simulation.state(), &uninterrupted);
     }
 }
+
+mod air {
+    use super::*;
+    use perfusion_trainer::scenario::{Fault, FaultKind, LineRole};
+    use perfusion_trainer::sim::Alarm;
+
+    fn unlink(part: u32) -> Edit {
+        Edit::SetServo { part: PartId(part), to: None }
+    }
+
+    /// Runs with the venous line clamped so the reservoir empties; returns (air alarm seen, air to the patient).
+    fn run_dry(edits: &[Edit]) -> (bool, f64) {
+        let mut all = vec![Edit::SetClamp { tube: TubeId(8), clamped: true }];
+        all.extend_from_slice(edits);
+        let (_, mut simulation) = adult_at(100.0, &all);
+        let mut seen = false;
+        while simulation.state().time_s < 20.0 {
+            simulation.step().unwrap();
+            seen |= simulation.alarms().contains(&Alarm::AirDetected);
+        }
+        (seen, simulation.air_to_patient_ml())
+    }
+
+    #[test]
+    fn a_reservoir_run_dry_pumps_air_to_the_patient_when_nothing_stops_the_roller() {
+        let (seen, air_ml) = run_dry(&[unlink(11), unlink(9)]);
+        assert!(seen, "the bubble detector saw the air");
+        assert!(air_ml > 50.0, "{air_ml:.1} mL of air reached the patient");
+    }
+
+    #[test]
+    fn a_linked_bubble_detector_stops_the_roller_before_much_air_gets_through() {
+        let (unguarded_seen, unguarded) = run_dry(&[unlink(11), unlink(9)]);
+        let (seen, guarded) = run_dry(&[unlink(11)]);
+        assert!(unguarded_seen && seen);
+        assert!(guarded < 0.1 * unguarded, "{guarded:.2} mL with the detector linked vs {unguarded:.1} without");
+    }
+
+    #[test]
+    fn a_linked_level_sensor_stops_the_roller_before_air_is_drawn() {
+        let (seen, air_ml) = run_dry(&[]);
+        assert!(!seen && air_ml < 1e-6, "level sensor (C4) acted first: {air_ml} mL");
+    }
+
+    #[test]
+    fn air_entering_the_venous_line_is_vented_by_the_reservoir_and_arterial_air_is_detected() {
+        let catalog = catalog();
+        let mut circuit = solution("adult_cabg");
+        let controls = Controls::Pump { rpm: 105.0, direction: PumpDirection::Forward, occlusion_set: true };
+        circuit.apply(&catalog, Edit::SetControls { part: PartId(3), controls }).unwrap();
+        let mut scenario = scenario("adult_cabg");
+        scenario.faults =
+            vec![Fault { at_s: 10.0, kind: FaultKind::AirEntry { line: LineRole::Venous, ml_per_min: 100.0 } }];
+        let mut venous = Simulation::new(&scenario, &circuit, &catalog);
+        let mut seen = false;
+        while venous.state().time_s < 60.0 {
+            venous.step().unwrap();
+            seen |= venous.alarms().contains(&Alarm::AirDetected);
+        }
+        assert!(!seen && venous.air_to_patient_ml() < 1e-6, "the open reservoir vents venous air");
+
+        scenario.faults =
+            vec![Fault { at_s: 10.0, kind: FaultKind::AirEntry { line: LineRole::Arterial, ml_per_min: 100.0 } }];
+        let mut arterial = Simulation::new(&scenario, &circuit, &catalog);
+        while arterial.state().time_s < 15.0 {
+            arterial.step().unwrap();
+        }
+        // It enters at the bubble detector's end of the arterial line: detected, and the linked detector stops the
+        // roller (C17).
+        assert!(arterial.alarms().contains(&Alarm::AirDetected));
+        assert_eq!(arterial.state().servo_stopped, vec![PartId(3)]);
+    }
+}

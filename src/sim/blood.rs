@@ -71,31 +71,28 @@ impl Blood {
     }
 }
 
-/// The PO2 at which `capacity × S(PO2) + 0.0031 × PO2` equals `content` (mL/dL), starting from `guess`.
+/// The PO2 at which `capacity × S(PO2) + 0.0031 × PO2` equals `content` (mL/dL), starting from `guess`:
+/// Newton steps kept inside a shrinking bracket, bisecting whenever a step would leave it (safeguarded Newton), so
+/// a flat stretch of the curve cannot throw it off.
 fn solve_po2(content: f64, capacity: f64, guess: f64) -> f64 {
     let content_at = |p: f64| capacity * saturation(p) + DISSOLVED_O2_ML_DL_PER_MMHG * p;
-    let slope_at = |p: f64| capacity * saturation_slope(p) + DISSOLVED_O2_ML_DL_PER_MMHG;
-    let mut p = guess.clamp(1.0, 2000.0);
-    for _ in 0..8 {
+    let (mut low, mut high) = (0.0, (content / DISSOLVED_O2_ML_DL_PER_MMHG).max(1.0));
+    let mut p = guess.clamp(low, high);
+    for _ in 0..50 {
         let error = content_at(p) - content;
         if error.abs() < 1e-9 {
-            return p;
-        }
-        let next = p - error / slope_at(p);
-        if !(next.is_finite() && next > 0.0) {
             break;
         }
-        p = next;
+        if error < 0.0 {
+            low = p
+        } else {
+            high = p
+        }
+        let slope = capacity * saturation_slope(p) + DISSOLVED_O2_ML_DL_PER_MMHG;
+        let newton = p - error / slope;
+        p = if newton > low && newton < high { newton } else { 0.5 * (low + high) };
     }
-    if (content_at(p) - content).abs() < 1e-6 {
-        return p;
-    }
-    let (mut low, mut high) = (0.0, 2000.0_f64.max(content / DISSOLVED_O2_ML_DL_PER_MMHG));
-    for _ in 0..60 {
-        let mid = 0.5 * (low + high);
-        if content_at(mid) < content { low = mid } else { high = mid }
-    }
-    0.5 * (low + high)
+    p
 }
 
 /// dS/dPO2 of the Severinghaus fit, per mmHg.

@@ -99,8 +99,10 @@ impl ServoLinks {
             })
             .map(|(_, pump)| *pump)
             .collect();
-        pumps.sort();
-        pumps.dedup();
+        if pumps.len() > 1 {
+            pumps.sort();
+            pumps.dedup();
+        }
         pumps
     }
 }

@@ -59,28 +59,17 @@ pub fn step(
             work.flows[b] = q;
             work.slopes[b] = g;
         }
-        work.jacobian.iter_mut().for_each(|x| *x = 0.0);
+        // The residual first: at a steady state it is already within tolerance and no matrix is needed.
         for (k, node) in network.nodes.iter().enumerate().skip(1) {
-            let c_dt = node.compliance_m3_pa / dt_s;
-            work.residual[k] = c_dt * (pressures_pa[k] - old[k]);
-            work.jacobian[k * n + k] = c_dt;
+            work.residual[k] = node.compliance_m3_pa / dt_s * (pressures_pa[k] - old[k]);
         }
         for (b, branch) in network.branches.iter().enumerate() {
-            let (q, g) = (work.flows[b], work.slopes[b]);
-            let (u, v) = (branch.from, branch.to);
-            if u != ATMOSPHERE {
-                work.residual[u] += q;
-                work.jacobian[u * n + u] += g;
-                if v != ATMOSPHERE {
-                    work.jacobian[u * n + v] -= g;
-                }
+            let q = work.flows[b];
+            if branch.from != ATMOSPHERE {
+                work.residual[branch.from] += q;
             }
-            if v != ATMOSPHERE {
-                work.residual[v] -= q;
-                work.jacobian[v * n + v] += g;
-                if u != ATMOSPHERE {
-                    work.jacobian[v * n + u] -= g;
-                }
+            if branch.to != ATMOSPHERE {
+                work.residual[branch.to] -= q;
             }
         }
         worst = (1..n).map(|k| (k, work.residual[k].abs())).fold((0, 0.0), |w, r| if r.1 > w.1 { r } else { w });
@@ -88,6 +77,26 @@ pub fn step(
             flows_m3_s.clear();
             flows_m3_s.extend_from_slice(&work.flows);
             return Ok(());
+        }
+        work.jacobian.iter_mut().for_each(|x| *x = 0.0);
+        for (k, node) in network.nodes.iter().enumerate().skip(1) {
+            work.jacobian[k * n + k] = node.compliance_m3_pa / dt_s;
+        }
+        for (b, branch) in network.branches.iter().enumerate() {
+            let g = work.slopes[b];
+            let (u, v) = (branch.from, branch.to);
+            if u != ATMOSPHERE {
+                work.jacobian[u * n + u] += g;
+                if v != ATMOSPHERE {
+                    work.jacobian[u * n + v] -= g;
+                }
+            }
+            if v != ATMOSPHERE {
+                work.jacobian[v * n + v] += g;
+                if u != ATMOSPHERE {
+                    work.jacobian[v * n + u] -= g;
+                }
+            }
         }
         // Solve J δ = −r on the nodes other than the atmosphere (row and column 0 are left out).
         for k in 1..n {

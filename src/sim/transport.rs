@@ -9,7 +9,7 @@ use crate::units::{m3_s_to_l_min, m3_to_ml};
 /// Smallest volume worth moving in one step, mL.
 const MIN_MOVED_ML: f64 = 1.0e-4;
 /// Cells per branch: enough to keep a front sharp over a line, few enough to stay cheap.
-pub const CELLS_PER_BRANCH: usize = 6;
+pub const CELLS_PER_BRANCH: usize = 4;
 /// Water vapour and barometric pressure at sea level, mmHg (PHYS): an ideal membrane brings blood to the sweep
 /// gas's oxygen tension, FiO2 × (760 − 47).
 const DRY_GAS_PRESSURE_MMHG: f64 = 760.0 - 47.0;
@@ -203,7 +203,13 @@ impl Contents {
                     let needed = target.o2_content_ml_dl() - out.o2_content_ml_dl();
                     let flow_dl_min = m3_s_to_l_min(flow_m3_s) * 10.0;
                     let capacity = transfer_ml_min / flow_dl_min.max(1e-9);
-                    out = out.with_o2_added(needed.min(capacity).max(0.0));
+                    // Within its capacity the membrane brings the blood to the gas's tension; only a membrane at
+                    // its limit leaves it short, and then the oxygen it did add sets the tension.
+                    out = if needed <= capacity {
+                        if needed > 0.0 { target } else { out }
+                    } else {
+                        out.with_o2_added(capacity)
+                    };
                 }
                 out
             }

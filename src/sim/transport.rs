@@ -49,6 +49,9 @@ pub struct Contents {
     pub vo2_ml_min: f64,
     /// Air that has reached the patient's circulation, mL: emboli.
     pub air_to_patient_ml: f64,
+    /// The tissues' last oxygen solve: (Hb, SaO2, PO2, mL/dL removed) → (SaO2, PO2). At a steady state the same
+    /// question comes every step, and the answer is the costliest arithmetic of the step.
+    tissue_memo: Option<([f64; 4], (f64, f64))>,
 }
 
 /// A reservoir starts drawing air into its outlet below a quarter of its minimum operating level, all air when
@@ -113,7 +116,7 @@ impl Contents {
             .iter()
             .map(|b| if b.volume_ml > 0.0 { vec![prime; CELLS_PER_BRANCH] } else { Vec::new() })
             .collect();
-        Self { nodes, cells, body_temp_c: patient.temp_c, vo2_ml_min: 0.0, air_to_patient_ml: 0.0 }
+        Self { nodes, cells, body_temp_c: patient.temp_c, vo2_ml_min: 0.0, air_to_patient_ml: 0.0, tissue_memo: None }
     }
 
     /// Moves the blood of one step of `dt_s` with the step's branch flows; `reservoir_ml` gives the current
@@ -220,7 +223,17 @@ impl Contents {
                 let available_ml = blood.o2_content_ml_dl() * moved_ml / 100.0 * MAX_EXTRACTION;
                 let taken_ml = (budget.demand_ml - budget.consumed_ml).max(0.0).min(available_ml);
                 budget.consumed_ml += taken_ml;
-                let mut out = blood.with_o2_added(-taken_ml / (moved_ml / 100.0));
+                let removed = taken_ml / (moved_ml / 100.0);
+                let key = [blood.hb_g_dl, blood.sat, blood.po2_mmhg, removed];
+                let (sat, po2_mmhg) = match self.tissue_memo {
+                    Some((last, answer)) if last == key => answer,
+                    _ => {
+                        let solved = blood.with_o2_added(-removed);
+                        self.tissue_memo = Some((key, (solved.sat, solved.po2_mmhg)));
+                        (solved.sat, solved.po2_mmhg)
+                    }
+                };
+                let mut out = Blood { sat, po2_mmhg, ..blood };
                 // Heat: the blood gives its warmth to (or takes it from) the body and leaves at body temperature.
                 let blood_kg = moved_ml * 1e-6 * crate::units::BLOOD_DENSITY_KG_M3;
                 let heat_j = blood_kg * BLOOD_HEAT_J_KG_K * (blood.temp_c - self.body_temp_c);

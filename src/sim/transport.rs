@@ -226,7 +226,8 @@ impl Contents {
                 let removed = taken_ml / (moved_ml / 100.0);
                 let key = [blood.hb_g_dl, blood.sat, blood.po2_mmhg, removed];
                 let (sat, po2_mmhg) = match self.tissue_memo {
-                    Some((last, answer)) if last == key => answer,
+                    // Exactly the same question (bit for bit), so the same answer: no tolerance to blur determinism.
+                    Some((last, answer)) if last.map(f64::to_bits) == key.map(f64::to_bits) => answer,
                     _ => {
                         let solved = blood.with_o2_added(-removed);
                         self.tissue_memo = Some((key, (solved.sat, solved.po2_mmhg)));

@@ -119,8 +119,8 @@ impl Contents {
         Self { nodes, cells, body_temp_c: patient.temp_c, vo2_ml_min: 0.0, air_to_patient_ml: 0.0, tissue_memo: None }
     }
 
-    /// Moves the blood of one step of `dt_s` with the step's branch flows; `reservoir_ml` gives the current
-    /// content of each node (a reservoir's follows its level).
+    /// Moves the blood of one step of `dt_s` with the step's branch flows; `node_ml` gives the blood each node
+    /// holds now (a reservoir's follows its level).
     pub fn step(
         &mut self,
         network: &Network,

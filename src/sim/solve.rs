@@ -29,6 +29,7 @@ pub fn branch_flow(branch: &Branch, dp_pa: f64) -> (f64, f64) {
 /// Scratch space reused from step to step.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
+    old: Vec<f64>,
     jacobian: Vec<f64>,
     residual: Vec<f64>,
     flows: Vec<f64>,
@@ -46,7 +47,8 @@ pub fn step(
     work: &mut Workspace,
 ) -> Result<(), NoConvergence> {
     let n = network.nodes.len();
-    let old: Vec<f64> = pressures_pa.to_vec();
+    work.old.clear();
+    work.old.extend_from_slice(pressures_pa);
     work.jacobian.resize(n * n, 0.0);
     work.residual.resize(n, 0.0);
     work.flows.resize(network.branches.len(), 0.0);
@@ -61,7 +63,7 @@ pub fn step(
         }
         // The residual first: at a steady state it is already within tolerance and no matrix is needed.
         for (k, node) in network.nodes.iter().enumerate().skip(1) {
-            work.residual[k] = node.compliance_m3_pa / dt_s * (pressures_pa[k] - old[k]);
+            work.residual[k] = node.compliance_m3_pa / dt_s * (pressures_pa[k] - work.old[k]);
         }
         for (b, branch) in network.branches.iter().enumerate() {
             let q = work.flows[b];

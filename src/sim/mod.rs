@@ -247,9 +247,9 @@ impl Simulation {
             let pressure = pressures.get(n).copied().unwrap_or(0.0);
             match network.nodes.get(n) {
                 Some(node) => match node.kind {
-                    NodeKind::Reservoir { .. } => m3_to_ml(node.compliance_m3_pa * pressure),
+                    NodeKind::Reservoir { .. } => m3_to_ml(node.volume_m3(pressure)),
                     NodeKind::PatientArterial | NodeKind::PatientVenous => {
-                        node.volume_ml + m3_to_ml(node.compliance_m3_pa * (pressure - start_pa))
+                        node.volume_ml + m3_to_ml(node.volume_m3(pressure) - node.volume_m3(start_pa))
                     }
                     _ => node.volume_ml,
                 },
@@ -338,7 +338,7 @@ impl Simulation {
     /// Volume a node holds above zero pressure, mL (a reservoir's whole content).
     pub fn node_volume_ml(&self, node: usize) -> f64 {
         match (self.network.nodes.get(node), self.state.pressures_pa.get(node)) {
-            (Some(n), Some(p)) if n.kind != NodeKind::Atmosphere => m3_to_ml(n.compliance_m3_pa * p),
+            (Some(n), Some(p)) if n.kind != NodeKind::Atmosphere => m3_to_ml(n.volume_m3(*p)),
             _ => 0.0,
         }
     }

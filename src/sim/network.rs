@@ -41,6 +41,27 @@ pub struct Node {
     pub height_m: f64,
     /// Blood the node holds for mixing, mL (a reservoir's follows its level instead).
     pub volume_ml: f64,
+    /// Compliance below zero pressure, m³/Pa, where it differs: veins collapse when their pressure falls below the
+    /// surroundings', so suction draws little more from them.
+    pub collapsed_compliance_m3_pa: Option<f64>,
+}
+
+impl Node {
+    /// Volume held above zero pressure at `pressure_pa` (negative below), m³.
+    pub fn volume_m3(&self, pressure_pa: f64) -> f64 {
+        match self.collapsed_compliance_m3_pa {
+            Some(collapsed) if pressure_pa < 0.0 => collapsed * pressure_pa,
+            _ => self.compliance_m3_pa * pressure_pa,
+        }
+    }
+
+    /// d(volume)/d(pressure) at `pressure_pa`, m³/Pa.
+    pub fn compliance_at(&self, pressure_pa: f64) -> f64 {
+        match self.collapsed_compliance_m3_pa {
+            Some(collapsed) if pressure_pa < 0.0 => collapsed,
+            _ => self.compliance_m3_pa,
+        }
+    }
 }
 
 /// What a branch does to the blood passing through it, besides moving it.
@@ -136,6 +157,10 @@ pub const MIN_COMPLIANCE_M3_PA: f64 = 0.005e-6 / 133.322;
 pub const ARTERIAL_COMPLIANCE_PER_KG: f64 = 0.02e-6 / 133.322;
 /// Patient venous compliance per kg, m³/Pa. UNSOURCED: 1.0 mL/mmHg/kg, the order of textbook venous capacitance.
 pub const VENOUS_COMPLIANCE_PER_KG: f64 = 1.0e-6 / 133.322;
+/// Share of the venous compliance left once the veins collapse (pressure below zero). UNSOURCED: the reference
+/// describes the consequence (too much siphon collapses the atrium around the cannula and the line chatters,
+/// §6.10 [BS-cannulation]) but gives no number; a tenth keeps suction from emptying the veins.
+pub const COLLAPSED_VENOUS_SHARE: f64 = 0.1;
 /// Height of a reservoir's blood column at full capacity, m. UNSOURCED: hard-shell reservoirs stand about 30 cm;
 /// with the capacity it gives the cross-section that turns volume into level.
 pub const RESERVOIR_HEIGHT_M: f64 = 0.3;
@@ -224,18 +249,26 @@ impl Network {
         let weight_kg = scenario.patient.weight_kg;
         let blood_volume_ml = scenario.patient.blood_volume_ml();
         let mut nodes = vec![
-            Node { kind: NodeKind::Atmosphere, compliance_m3_pa: f64::INFINITY, height_m: 0.0, volume_ml: 0.0 },
+            Node {
+                kind: NodeKind::Atmosphere,
+                compliance_m3_pa: f64::INFINITY,
+                height_m: 0.0,
+                volume_ml: 0.0,
+                collapsed_compliance_m3_pa: None,
+            },
             Node {
                 kind: NodeKind::PatientArterial,
                 compliance_m3_pa: ARTERIAL_COMPLIANCE_PER_KG * weight_kg,
                 height_m: 0.0,
                 volume_ml: ARTERIAL_BLOOD_FRACTION * blood_volume_ml,
+                collapsed_compliance_m3_pa: None,
             },
             Node {
                 kind: NodeKind::PatientVenous,
                 compliance_m3_pa: VENOUS_COMPLIANCE_PER_KG * weight_kg,
                 height_m: 0.0,
                 volume_ml: (1.0 - ARTERIAL_BLOOD_FRACTION) * blood_volume_ml,
+                collapsed_compliance_m3_pa: Some(VENOUS_COMPLIANCE_PER_KG * weight_kg * COLLAPSED_VENOUS_SHARE),
             },
         ];
         let mut branches = Vec::new();
@@ -290,6 +323,7 @@ impl Network {
                     compliance_m3_pa: MIN_COMPLIANCE_M3_PA,
                     height_m,
                     volume_ml: MIN_NODE_VOLUME_ML,
+                    collapsed_compliance_m3_pa: None,
                 });
                 nodes.len() - 1
             });

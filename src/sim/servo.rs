@@ -92,8 +92,8 @@ impl ServoLinks {
                     pressures_pa.get(node).is_some_and(|p| *p > max_pa || *p < min_pa)
                 }
                 Trip::Level { node, min_m3 } => {
-                    let compliance = network.nodes.get(node).map_or(0.0, |n| n.compliance_m3_pa);
-                    pressures_pa.get(node).is_some_and(|p| compliance * p < min_m3)
+                    let volume = |p: f64| network.nodes.get(node).map_or(0.0, |n| n.volume_m3(p));
+                    pressures_pa.get(node).is_some_and(|p| volume(*p) < min_m3)
                 }
                 Trip::Air { node } => contents.get(node).is_some_and(|b| b.air > AIR_DETECTION_SHARE),
             })

@@ -63,7 +63,7 @@ pub fn step(
         }
         // The residual first: at a steady state it is already within tolerance and no matrix is needed.
         for (k, node) in network.nodes.iter().enumerate().skip(1) {
-            work.residual[k] = node.compliance_m3_pa / dt_s * (pressures_pa[k] - work.old[k]);
+            work.residual[k] = (node.volume_m3(pressures_pa[k]) - node.volume_m3(work.old[k])) / dt_s;
         }
         for (b, branch) in network.branches.iter().enumerate() {
             let q = work.flows[b];
@@ -82,7 +82,7 @@ pub fn step(
         }
         work.jacobian.iter_mut().for_each(|x| *x = 0.0);
         for (k, node) in network.nodes.iter().enumerate().skip(1) {
-            work.jacobian[k * n + k] = node.compliance_m3_pa / dt_s;
+            work.jacobian[k * n + k] = node.compliance_at(pressures_pa[k]) / dt_s;
         }
         for (b, branch) in network.branches.iter().enumerate() {
             let g = work.slopes[b];

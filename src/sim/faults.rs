@@ -174,6 +174,7 @@ impl FaultSchedule {
                             volume_ml: 0.0,
                             exchange: Exchange::None,
                             pump_head_pa: 0.0,
+                            chokes_on: None,
                         });
                     }
                 }
@@ -210,6 +211,7 @@ impl FaultSchedule {
                     volume_ml: 0.0,
                     exchange: Exchange::None,
                     pump_head_pa: 0.0,
+                    chokes_on: None,
                 });
             }
         }

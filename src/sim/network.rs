@@ -113,6 +113,8 @@ pub struct Branch {
     pub exchange: Exchange,
     /// The share of `law.head_pa` a pump provides (the rest is gravity), Pa: what a power loss takes away.
     pub pump_head_pa: f64,
+    /// The node whose pressure below zero chokes this branch (a drainage cannula in a collapsing vein).
+    pub chokes_on: Option<usize>,
 }
 
 /// The network of one circuit revision.
@@ -382,6 +384,7 @@ impl Network {
                 volume_ml,
                 exchange: Exchange::None,
                 pump_head_pa: 0.0,
+                chokes_on: None,
             });
         }
 
@@ -412,6 +415,7 @@ impl Network {
                 _ => Exchange::None,
             };
             let volume_ml = spec.prime_ml;
+            let drains = matches!(spec.kind, PartKind::Cannula { .. });
             let mut add = |from: Option<usize>, to: Option<usize>, law: Law, one_way: bool| {
                 if let (Some(from), Some(to)) = (from, to)
                     && from != to
@@ -427,6 +431,8 @@ impl Network {
                         exchange,
                         // Only pumps have a head of their own at this point; gravity is added below.
                         pump_head_pa: law.head_pa,
+                        // A drainage cannula chokes as the vein it drains collapses.
+                        chokes_on: (from == PATIENT_VENOUS && drains).then_some(PATIENT_VENOUS),
                     });
                 }
             };
@@ -476,6 +482,7 @@ impl Network {
                             volume_ml: 0.0,
                             exchange: Exchange::None,
                             pump_head_pa: 0.0,
+                            chokes_on: None,
                         });
                     }
                 }
@@ -493,6 +500,7 @@ impl Network {
             volume_ml: 0.0,
             exchange: Exchange::Tissues,
             pump_head_pa: 0.0,
+            chokes_on: None,
         });
         if physiology.native_output_l_min > 0.0 {
             let set = l_min_to_m3_s(physiology.native_output_l_min);
@@ -505,6 +513,7 @@ impl Network {
                 volume_ml: 0.0,
                 exchange: Exchange::Lungs { sat: physiology.native_lung_sao2 },
                 pump_head_pa: 0.0,
+                chokes_on: None,
             });
         }
 

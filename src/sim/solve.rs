@@ -26,6 +26,40 @@ pub fn branch_flow(branch: &Branch, dp_pa: f64) -> (f64, f64) {
     branch.law.flow(dp_pa)
 }
 
+/// Pressure below zero at which a collapsing vein doubles the resistance of the cannula draining it, Pa.
+/// UNSOURCED: the reference describes the collapse and the chatter it causes (§6.10 [BS-cannulation]) but gives no
+/// number; 3 mmHg makes a line that drains too hard settle a few mmHg below zero rather than emptying the vein.
+const CHOKE_PA: f64 = 3.0 * 133.322;
+
+/// The choke factor on a drainage branch at the drained node's pressure, and its derivative per Pa.
+fn choke(pressure_pa: f64) -> (f64, f64) {
+    if pressure_pa >= 0.0 {
+        return (1.0, 0.0);
+    }
+    let ratio = pressure_pa / CHOKE_PA;
+    (1.0 + ratio * ratio, 2.0 * ratio / CHOKE_PA)
+}
+
+/// Flow, d(flow)/d(ΔP) and d(flow)/d(pressure of the choking node) for one branch at these pressures.
+fn flow_with_choke(branch: &Branch, pressures_pa: &[f64]) -> (f64, f64, f64) {
+    let dp = pressures_pa[branch.from] - pressures_pa[branch.to];
+    let Some(node) = branch.chokes_on else {
+        let (q, g) = branch_flow(branch, dp);
+        return (q, g, 0.0);
+    };
+    let (m, dm) = choke(pressures_pa[node]);
+    if dm == 0.0 {
+        let (q, g) = branch_flow(branch, dp);
+        return (q, g, 0.0);
+    }
+    // The losses scale by m: m·(aQ + bQ|Q|) = x. Then dQ/dm = −(x/m)·g/m with g = dQ/dx (implicit derivative).
+    let scaled =
+        Branch { law: super::law::Law { a: branch.law.a * m, b: branch.law.b * m, ..branch.law }, ..branch.clone() };
+    let (q, g) = branch_flow(&scaled, dp);
+    let x = dp + branch.law.head_pa;
+    (q, g, -(x / m) * g / m * dm)
+}
+
 /// Scratch space reused from step to step.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
@@ -34,6 +68,8 @@ pub struct Workspace {
     residual: Vec<f64>,
     flows: Vec<f64>,
     slopes: Vec<f64>,
+    /// d(flow)/d(pressure of the node that chokes the branch), per branch.
+    choke_slopes: Vec<f64>,
 }
 
 /// Advances `pressures_pa` (indexed by node; the atmosphere stays 0) by `dt_s`, given the pressures at the start
@@ -53,13 +89,14 @@ pub fn step(
     work.residual.resize(n, 0.0);
     work.flows.resize(network.branches.len(), 0.0);
     work.slopes.resize(network.branches.len(), 0.0);
+    work.choke_slopes.resize(network.branches.len(), 0.0);
     let mut worst = (0usize, f64::INFINITY);
     for _ in 0..MAX_ITERATIONS {
         for (b, branch) in network.branches.iter().enumerate() {
-            let dp = pressures_pa[branch.from] - pressures_pa[branch.to];
-            let (q, g) = branch_flow(branch, dp);
+            let (q, g, c) = flow_with_choke(branch, pressures_pa);
             work.flows[b] = q;
             work.slopes[b] = g;
+            work.choke_slopes[b] = c;
         }
         // The residual first: at a steady state it is already within tolerance and no matrix is needed.
         for (k, node) in network.nodes.iter().enumerate().skip(1) {
@@ -87,6 +124,15 @@ pub fn step(
         for (b, branch) in network.branches.iter().enumerate() {
             let g = work.slopes[b];
             let (u, v) = (branch.from, branch.to);
+            if let Some(c) = branch.chokes_on.filter(|c| *c != ATMOSPHERE) {
+                let extra = work.choke_slopes[b];
+                if u != ATMOSPHERE {
+                    work.jacobian[u * n + c] += extra;
+                }
+                if v != ATMOSPHERE {
+                    work.jacobian[v * n + c] -= extra;
+                }
+            }
             if u != ATMOSPHERE {
                 work.jacobian[u * n + u] += g;
                 if v != ATMOSPHERE {

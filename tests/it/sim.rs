@@ -478,3 +478,15 @@ mod air {
         assert_eq!(arterial.state().servo_stopped, vec![PartId(3)]);
     }
 }
+
+#[test]
+fn a_siphon_stronger_than_the_pump_collapses_the_vein_a_few_mmhg_below_zero_instead_of_emptying_it() {
+    // 50 cm of siphon can drain more than the pump returns: the vein collapses around the cannula and chokes the
+    // drainage, so the venous pressure settles just below zero and the reservoir takes only what the veins gave.
+    let (_, mut simulation) = adult_at(105.0, &[]);
+    run(&mut simulation, 120.0);
+    let venous = simulation.node_pressure_mmhg(PATIENT_VENOUS);
+    assert!(venous < 0.0 && venous > -10.0, "{venous:.1} mmHg");
+    let drained = simulation.node_volume_ml(simulation.network().port_node[&PortRef::new(PartId(2), "outlet")]) - 200.0;
+    assert!(drained > 0.0 && drained < 600.0, "{drained:.0} mL drained into the reservoir");
+}

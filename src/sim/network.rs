@@ -12,7 +12,7 @@ use crate::circuit::{Circuit, Controls, PumpDirection};
 use crate::hydraulics::REFERENCE_VISCOSITY_PA_S;
 use crate::ids::{PartId, PortRef, TubeId};
 use crate::scenario::Scenario;
-use crate::units::{BLOOD_DENSITY_KG_M3, GRAVITY_M_S2, l_min_to_m3_s, mmhg_to_pa};
+use crate::units::{BLOOD_DENSITY_KG_M3, GRAVITY_M_S2, PA_PER_MMHG, l_min_to_m3_s, mmhg_to_pa};
 use std::collections::BTreeMap;
 
 /// What a node stands for.
@@ -151,14 +151,14 @@ pub const MIN_RESISTANCE: f64 = 4.0e5;
 /// Resistance of a sucker or vent tip drawing from the field, Pa·s/m³. UNSOURCED: 20 mmHg per L/min.
 pub const SUCTION_TIP_RESISTANCE: f64 = 1.6e8;
 /// Compliance of PVC tubing per metre, m³/Pa. UNSOURCED: 0.01 mL/mmHg per metre.
-pub const TUBING_COMPLIANCE_M3_PA_PER_M: f64 = 0.01e-6 / 133.322;
+pub const TUBING_COMPLIANCE_M3_PA_PER_M: f64 = 0.01e-6 / PA_PER_MMHG;
 /// Smallest compliance any node has, m³/Pa. UNSOURCED: 0.005 mL/mmHg (a connector's worth).
-pub const MIN_COMPLIANCE_M3_PA: f64 = 0.005e-6 / 133.322;
+pub const MIN_COMPLIANCE_M3_PA: f64 = 0.005e-6 / PA_PER_MMHG;
 /// Patient arterial compliance per kg, m³/Pa. UNSOURCED: 0.02 mL/mmHg/kg (1.6 mL/mmHg for 80 kg), the order of
 /// textbook systemic arterial compliance; the reference gives none.
-pub const ARTERIAL_COMPLIANCE_PER_KG: f64 = 0.02e-6 / 133.322;
+pub const ARTERIAL_COMPLIANCE_PER_KG: f64 = 0.02e-6 / PA_PER_MMHG;
 /// Patient venous compliance per kg, m³/Pa. UNSOURCED: 1.0 mL/mmHg/kg, the order of textbook venous capacitance.
-pub const VENOUS_COMPLIANCE_PER_KG: f64 = 1.0e-6 / 133.322;
+pub const VENOUS_COMPLIANCE_PER_KG: f64 = 1.0e-6 / PA_PER_MMHG;
 /// Share of the venous compliance left once the veins collapse (pressure below zero). UNSOURCED: the reference
 /// describes the consequence (too much siphon collapses the atrium around the cannula and the line chatters,
 /// §6.10 [BS-cannulation]) but gives no number; a tenth keeps suction from emptying the veins.

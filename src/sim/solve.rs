@@ -29,7 +29,7 @@ pub fn branch_flow(branch: &Branch, dp_pa: f64) -> (f64, f64) {
 /// Pressure below zero at which a collapsing vein doubles the resistance of the cannula draining it, Pa.
 /// UNSOURCED: the reference describes the collapse and the chatter it causes (§6.10 [BS-cannulation]) but gives no
 /// number; 3 mmHg makes a line that drains too hard settle a few mmHg below zero rather than emptying the vein.
-const CHOKE_PA: f64 = 3.0 * 133.322;
+const CHOKE_PA: f64 = 3.0 * crate::units::PA_PER_MMHG;
 
 /// The choke factor on a drainage branch at the drained node's pressure, and its derivative per Pa.
 fn choke(pressure_pa: f64) -> (f64, f64) {

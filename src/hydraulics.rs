@@ -6,12 +6,15 @@ use crate::units::{l_min_to_m3_s, pa_to_mmhg};
 /// (reference §3.1, §7.2). Real blood varies with haematocrit and temperature (§7.2); the simulation will refine it.
 pub const REFERENCE_VISCOSITY_PA_S: f64 = 3.1e-3;
 
-/// Poiseuille pressure drop of laminar flow in a tube, mmHg per (L/min) per metre: R = 8μL/(πr⁴) (reference §3.1,
-/// §7.1, PHYS).
-pub fn poiseuille_mmhg_per_l_min_per_m(inner_diameter_mm: f64, viscosity_pa_s: f64) -> f64 {
+/// Poiseuille resistance of laminar flow in a tube, Pa·s/m³: R = 8μL/(πr⁴) (reference §3.1, §7.1, PHYS).
+pub fn poiseuille_pa_s_m3(inner_diameter_mm: f64, length_m: f64, viscosity_pa_s: f64) -> f64 {
     let radius_m = inner_diameter_mm / 2000.0;
-    let resistance_pa_s_m3_per_m = 8.0 * viscosity_pa_s / (std::f64::consts::PI * radius_m.powi(4));
-    pa_to_mmhg(resistance_pa_s_m3_per_m * l_min_to_m3_s(1.0))
+    8.0 * viscosity_pa_s * length_m / (std::f64::consts::PI * radius_m.powi(4))
+}
+
+/// The same per metre in clinical units, mmHg per (L/min) per metre.
+pub fn poiseuille_mmhg_per_l_min_per_m(inner_diameter_mm: f64, viscosity_pa_s: f64) -> f64 {
+    pa_to_mmhg(poiseuille_pa_s_m3(inner_diameter_mm, 1.0, viscosity_pa_s) * l_min_to_m3_s(1.0))
 }
 
 #[cfg(test)]

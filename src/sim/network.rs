@@ -9,7 +9,7 @@
 use super::law::{Law, pa_s_m3_per_mmhg_l_min, pa_s2_m6_per_mmhg_l_min2};
 use crate::catalog::{CannulaRole, Catalog, PartKind, PressureDrop};
 use crate::circuit::{Circuit, Controls, PumpDirection};
-use crate::hydraulics::REFERENCE_VISCOSITY_PA_S;
+use crate::hydraulics::{REFERENCE_VISCOSITY_PA_S, poiseuille_pa_s_m3};
 use crate::ids::{PartId, PortRef, TubeId};
 use crate::scenario::Scenario;
 use crate::units::{BLOOD_DENSITY_KG_M3, GRAVITY_M_S2, PA_PER_MMHG, l_min_to_m3_s, mmhg_to_pa};
@@ -210,12 +210,6 @@ fn law_of(drop: PressureDrop) -> Law {
     }
 }
 
-/// Poiseuille resistance of a tube, Pa·s/m³ (reference §3.1, PHYS).
-pub fn tube_resistance(inner_diameter_mm: f64, length_m: f64, viscosity_pa_s: f64) -> f64 {
-    let radius_m = inner_diameter_mm / 2000.0;
-    (8.0 * viscosity_pa_s * length_m / (std::f64::consts::PI * radius_m.powi(4))).max(MIN_RESISTANCE)
-}
-
 /// The law of a pump at its current settings.
 fn pump_law(kind: &PartKind, controls: Controls) -> Law {
     let Controls::Pump { rpm, direction, occlusion_set } = controls else { return Law::linear(MIN_RESISTANCE) };
@@ -369,7 +363,8 @@ impl Network {
             if from == to {
                 continue;
             }
-            let mut resistance = tube_resistance(tubing.inner_diameter_mm, tube.length_m, viscosity);
+            let mut resistance =
+                poiseuille_pa_s_m3(tubing.inner_diameter_mm, tube.length_m, viscosity).max(MIN_RESISTANCE);
             if tube.clamped {
                 resistance += CLAMP_RESISTANCE;
             }

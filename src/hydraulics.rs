@@ -1,9 +1,10 @@
-//! Pressure–flow laws shared by the validator and (later) the simulation.
+//! Pressure–flow laws shared by the validator and the simulation.
 
 use crate::units::{l_min_to_m3_s, pa_to_mmhg};
 
 /// Viscosity of the blood surrogate the reference's tubing table uses, Pa·s: 3.1 mPa·s [Ganushchak-2019]
-/// (reference §3.1, §7.2). Real blood varies with haematocrit and temperature (§7.2); the simulation will refine it.
+/// (reference §3.1, §7.2). Real blood varies with haematocrit and temperature (§7.2), but the reference gives only
+/// the form of that law, not its coefficients, so both the validator and the simulation use this value.
 pub const REFERENCE_VISCOSITY_PA_S: f64 = 3.1e-3;
 
 /// Poiseuille resistance of laminar flow in a tube, Pa·s/m³: R = 8μL/(πr⁴) (reference §3.1, §7.1, PHYS).

@@ -261,7 +261,7 @@ mod alarms {
 
     /// The reference circuit with its arterial pump set for the target flow: a roller by rpm = flow / stroke, a
     /// centrifugal head by bisection on rpm.
-    fn at_target_flow(id: &str) -> Simulation {
+    pub(super) fn at_target_flow(id: &str) -> Simulation {
         let catalog = catalog();
         let scenario = scenario(id);
         let target = scenario.derived().target_flow_l_min;
@@ -489,4 +489,21 @@ fn a_siphon_stronger_than_the_pump_collapses_the_vein_a_few_mmhg_below_zero_inst
     assert!(venous < 0.0 && venous > -10.0, "{venous:.1} mmHg");
     let drained = simulation.node_volume_ml(simulation.network().port_node[&PortRef::new(PartId(2), "outlet")]) - 200.0;
     assert!(drained > 0.0 && drained < 600.0, "{drained:.0} mL drained into the reservoir");
+}
+
+#[test]
+fn vv_ecmo_raises_the_venous_saturation_the_failing_lungs_start_from() {
+    // Severe ARDS: the lungs bring blood to 75 % at best. VV ECMO returns oxygenated blood into the venous pool
+    // (part of it drained again: recirculation), so the mixed venous blood the heart sends through the lungs is
+    // richer than with the pump stopped, and the arterial saturation never falls below what the lungs give.
+    let catalog = catalog();
+    let scenario = scenario("adult_vv_ecmo");
+    let mut on = alarms::at_target_flow("adult_vv_ecmo");
+    let mut off = Simulation::new(&scenario, &solution("adult_vv_ecmo"), &catalog);
+    run(&mut on, 300.0);
+    run(&mut off, 300.0);
+    let venous = |s: &Simulation| s.node_blood(PATIENT_VENOUS).unwrap().sat;
+    assert!(venous(&on) > venous(&off) + 0.1, "SvO2 with ECMO {:.3}, without {:.3}", venous(&on), venous(&off));
+    let arterial = on.node_blood(PATIENT_ARTERIAL).unwrap().sat;
+    assert!(arterial >= scenario.physiology.native_lung_sao2 - 1e-9, "SaO2 {arterial:.3}");
 }

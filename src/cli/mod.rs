@@ -107,20 +107,13 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
             ExitCode::SUCCESS
         }),
         Command::Prime { scenario, circuit, json } => load_scenario(&scenario, &catalog).and_then(|scenario| {
-            let loaded = crate::circuit::file::load(&circuit, &catalog)?;
-            if let Some(built_for) = loaded.scenario.as_deref().filter(|id| *id != scenario.id) {
-                output::error(&format!(
-                    "note: {} was built for scenario \"{built_for}\", not \"{}\"",
-                    circuit.display(),
-                    scenario.id
-                ));
-            }
+            let loaded = load_circuit_for(&circuit, &scenario, &catalog)?;
             prime::run(&scenario, &loaded.circuit, &circuit, &catalog, json);
             Ok(ExitCode::SUCCESS)
         }),
         Command::Simulate { scenario, circuit, minutes, commands, csv, json } => load_scenario(&scenario, &catalog)
             .and_then(|scenario| {
-                let loaded = crate::circuit::file::load(&circuit, &catalog)?;
+                let loaded = load_circuit_for(&circuit, &scenario, &catalog)?;
                 let commands = match commands {
                     Some(path) => crate::sim::command::load(&path)?,
                     None => Vec::new(),
@@ -140,7 +133,7 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
                 }
             }),
         Command::Validate { scenario, circuit, json } => load_scenario(&scenario, &catalog).and_then(|scenario| {
-            let loaded = crate::circuit::file::load(&circuit, &catalog)?;
+            let loaded = load_circuit_for(&circuit, &scenario, &catalog)?;
             let critical = validate::run(&scenario, &loaded.circuit, &catalog, json);
             Ok(if critical { ExitCode::from(EXIT_INVALID) } else { ExitCode::SUCCESS })
         }),
@@ -152,6 +145,23 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
             ExitCode::from(EXIT_UNREADABLE)
         }
     }
+}
+
+/// A circuit file, with a note on standard error when it names another scenario than the one given.
+fn load_circuit_for(
+    path: &Path,
+    scenario: &Scenario,
+    catalog: &Catalog,
+) -> Result<crate::circuit::file::LoadedCircuit, Diagnostics> {
+    let loaded = crate::circuit::file::load(path, catalog)?;
+    if let Some(built_for) = loaded.scenario.as_deref().filter(|id| *id != scenario.id) {
+        output::error(&format!(
+            "note: {} was built for scenario \"{built_for}\", not \"{}\"",
+            path.display(),
+            scenario.id
+        ));
+    }
+    Ok(loaded)
 }
 
 /// A scenario from a file, or a bundled one by id when no such file exists.

@@ -188,13 +188,16 @@ fn simulate_applies_timed_commands_and_reports_alarms() {
         ])"#,
     )
     .unwrap();
-    let output = bin()
-        .args(["simulate", "adult_cabg"])
-        .arg(repo_path("scenarios/solutions/adult_cabg.ron"))
-        .args(["--minutes", "0.5", "--commands"])
-        .arg(&commands)
-        .output()
-        .unwrap();
+    let simulate = |minutes: &str| {
+        bin()
+            .args(["simulate", "adult_cabg"])
+            .arg(repo_path("scenarios/solutions/adult_cabg.ron"))
+            .args(["--minutes", minutes, "--commands"])
+            .arg(&commands)
+            .output()
+            .unwrap()
+    };
+    let output = simulate("0.5");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let csv = String::from_utf8_lossy(&output.stdout);
     let rows: Vec<&str> = csv.lines().skip(1).collect();
@@ -202,14 +205,18 @@ fn simulate_applies_timed_commands_and_reports_alarms() {
     assert!(rows[22].contains("Arterial line pressure high"), "{}", rows[22]);
 
     std::fs::write(&commands, "Commands(version: 1, commands: [(at_s: 1.0, edit: RemovePart(part: 3))])").unwrap();
-    let refused = bin()
-        .args(["simulate", "adult_cabg"])
-        .arg(repo_path("scenarios/solutions/adult_cabg.ron"))
-        .args(["--minutes", "0.1", "--commands"])
-        .arg(&commands)
-        .output()
-        .unwrap();
+    let refused = simulate("0.1");
     assert_eq!(refused.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("commands.ron:1:") && stderr.contains("commands[0].edit"), "{stderr}");
+}
+
+#[test]
+fn a_circuit_built_for_another_scenario_is_noted() {
+    let circuit = repo_path("scenarios/solutions/child_cpb.ron");
+    for command in ["prime", "validate"] {
+        let output = bin().args([command, "adult_cabg"]).arg(&circuit).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("was built for scenario \"child_cpb\", not \"adult_cabg\""), "{command}: {stderr}");
+    }
 }

@@ -124,16 +124,21 @@ fn a_centrifugal_pump_at_low_speed_lets_blood_run_backwards() {
     assert!(flow_at(400.0) < 0.0, "retrograde at 400 rpm: {}", flow_at(400.0));
 }
 
+/// Runs `before_s`, saves, runs `after_s`; restores the save, runs `after_s` again: the same state bit for bit.
+fn assert_restore_replays_bit_for_bit(simulation: &mut Simulation, before_s: f64, after_s: f64) {
+    run(simulation, before_s);
+    let saved = simulation.state().clone();
+    run(simulation, after_s);
+    let uninterrupted = simulation.state().clone();
+    simulation.restore(saved);
+    run(simulation, after_s);
+    assert_eq!(simulation.state(), &uninterrupted);
+}
+
 #[test]
 fn save_restore_continue_is_bit_for_bit_the_uninterrupted_run() {
     let (_, mut simulation) = adult_at(90.0, &[]);
-    run(&mut simulation, 5.0);
-    let saved = simulation.state().clone();
-    run(&mut simulation, 5.0);
-    let uninterrupted = simulation.state().clone();
-    simulation.restore(saved);
-    run(&mut simulation, 5.0);
-    assert_eq!(simulation.state(), &uninterrupted);
+    assert_restore_replays_bit_for_bit(&mut simulation, 5.0, 5.0);
 }
 
 fn run_minutes(simulation: &mut Simulation, minutes: f64) {
@@ -396,13 +401,7 @@ mod faults {
     #[test]
     fn restoring_a_state_from_before_a_fault_replays_it_bit_for_bit() {
         let mut simulation = with_faults(fault(3.0, FaultKind::VenousDisconnection));
-        run(&mut simulation, 2.0);
-        let saved = simulation.state().clone();
-        run(&mut simulation, 4.0);
-        let uninterrupted = simulation.state().clone();
-        simulation.restore(saved);
-        run(&mut simulation, 4.0);
-        assert_eq!(simulation.state(), &uninterrupted);
+        assert_restore_replays_bit_for_bit(&mut simulation, 2.0, 4.0);
     }
 }
 

@@ -1,10 +1,16 @@
-//! What blood carries along the circuit: haemoglobin, oxygen (saturation and dissolved), temperature.
+//! What blood carries along the circuit: haemoglobin, oxygen (saturation and dissolved), carbon dioxide,
+//! temperature and air.
 //! Crystalloid prime is "blood" with no haemoglobin, so haemodilution emerges from mixing.
 
 /// Oxygen bound per gram of haemoglobin, mL O2/g (reference §6.5, [UpToDate-O2]).
 pub const O2_PER_G_HB_ML: f64 = 1.34;
 /// Dissolved oxygen per mmHg of PO2, mL O2/dL (reference §6.5, [UpToDate-O2]).
 pub const DISSOLVED_O2_ML_DL_PER_MMHG: f64 = 0.0031;
+
+/// Slope of the whole-blood CO2 dissociation curve over the clinical range, mL CO2/dL per mmHg. UNSOURCED: the
+/// reference gives no CO2 content curve; 0.5 is the textbook slope between arterial (40 mmHg) and mixed venous
+/// (46 mmHg) blood (about 48 → 51 mL/dL).
+pub const CO2_ML_DL_PER_MMHG: f64 = 0.5;
 
 /// One parcel's contents.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -14,6 +20,9 @@ pub struct Blood {
     pub sat: f64,
     /// Oxygen tension, mmHg.
     pub po2_mmhg: f64,
+    /// Carbon dioxide tension, mmHg. Mixed by volume: over the clinical range CO2 content is close to linear in
+    /// PCO2 (see `CO2_ML_DL_PER_MMHG`).
+    pub pco2_mmhg: f64,
     pub temp_c: f64,
     /// Share of the parcel's volume that is air, fraction.
     pub air: f64,
@@ -28,8 +37,8 @@ impl Blood {
     /// Clear crystalloid prime at `temp_c`: no haemoglobin, equilibrated with room air.
     pub fn prime(temp_c: f64) -> Self {
         // PO2 of fluid equilibrated with air at sea level, 0.21 × (760 − 47) = 150 mmHg (PHYS, alveolar gas
-        // equation without CO2).
-        Self { hb_g_dl: 0.0, sat: 0.0, po2_mmhg: 150.0, temp_c, air: 0.0 }
+        // equation without CO2); air holds almost no CO2 (0.04 % × 713 = 0.3 mmHg, PHYS).
+        Self { hb_g_dl: 0.0, sat: 0.0, po2_mmhg: 150.0, pco2_mmhg: 0.3, temp_c, air: 0.0 }
     }
 
     /// Oxygen content, mL O2/dL: 1.34 × Hb × SaO2 + 0.0031 × PO2 (reference §6.5).
@@ -51,6 +60,7 @@ impl Blood {
             hb_g_dl: hb,
             sat: if hb > 0.0 { bound / hb } else { a * self.sat + b * other.sat },
             po2_mmhg: a * self.po2_mmhg + b * other.po2_mmhg,
+            pco2_mmhg: a * self.pco2_mmhg + b * other.pco2_mmhg,
             temp_c: a * self.temp_c + b * other.temp_c,
             air: a * self.air + b * other.air,
         }
@@ -58,7 +68,12 @@ impl Blood {
 
     /// This parcel after `o2_ml_per_dl` of oxygen is added (negative: removed), bound first to haemoglobin.
     pub fn with_o2_added(self, o2_ml_per_dl: f64) -> Blood {
-        let content = (self.o2_content_ml_dl() + o2_ml_per_dl).max(0.0);
+        self.with_o2_content(self.o2_content_ml_dl() + o2_ml_per_dl)
+    }
+
+    /// This parcel holding `content_ml_dl` of oxygen; its own PO2 is where the search starts.
+    pub fn with_o2_content(self, content_ml_dl: f64) -> Blood {
+        let content = content_ml_dl.max(0.0);
         let capacity = O2_PER_G_HB_ML * self.hb_g_dl;
         if capacity <= 0.0 {
             return Blood { po2_mmhg: content / DISSOLVED_O2_ML_DL_PER_MMHG, ..self };
@@ -68,6 +83,11 @@ impl Blood {
         // so Newton from the parcel's own PO2 converges in a few steps; bisection catches the rare overshoot.
         let po2 = solve_po2(content, capacity, self.po2_mmhg);
         Blood { sat: saturation(po2), po2_mmhg: po2, ..self }
+    }
+
+    /// This parcel after `co2_ml_per_dl` of carbon dioxide is added (negative: removed).
+    pub fn with_co2_added(self, co2_ml_per_dl: f64) -> Blood {
+        Blood { pco2_mmhg: (self.pco2_mmhg + co2_ml_per_dl / CO2_ML_DL_PER_MMHG).max(0.0), ..self }
     }
 }
 
@@ -148,13 +168,14 @@ mod tests {
     #[test]
     fn content_matches_the_reference_formula() {
         // Hb 8, SaO2 100 %, PaO2 200: 1.34 × 8 + 0.0031 × 200 = 11.34 mL/dL (reference §6.5, constants 1.34/0.0031).
-        let blood = Blood { hb_g_dl: 8.0, sat: 1.0, po2_mmhg: 200.0, temp_c: 37.0, air: 0.0 };
+        let blood = Blood { hb_g_dl: 8.0, sat: 1.0, po2_mmhg: 200.0, pco2_mmhg: 40.0, temp_c: 37.0, air: 0.0 };
         assert!((blood.o2_content_ml_dl() - 11.34).abs() < 1e-9);
     }
 
     #[test]
     fn removing_oxygen_lowers_saturation_consistently() {
-        let arterial = Blood { hb_g_dl: 10.0, sat: saturation(200.0), po2_mmhg: 200.0, temp_c: 37.0, air: 0.0 };
+        let arterial =
+            Blood { hb_g_dl: 10.0, sat: saturation(200.0), po2_mmhg: 200.0, pco2_mmhg: 40.0, temp_c: 37.0, air: 0.0 };
         let venous = arterial.with_o2_added(-4.0);
         assert!((arterial.o2_content_ml_dl() - venous.o2_content_ml_dl() - 4.0).abs() < 1e-6);
         assert!(venous.sat < arterial.sat && venous.po2_mmhg < 60.0);
@@ -163,7 +184,7 @@ mod tests {
     #[test]
     fn mixing_blood_with_prime_dilutes_haemoglobin_by_volume() {
         // 1000 mL of Hb 12 with 500 mL of clear prime: 12 × 1000 / 1500 = 8 g/dL.
-        let blood = Blood { hb_g_dl: 12.0, sat: 0.75, po2_mmhg: 40.0, temp_c: 37.0, air: 0.0 };
+        let blood = Blood { hb_g_dl: 12.0, sat: 0.75, po2_mmhg: 40.0, pco2_mmhg: 46.0, temp_c: 37.0, air: 0.0 };
         let mixed = blood.mix(1000.0, Blood::prime(20.0), 500.0);
         assert!((mixed.hb_g_dl - 8.0).abs() < 1e-12);
         assert!((mixed.sat - 0.75).abs() < 1e-12, "prime carries no bound oxygen");

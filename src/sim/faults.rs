@@ -119,8 +119,10 @@ impl FaultSchedule {
                     if let Some(b) = network.branches.get_mut(i) {
                         b.law.a *= resistance_factor;
                         b.law.b *= resistance_factor;
-                        if let Exchange::Oxygenator { transfer_ml_min, .. } = &mut b.exchange {
+                        // A failing membrane passes both gases worse.
+                        if let Exchange::Oxygenator { transfer_ml_min, co2_clearance, .. } = &mut b.exchange {
                             *transfer_ml_min *= transfer_fraction;
+                            *co2_clearance *= transfer_fraction;
                         }
                     }
                 }
@@ -162,6 +164,7 @@ impl FaultSchedule {
                 for i in branches_of(network, &Origin::Tube(tube)) {
                     let Some(b) = network.branches.get_mut(i) else { continue };
                     b.law = Law::linear(CLAMP_RESISTANCE);
+                    b.viscous = false;
                     let (from, to) = (b.from, b.to);
                     // Both ends open: the cannula side bleeds, the line side draws air.
                     for end in [from, to] {
@@ -175,6 +178,7 @@ impl FaultSchedule {
                             exchange: Exchange::None,
                             pump_head_pa: 0.0,
                             chokes_on: None,
+                            viscous: false,
                         });
                     }
                 }
@@ -212,6 +216,7 @@ impl FaultSchedule {
                     exchange: Exchange::None,
                     pump_head_pa: 0.0,
                     chokes_on: None,
+                    viscous: false,
                 });
             }
         }

@@ -53,7 +53,13 @@ pub struct State {
     pub contents: transport::Contents,
     /// Pumps a safety link has stopped, in id order; they stay stopped until set again.
     pub servo_stopped: Vec<PartId>,
+    /// Each branch's blood viscosity relative to the reference, refreshed every `VISCOSITY_REFRESH_STEPS`.
+    pub viscosity: Vec<f64>,
 }
+
+/// Steps between refreshes of the blood viscosity: haematocrit and temperature change over seconds to minutes, so
+/// once a second of model time follows them closely at a hundredth of the cost.
+const VISCOSITY_REFRESH_STEPS: u64 = 100;
 
 pub struct Simulation {
     /// The network as the circuit built it, before any fault: what a restored state starts again from.
@@ -85,6 +91,10 @@ fn vo2_ml_kg_min(age_days: f64) -> f64 {
 
 /// Normal mixed venous saturation, fraction: 75 % [alpf-normal] (reference §6.5).
 const NORMAL_SVO2: f64 = 0.75;
+/// Arterial PCO2 before bypass, mmHg: the middle of the 35–45 mmHg target [Searles-2020] (reference §6.7).
+const ARTERIAL_PCO2_MMHG: f64 = 40.0;
+/// Mixed venous PCO2 before bypass, mmHg. UNSOURCED textbook value (6 mmHg above arterial).
+const VENOUS_PCO2_MMHG: f64 = 46.0;
 /// Body temperature before bypass, °C (PHYS: normothermia).
 const BODY_TEMP_C: f64 = 37.0;
 /// Temperature of the clear prime, °C. UNSOURCED: room temperature.
@@ -115,12 +125,18 @@ impl Simulation {
             hb_g_dl: patient.hb_g_dl,
             sat: lung_sat,
             po2_mmhg: blood::po2_for_saturation(lung_sat),
+            pco2_mmhg: ARTERIAL_PCO2_MMHG,
             temp_c: BODY_TEMP_C,
             air: 0.0,
         };
-        let venous = Blood { sat: NORMAL_SVO2, po2_mmhg: blood::po2_for_saturation(NORMAL_SVO2), ..arterial };
+        let venous = Blood {
+            sat: NORMAL_SVO2,
+            po2_mmhg: blood::po2_for_saturation(NORMAL_SVO2),
+            pco2_mmhg: VENOUS_PCO2_MMHG,
+            ..arterial
+        };
         let contents = transport::Contents::new(&network, arterial, venous, Blood::prime(PRIME_TEMP_C));
-        let state = State {
+        let mut state = State {
             time_s: 0.0,
             steps: 0,
             pressures_pa,
@@ -128,7 +144,9 @@ impl Simulation {
             leaked_m3: 0.0,
             contents,
             servo_stopped: Vec::new(),
+            viscosity: Vec::new(),
         };
+        state.contents.refresh_viscosity(&network, &mut state.viscosity);
         let metabolism = Metabolism {
             vo2_37_ml_min: vo2_ml_kg_min(patient.age.in_days()) * patient.weight_kg,
             weight_kg: patient.weight_kg,
@@ -215,6 +233,7 @@ impl Simulation {
         let count = self.network.branches.len();
         self.state.flows_m3_s.resize(count, 0.0);
         self.state.contents.cells.resize(count, Vec::new());
+        self.state.viscosity.resize(count, 1.0);
     }
 
     /// Advances the model by one step.
@@ -223,8 +242,12 @@ impl Simulation {
             self.fit_state_to_network();
         }
         let state = &mut self.state;
+        if state.steps.is_multiple_of(VISCOSITY_REFRESH_STEPS) {
+            state.contents.refresh_viscosity(&self.network, &mut state.viscosity);
+        }
         solve::step(
             &self.network,
+            &state.viscosity,
             STEP_S,
             state.steps,
             &mut state.pressures_pa,

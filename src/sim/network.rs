@@ -75,6 +75,8 @@ pub enum Exchange {
         sweep_l_min: f64,
         heat_factor: f64,
         water_temp_c: Option<f64>,
+        /// How readily the membrane clears CO2 (`transport::MEMBRANE_CO2_CLEARANCE` for a sound one).
+        co2_clearance: f64,
         /// Share of air an integrated arterial filter holds back (0 without one).
         air_trap: f64,
     },
@@ -115,6 +117,9 @@ pub struct Branch {
     pub pump_head_pa: f64,
     /// The node whose pressure below zero chokes this branch (a drainage cannula in a collapsing vein).
     pub chokes_on: Option<usize>,
+    /// `law.a` is a laminar resistance at the reference viscosity (tubing, cannulae, oxygenator, filter): the run
+    /// scales it by the viscosity of the blood inside (haematocrit and temperature, `hydraulics::viscosity_factor`).
+    pub viscous: bool,
 }
 
 /// The network of one circuit revision.
@@ -380,6 +385,7 @@ impl Network {
                 exchange: Exchange::None,
                 pump_head_pa: 0.0,
                 chokes_on: None,
+                viscous: !tube.clamped,
             });
         }
 
@@ -403,6 +409,7 @@ impl Network {
                         sweep_l_min,
                         heat_factor: heat_exchanger_factor,
                         water_temp_c,
+                        co2_clearance: super::transport::MEMBRANE_CO2_CLEARANCE,
                         air_trap: if integrated_filter { FILTER_AIR_TRAP } else { 0.0 },
                     }
                 }
@@ -411,6 +418,15 @@ impl Network {
             };
             let volume_ml = spec.prime_ml;
             let drains = matches!(spec.kind, PartKind::Cannula { .. });
+            // Pumps and suction tips have laws of their own; every other measured drop is viscous.
+            let laminar = spec.pressure_drop != PressureDrop::Negligible
+                && !matches!(
+                    spec.kind,
+                    PartKind::RollerPump { .. }
+                        | PartKind::CentrifugalPump { .. }
+                        | PartKind::CardiotomySucker
+                        | PartKind::LvVent
+                );
             let mut add = |from: Option<usize>, to: Option<usize>, law: Law, one_way: bool| {
                 if let (Some(from), Some(to)) = (from, to)
                     && from != to
@@ -428,6 +444,7 @@ impl Network {
                         pump_head_pa: law.head_pa,
                         // A drainage cannula chokes as the vein it drains collapses.
                         chokes_on: (from == PATIENT_VENOUS && drains).then_some(PATIENT_VENOUS),
+                        viscous: laminar,
                     });
                 }
             };
@@ -478,6 +495,7 @@ impl Network {
                             exchange: Exchange::None,
                             pump_head_pa: 0.0,
                             chokes_on: None,
+                            viscous: false,
                         });
                     }
                 }
@@ -496,6 +514,7 @@ impl Network {
             exchange: Exchange::Tissues,
             pump_head_pa: 0.0,
             chokes_on: None,
+            viscous: false,
         });
         if physiology.native_output_l_min > 0.0 {
             let set = l_min_to_m3_s(physiology.native_output_l_min);
@@ -509,6 +528,7 @@ impl Network {
                 exchange: Exchange::Lungs { sat: physiology.native_lung_sao2 },
                 pump_head_pa: 0.0,
                 chokes_on: None,
+                viscous: false,
             });
         }
 

@@ -1,6 +1,7 @@
 //! One implicit step of the network: backward Euler for the node volumes, Newton on the node pressures with the
 //! branch laws linearised at each iterate, and a dense LU solve (networks are tens of nodes).
 
+use super::law::Law;
 use super::network::{ATMOSPHERE, Branch, Network, VALVE_CLOSED_RESISTANCE};
 
 /// A step whose Newton iteration did not converge: reported with where it happened, never passed on.
@@ -17,13 +18,13 @@ pub struct NoConvergence {
 const TOLERANCE_M3_S: f64 = 1.0e-11;
 const MAX_ITERATIONS: usize = 40;
 
-/// Flow through a branch for a pressure difference, and its derivative.
-pub fn branch_flow(branch: &Branch, dp_pa: f64) -> (f64, f64) {
-    if branch.one_way && dp_pa + branch.law.head_pa < 0.0 {
-        let x = dp_pa + branch.law.head_pa;
+/// Flow through a branch with law `law` for a pressure difference, and its derivative.
+fn law_flow(law: &Law, one_way: bool, dp_pa: f64) -> (f64, f64) {
+    if one_way && dp_pa + law.head_pa < 0.0 {
+        let x = dp_pa + law.head_pa;
         return (x / VALVE_CLOSED_RESISTANCE, 1.0 / VALVE_CLOSED_RESISTANCE);
     }
-    branch.law.flow(dp_pa)
+    law.flow(dp_pa)
 }
 
 /// Pressure below zero at which a collapsing vein doubles the resistance of the cannula draining it, Pa.
@@ -40,23 +41,20 @@ fn choke(pressure_pa: f64) -> (f64, f64) {
     (1.0 + ratio * ratio, 2.0 * ratio / CHOKE_PA)
 }
 
-/// Flow, d(flow)/d(ΔP) and d(flow)/d(pressure of the choking node) for one branch at these pressures.
-fn flow_with_choke(branch: &Branch, pressures_pa: &[f64]) -> (f64, f64, f64) {
+/// Flow, d(flow)/d(ΔP) and d(flow)/d(pressure of the choking node) for one branch at these pressures, its viscous
+/// resistance scaled by `viscosity`.
+fn flow_with_choke(branch: &Branch, viscosity: f64, pressures_pa: &[f64]) -> (f64, f64, f64) {
+    let law = if branch.viscous { Law { a: branch.law.a * viscosity, ..branch.law } } else { branch.law };
     let dp = pressures_pa[branch.from] - pressures_pa[branch.to];
-    let Some(node) = branch.chokes_on else {
-        let (q, g) = branch_flow(branch, dp);
-        return (q, g, 0.0);
-    };
-    let (m, dm) = choke(pressures_pa[node]);
+    let (m, dm) = branch.chokes_on.map_or((1.0, 0.0), |node| choke(pressures_pa[node]));
     if dm == 0.0 {
-        let (q, g) = branch_flow(branch, dp);
+        let (q, g) = law_flow(&law, branch.one_way, dp);
         return (q, g, 0.0);
     }
     // The losses scale by m: m·(aQ + bQ|Q|) = x. Then dQ/dm = −(x/m)·g/m with g = dQ/dx (implicit derivative).
-    let scaled =
-        Branch { law: super::law::Law { a: branch.law.a * m, b: branch.law.b * m, ..branch.law }, ..branch.clone() };
-    let (q, g) = branch_flow(&scaled, dp);
-    let x = dp + branch.law.head_pa;
+    let scaled = Law { a: law.a * m, b: law.b * m, ..law };
+    let (q, g) = law_flow(&scaled, branch.one_way, dp);
+    let x = dp + law.head_pa;
     (q, g, -(x / m) * g / m * dm)
 }
 
@@ -73,9 +71,11 @@ pub struct Workspace {
 }
 
 /// Advances `pressures_pa` (indexed by node; the atmosphere stays 0) by `dt_s`, given the pressures at the start
-/// of the step; leaves the branch flows in `flows_m3_s`.
+/// of the step; leaves the branch flows in `flows_m3_s`. `viscosity` holds each branch's blood viscosity relative
+/// to the reference (read only for viscous branches; a missing entry counts as 1).
 pub fn step(
     network: &Network,
+    viscosity: &[f64],
     dt_s: f64,
     step_index: u64,
     pressures_pa: &mut [f64],
@@ -93,7 +93,7 @@ pub fn step(
     let mut worst = (0usize, f64::INFINITY);
     for _ in 0..MAX_ITERATIONS {
         for (b, branch) in network.branches.iter().enumerate() {
-            let (q, g, c) = flow_with_choke(branch, pressures_pa);
+            let (q, g, c) = flow_with_choke(branch, viscosity.get(b).copied().unwrap_or(1.0), pressures_pa);
             work.flows[b] = q;
             work.slopes[b] = g;
             work.choke_slopes[b] = c;

@@ -4,12 +4,25 @@
 
 use super::blood::{Blood, po2_for_saturation, saturation};
 use super::network::{ATMOSPHERE, Branch, Exchange, Network, NodeKind, PATIENT_VENOUS};
+use crate::hydraulics::viscosity_factor;
+use crate::patient::HB_G_DL_PER_HCT;
 use crate::units::{m3_s_to_l_min, m3_to_ml};
 
 /// Smallest volume worth moving in one step, mL.
 const MIN_MOVED_ML: f64 = 1.0e-4;
-/// Cells per branch: enough to keep a front sharp over a line, few enough to stay cheap.
-pub const CELLS_PER_BRANCH: usize = 4;
+/// Smallest relative change of viscosity passed on to the hydraulics (1 %: a line pressure of 300 mmHg moves by
+/// 3 mmHg, within a transducer's reading error). A modelling choice.
+const VISCOSITY_STEP: f64 = 0.01;
+/// Most cells per branch: enough to keep a front sharp over a line, few enough to stay cheap.
+const CELLS_PER_BRANCH: usize = 4;
+/// Volume one cell stands for at least, mL: a cannula or a connector of a few mL is one well-mixed cell, a line
+/// of 40 mL or more gets all four. A modelling choice (no clinical number behind it).
+const MIN_CELL_ML: f64 = 10.0;
+
+/// How many cells a branch holding `volume_ml` is cut into.
+pub fn cells_for(volume_ml: f64) -> usize {
+    if volume_ml <= 0.0 { 0 } else { ((volume_ml / MIN_CELL_ML).ceil() as usize).clamp(1, CELLS_PER_BRANCH) }
+}
 /// Water vapour and barometric pressure at sea level, mmHg (PHYS): an ideal membrane brings blood to the sweep
 /// gas's oxygen tension, FiO2 × (760 − 47).
 const DRY_GAS_PRESSURE_MMHG: f64 = 760.0 - 47.0;
@@ -29,6 +42,25 @@ pub struct Metabolism {
     /// Body mass for the heat balance, kg.
     pub weight_kg: f64,
 }
+
+/// Carbon dioxide produced per oxygen consumed (respiratory quotient). UNSOURCED: the reference gives no VCO2;
+/// 0.8 is the textbook value for a mixed diet.
+const RESPIRATORY_QUOTIENT: f64 = 0.8;
+
+/// How readily the membrane clears CO2: the share of the blood's PCO2 removed in one pass is
+/// 1 − exp(−k·√(sweep / blood flow)). The square root follows [MSE-sweep] (reference §2.3: PaCO2 ≈ 60 → 27 mmHg as
+/// sweep rises 2 → 10 L/min at 5 L/min blood flow, a ratio of 2.2 ≈ √5); k is calibrated so that a gas:blood
+/// ratio of 0.65, inside the 50–80 % of [Searles-2020] (reference §6.7), holds an adult at 37 °C (VO2 3 mL/kg/min,
+/// respiratory quotient 0.8) at PaCO2 40 mmHg, the middle of the 35–45 target.
+pub const MEMBRANE_CO2_CLEARANCE: f64 = 0.23;
+
+/// Native lungs clear CO2 toward this arterial PCO2, mmHg: the middle of 35–45 [Searles-2020] (reference §6.7).
+const LUNG_PCO2_MMHG: f64 = 40.0;
+/// Native lungs that bring the blood to this saturation or more clear CO2 fully; lungs that leave it at venous
+/// saturation (75 %, [alpf-normal]) clear none; in between in proportion. UNSOURCED: the reference has no model of
+/// failing lungs' CO2 clearance; tying it to their oxygenation keeps one scenario number for both.
+const HEALTHY_LUNG_SAT: f64 = 0.97;
+const VENOUS_SAT: f64 = 0.75;
 
 /// Temperature sensitivity of oxygen consumption: halves per 10 °C [Kron-OCS] (reference §6.6, Q10 = 2).
 const VO2_Q10: f64 = 2.0;
@@ -111,12 +143,38 @@ impl Contents {
                 _ => prime,
             })
             .collect();
-        let cells = network
-            .branches
-            .iter()
-            .map(|b| if b.volume_ml > 0.0 { vec![prime; CELLS_PER_BRANCH] } else { Vec::new() })
-            .collect();
+        let cells = network.branches.iter().map(|b| vec![prime; cells_for(b.volume_ml)]).collect();
         Self { nodes, cells, body_temp_c: patient.temp_c, vo2_ml_min: 0.0, air_to_patient_ml: 0.0, tissue_memo: None }
+    }
+
+    /// Each branch's blood viscosity relative to the reference, from the haematocrit and temperature of the blood
+    /// inside it (or arriving at it, for a branch that holds none); 1 for branches whose law is not viscous. A
+    /// factor moves only when the blood's has moved by more than `VISCOSITY_STEP`: every change of a law sets the
+    /// network's compliances settling again, and a steady network costs least to solve.
+    pub fn refresh_viscosity(&self, network: &Network, factors: &mut Vec<f64>) {
+        factors.resize(network.branches.len(), 1.0);
+        for (b, branch) in network.branches.iter().enumerate() {
+            let now = self.viscosity_of(b, branch);
+            if let Some(factor) = factors.get_mut(b)
+                && (now / *factor - 1.0).abs() > VISCOSITY_STEP
+            {
+                *factor = now;
+            }
+        }
+    }
+
+    fn viscosity_of(&self, b: usize, branch: &Branch) -> f64 {
+        if !branch.viscous {
+            return 1.0;
+        }
+        let cells = self.cells.get(b).map_or(&[][..], Vec::as_slice);
+        let (hb, temp) = if cells.is_empty() {
+            self.nodes.get(branch.from).map_or((0.0, 37.0), |blood| (blood.hb_g_dl, blood.temp_c))
+        } else {
+            let n = cells.len() as f64;
+            cells.iter().fold((0.0, 0.0), |(hb, t), c| (hb + c.hb_g_dl / n, t + c.temp_c / n))
+        };
+        viscosity_factor(hb / HB_G_DL_PER_HCT, temp)
     }
 
     /// Moves the blood of one step of `dt_s` with the step's branch flows; `node_ml` gives the blood each node
@@ -185,8 +243,10 @@ impl Contents {
             && let Some(venous) = self.nodes.get_mut(PATIENT_VENOUS)
         {
             let pool_dl = node_ml(PATIENT_VENOUS).max(1.0) / 100.0;
-            *venous = venous.with_o2_added(-shortfall_ml / pool_dl);
-            consumed_ml += shortfall_ml.min(venous.o2_content_ml_dl() * pool_dl);
+            let taken_ml = shortfall_ml.min(venous.o2_content_ml_dl() * pool_dl);
+            *venous =
+                venous.with_o2_added(-shortfall_ml / pool_dl).with_co2_added(RESPIRATORY_QUOTIENT * taken_ml / pool_dl);
+            consumed_ml += taken_ml;
         }
         self.vo2_ml_min = consumed_ml * 60.0 / dt_s;
     }
@@ -195,7 +255,15 @@ impl Contents {
         match branch.exchange {
             Exchange::None => blood,
             Exchange::AirTrap { share } => Blood { air: blood.air * (1.0 - share), ..blood },
-            Exchange::Oxygenator { transfer_ml_min, fio2, sweep_l_min, heat_factor, water_temp_c, air_trap } => {
+            Exchange::Oxygenator {
+                transfer_ml_min,
+                fio2,
+                sweep_l_min,
+                heat_factor,
+                water_temp_c,
+                co2_clearance,
+                air_trap,
+            } => {
                 let mut out = Blood { air: blood.air * (1.0 - air_trap), ..blood };
                 if let Some(water) = water_temp_c {
                     out.temp_c += heat_factor * (water - out.temp_c);
@@ -213,6 +281,8 @@ impl Contents {
                     } else {
                         out.with_o2_added(capacity)
                     };
+                    let ratio = sweep_l_min / (flow_dl_min / 10.0).max(1e-9);
+                    out.pco2_mmhg *= (-co2_clearance * ratio.sqrt()).exp();
                 }
                 out
             }
@@ -228,13 +298,16 @@ impl Contents {
                 let (sat, po2_mmhg) = match self.tissue_memo {
                     // Exactly the same question (bit for bit), so the same answer: no tolerance to blur determinism.
                     Some((last, answer)) if last.map(f64::to_bits) == key.map(f64::to_bits) => answer,
-                    _ => {
-                        let solved = blood.with_o2_added(-removed);
+                    // Venous blood changes little from one step to the next: the last answer is the best start.
+                    last => {
+                        let guess = last.map_or(blood.po2_mmhg, |(_, (_, po2))| po2);
+                        let solved =
+                            Blood { po2_mmhg: guess, ..blood }.with_o2_content(blood.o2_content_ml_dl() - removed);
                         self.tissue_memo = Some((key, (solved.sat, solved.po2_mmhg)));
                         (solved.sat, solved.po2_mmhg)
                     }
                 };
-                let mut out = Blood { sat, po2_mmhg, ..blood };
+                let mut out = Blood { sat, po2_mmhg, ..blood }.with_co2_added(RESPIRATORY_QUOTIENT * removed);
                 // Heat: the blood gives its warmth to (or takes it from) the body and leaves at body temperature.
                 let blood_kg = moved_ml * 1e-6 * crate::units::BLOOD_DENSITY_KG_M3;
                 let heat_j = blood_kg * BLOOD_HEAT_J_KG_K * (blood.temp_c - self.body_temp_c);
@@ -243,6 +316,9 @@ impl Contents {
                 out
             }
             Exchange::Lungs { sat } => {
+                let clearance = ((sat - VENOUS_SAT) / (HEALTHY_LUNG_SAT - VENOUS_SAT)).clamp(0.0, 1.0);
+                let excess_co2 = (blood.pco2_mmhg - LUNG_PCO2_MMHG).max(0.0);
+                let blood = Blood { pco2_mmhg: blood.pco2_mmhg - clearance * excess_co2, ..blood };
                 if blood.sat >= sat || blood.hb_g_dl <= 0.0 {
                     return blood;
                 }

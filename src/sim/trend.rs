@@ -1,6 +1,6 @@
 //! What a run records each second: one column per monitored quantity, named with its unit — pressure at each
 //! transducer, flow through each pump, each reservoir's volume, each oxygenator's outlet saturation and
-//! temperature, the patient's arterial and venous pressures, SaO2, SvO2, DO2i and temperature.
+//! temperature and PCO2, the patient's arterial and venous pressures, SaO2, SvO2, PaCO2, DO2i and temperature.
 
 use super::Simulation;
 use super::network::{NodeKind, PATIENT_ARTERIAL, PATIENT_VENOUS};
@@ -22,6 +22,7 @@ enum Probe {
     NodeVolume(usize),
     NodeSaturation(usize),
     NodeTemperature(usize),
+    NodePco2(usize),
     Do2i,
     BodyTemperature,
 }
@@ -69,6 +70,7 @@ impl TrendColumns {
                     Column { name: format!("{name} outlet temperature"), unit: "°C" },
                     Probe::NodeTemperature(*node),
                 ));
+                columns.push((Column { name: format!("{name} outlet PCO2"), unit: "mmHg" }, Probe::NodePco2(*node)));
             }
         }
         let patient = [
@@ -76,6 +78,7 @@ impl TrendColumns {
             ("patient venous pressure", "mmHg", Probe::NodePressure(PATIENT_VENOUS)),
             ("patient SaO2", "%", Probe::NodeSaturation(PATIENT_ARTERIAL)),
             ("SvO2", "%", Probe::NodeSaturation(PATIENT_VENOUS)),
+            ("PaCO2", "mmHg", Probe::NodePco2(PATIENT_ARTERIAL)),
             ("DO2i", "mL/min/m²", Probe::Do2i),
             ("patient temperature", "°C", Probe::BodyTemperature),
         ];
@@ -100,6 +103,7 @@ impl TrendColumns {
                 Probe::NodeVolume(node) => simulation.node_volume_ml(node),
                 Probe::NodeSaturation(node) => simulation.node_blood(node).map_or(0.0, |b| b.sat * 100.0),
                 Probe::NodeTemperature(node) => simulation.node_blood(node).map_or(0.0, |b| b.temp_c),
+                Probe::NodePco2(node) => simulation.node_blood(node).map_or(0.0, |b| b.pco2_mmhg),
                 Probe::Do2i => simulation.do2i_ml_min_m2(),
                 Probe::BodyTemperature => simulation.body_temp_c(),
             })

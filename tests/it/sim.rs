@@ -38,13 +38,19 @@ fn a_roller_pump_delivers_rpm_times_stroke_volume() {
 #[test]
 fn the_arterial_line_drops_its_poiseuille_pressure() {
     // Tube 16: 1.8 m of 3/8" (9.53 mm) from the bubble detector to the aortic cannula. Poiseuille at 3.1 mPa·s:
-    // 1.915 mmHg per (L/min) per metre (reference §3.1) × 1.8 m × 4.5 L/min = 15.5 mmHg.
+    // 1.915 mmHg per (L/min) per metre (reference §3.1) × 1.8 m × 4.5 L/min = 15.5 mmHg, times the viscosity of
+    // the diluted blood in the line relative to the reference.
     let (_, mut simulation) = adult_at(100.0, &[]);
-    run(&mut simulation, 30.0);
+    run(&mut simulation, 120.0);
     let upstream = simulation.port_pressure_mmhg(&PortRef::new(PartId(9), "b")).unwrap();
     let downstream = simulation.port_pressure_mmhg(&PortRef::new(PartId(10), "connector")).unwrap();
     let flow = simulation.tube_flow_l_min(TubeId(16)).unwrap();
-    let expected = 1.915 * 1.8 * flow;
+    let blood = simulation.port_blood(&PortRef::new(PartId(9), "b")).unwrap();
+    let hct = blood.hb_g_dl * 3.0 / 100.0;
+    // μ/μref = exp(3.43 (Hct − 0.40)) × (1 + (37 − T)/30): prime-diluted blood is thinner than the reference.
+    let factor = (3.43 * (hct - 0.40)).exp() * (1.0 + (37.0 - blood.temp_c) / 30.0);
+    assert!(factor < 0.9 && hct < 0.35, "diluted: Hct {hct}, factor {factor}");
+    let expected = 1.915 * 1.8 * flow * factor;
     assert!((upstream - downstream - expected).abs() < 0.1, "{} vs {expected}", upstream - downstream);
 }
 
@@ -505,4 +511,34 @@ fn vv_ecmo_raises_the_venous_saturation_the_failing_lungs_start_from() {
     assert!(venous(&on) > venous(&off) + 0.1, "SvO2 with ECMO {:.3}, without {:.3}", venous(&on), venous(&off));
     let arterial = on.node_blood(PATIENT_ARTERIAL).unwrap().sat;
     assert!(arterial >= scenario.physiology.native_lung_sao2 - 1e-9, "SaO2 {arterial:.3}");
+}
+
+mod carbon_dioxide {
+    use super::*;
+
+    fn paco2_after(sweep_l_min: f64, minutes: f64) -> f64 {
+        let gas = Edit::SetControls { part: PartId(6), controls: Controls::Gas { sweep_l_min, fio2: 0.6 } };
+        let (_, mut simulation) = adult_at(100.0, &[gas]);
+        run(&mut simulation, minutes * 60.0);
+        simulation.node_blood(PATIENT_ARTERIAL).unwrap().pco2_mmhg
+    }
+
+    #[test]
+    fn a_usual_sweep_holds_paco2_in_its_target() {
+        // Sweep 2.8 L/min at 4.5 L/min blood (gas:blood 0.62, inside 50–80 % [Searles-2020]) at 37 °C: PaCO2 settles
+        // within 35–45 mmHg (reference §6.7) from the patient's 40 (14 min: before the scenario's oxygenator fails).
+        let paco2 = paco2_after(2.8, 14.0);
+        assert!((35.0..=45.0).contains(&paco2), "{paco2}");
+    }
+
+    #[test]
+    fn more_sweep_clears_more_co2_and_none_lets_it_rise() {
+        // [MSE-sweep]: PaCO2 falls as sweep rises; with no gas the membrane clears nothing and the tissues' CO2
+        // (respiratory quotient 0.8 × VO2 240 mL/min) accumulates.
+        let usual = paco2_after(2.8, 15.0);
+        let doubled = paco2_after(5.6, 15.0);
+        let none = paco2_after(0.0, 15.0);
+        assert!(doubled < usual - 3.0, "doubled {doubled} vs usual {usual}");
+        assert!(none > usual + 10.0, "no sweep {none} vs usual {usual}");
+    }
 }

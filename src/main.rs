@@ -7,7 +7,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args = Args::parse();
     match args.command {
-        None => perfusion_trainer::ui::run(args.catalog.as_deref()),
+        None => perfusion_trainer::ui::run(args.catalog.as_deref(), None),
         Some(command) => cli::run(args.catalog.as_deref(), command),
     }
 }

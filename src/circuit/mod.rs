@@ -13,7 +13,7 @@ mod query;
 
 pub use edit::{Edit, EditError};
 pub use history::History;
-pub use query::{PartPrime, PrimeReport, TubePrime};
+pub use query::{KitUsage, PartPrime, PrimeReport, TubePrime};
 
 use crate::catalog::{Catalog, PartKind};
 use crate::ids::{CatalogId, PartId, PortRef, TubeId};

@@ -2,7 +2,7 @@
 
 use super::{Circuit, Tube};
 use crate::catalog::{Catalog, PartKind};
-use crate::ids::{PartId, PortRef, TubeId};
+use crate::ids::{CatalogId, PartId, PortRef, TubeId};
 use petgraph::graphmap::UnGraphMap;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,11 +36,42 @@ pub struct PrimeReport {
     pub total_ml: f64,
 }
 
+/// What a circuit takes from the shelf: parts by catalog id (with the caps on its ports and the clamps on its
+/// tubes), and tubing length by size, m.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KitUsage {
+    pub counts: BTreeMap<CatalogId, u32>,
+    pub lengths_m: BTreeMap<CatalogId, f64>,
+}
+
 /// At most this many paths are listed between two parts; a circuit with more has loops a trainee should see
 /// another way.
 const MAX_PATHS: usize = 64;
 
 impl Circuit {
+    /// What the circuit takes from the shelf.
+    pub fn usage(&self, catalog: &Catalog) -> KitUsage {
+        let mut usage = KitUsage::default();
+        let accessory = |kind: PartKind| catalog.parts().find(|p| p.kind == kind).map(|p| p.id.clone());
+        let (clamp_id, cap_id) = (accessory(PartKind::TubingClamp), accessory(PartKind::Cap));
+        for part in self.parts() {
+            *usage.counts.entry(part.catalog_id.clone()).or_default() += 1;
+            if let Some(cap) = &cap_id {
+                *usage.counts.entry(cap.clone()).or_default() += u32::try_from(part.capped.len()).unwrap_or(u32::MAX);
+            }
+        }
+        for tube in self.tubes() {
+            *usage.lengths_m.entry(tube.tubing.clone()).or_default() += tube.length_m;
+            if tube.clamped
+                && let Some(clamp) = &clamp_id
+            {
+                *usage.counts.entry(clamp.clone()).or_default() += 1;
+            }
+        }
+        usage.counts.retain(|_, used| *used > 0);
+        usage
+    }
+
     /// The tube on a port, if any.
     pub fn tube_on(&self, port: &PortRef) -> Option<&Tube> {
         self.tubes().find(|tube| tube.ends().contains(&port))

@@ -75,6 +75,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Open the app on a scenario's workbench, with a circuit file on the canvas if given.
+    Open {
+        /// A scenario file, or the id of a bundled scenario.
+        scenario: String,
+        /// A circuit file to start from.
+        circuit: Option<PathBuf>,
+    },
     /// Check a circuit for a scenario: every finding with why it matters and how to fix it. Exit 1 if any is
     /// critical.
     Validate {
@@ -102,6 +109,22 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
     };
     let result = match command {
         Command::Check { files } => return check::run(&files, &catalog),
+        Command::Open { scenario, circuit } => {
+            let opened = load_scenario(&scenario, &catalog).and_then(|scenario| {
+                let circuit = match &circuit {
+                    Some(path) => load_circuit_for(path, &scenario, &catalog)?.circuit,
+                    None => crate::circuit::Circuit::new(),
+                };
+                Ok((scenario, circuit))
+            });
+            return match opened {
+                Ok(start) => crate::ui::run(catalog_path, Some(start)),
+                Err(diagnostics) => {
+                    output::diagnostics(&diagnostics);
+                    ExitCode::from(EXIT_UNREADABLE)
+                }
+            };
+        }
         Command::Patient { scenario, json } => load_scenario(&scenario, &catalog).map(|scenario| {
             patient::run(&scenario, json);
             ExitCode::SUCCESS

@@ -79,18 +79,14 @@ pub fn run(
     each_second(&simulation);
     for _ in 0..seconds {
         for _ in 0..steps_per_second {
-            let mut changed = false;
             while let Some(command) = commands.get(next).filter(|c| c.at_s <= simulation.state().time_s + 1e-9) {
                 circuit.apply(catalog, command.edit.clone()).map_err(|error| RunError::Refused {
                     index: next,
                     at_s: command.at_s,
                     error,
                 })?;
-                changed = true;
+                simulation.take_edit(&command.edit, scenario, &circuit, catalog)?;
                 next += 1;
-            }
-            if changed {
-                simulation.retune(scenario, &circuit, catalog)?;
             }
             simulation.step()?;
         }

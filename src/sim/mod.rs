@@ -194,6 +194,21 @@ impl Simulation {
         self.state.servo_stopped.retain(|p| *p != pump);
     }
 
+    /// Takes an edit just applied to `circuit` during the run: the network is retuned, and a pump set again is
+    /// released from its safety stop (the perfusionist has answered the alarm).
+    pub fn take_edit(
+        &mut self,
+        edit: &crate::circuit::Edit,
+        scenario: &Scenario,
+        circuit: &Circuit,
+        catalog: &Catalog,
+    ) -> Result<(), StructureChanged> {
+        if let crate::circuit::Edit::SetControls { part, .. } = edit {
+            self.release_servo(*part);
+        }
+        self.retune(scenario, circuit, catalog)
+    }
+
     /// Takes a change of settings (pump speed, clamps, gas, water, heights) made to the circuit during the run:
     /// the network is rebuilt with the new laws and the state carries on. A change that alters the assembly itself
     /// (parts or tubes added or removed) is refused: the running state would no longer fit it.
@@ -351,6 +366,24 @@ impl Simulation {
     /// Flow through a part's internal branch (a pump, an oxygenator, a cannula), L/min.
     pub fn part_flow_l_min(&self, part: PartId) -> Option<f64> {
         self.flow_l_min(|origin| *origin == Origin::Part(part))
+    }
+
+    /// The blood inside a tube now, mixed over its length (what its colour shows).
+    pub fn tube_blood(&self, tube: TubeId) -> Option<Blood> {
+        let index = self.network.branches.iter().position(|b| b.origin == Origin::Tube(tube))?;
+        let cells = self.state.contents.cells.get(index)?;
+        let mut cells = cells.iter();
+        let first = *cells.next()?;
+        Some(cells.enumerate().fold(first, |mixed, (n, cell)| mixed.mix((n + 1) as f64, *cell, 1.0)))
+    }
+
+    /// How many times a second the blood in a tube is replaced (flow / volume, 1/s; negative when it runs from
+    /// the tube's `to` end to its `from` end): the blood's true speed as a share of the tube's length per second.
+    pub fn tube_turnover_per_s(&self, tube: TubeId) -> Option<f64> {
+        let index = self.network.branches.iter().position(|b| b.origin == Origin::Tube(tube))?;
+        let branch = self.network.branches.get(index)?;
+        let flow_m3_s = *self.state.flows_m3_s.get(index)?;
+        (branch.volume_ml > 0.0).then(|| m3_to_ml(flow_m3_s) / branch.volume_ml)
     }
 
     fn flow_l_min(&self, wanted: impl Fn(&Origin) -> bool) -> Option<f64> {

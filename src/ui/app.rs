@@ -1,12 +1,14 @@
-//! The app's state and frame: scenarios on the left, the selected one's briefing and derived targets in the
-//! middle. Commands are collected while drawing and carried out after.
+//! The app's state and frame: first the scenario picker (scenarios on the left, the selected one's briefing and
+//! derived targets in the middle), then the workbench for the chosen scenario. Commands are collected while
+//! drawing and carried out after.
 
 use super::command::UiCommand;
 use super::panels::{briefing, picker};
+use super::workbench::{Intent, Workbench};
 use crate::catalog::Catalog;
 use crate::input::Diagnostics;
 use crate::scenario::{self, Scenario};
-use eframe::egui;
+use eframe::egui::{self, RichText};
 use std::path::{Path, PathBuf};
 
 /// Asks the user for a scenario file; `None` when they cancel. Injected so tests can stand in for the dialog.
@@ -31,6 +33,7 @@ pub struct App {
     entries: Vec<ScenarioEntry>,
     selected: Option<usize>,
     open_dialog: OpenDialog,
+    workbench: Option<Workbench>,
 }
 
 impl App {
@@ -49,7 +52,7 @@ impl App {
             Err(_) => Vec::new(),
         };
         let selected = (!entries.is_empty()).then_some(0);
-        Self { catalog, entries, selected, open_dialog }
+        Self { catalog, entries, selected, open_dialog, workbench: None }
     }
 
     /// Opens a scenario file and selects it; a broken file is listed with its diagnostics.
@@ -70,20 +73,50 @@ impl App {
         }
     }
 
+    /// Opens the workbench on `scenario` with `circuit` on the canvas.
+    pub fn open_workbench(&mut self, scenario: Scenario, circuit: crate::circuit::Circuit) {
+        self.workbench = Some(Workbench::with_circuit(scenario, circuit));
+    }
+
+    /// The workbench open now, if any.
+    pub fn workbench(&self) -> Option<&Workbench> {
+        self.workbench.as_ref()
+    }
+
     fn run_command(&mut self, command: UiCommand) {
-        match command {
-            UiCommand::OpenScenario => {
-                if let Some(path) = (self.open_dialog)() {
-                    self.open_scenario(&path);
-                }
-            }
+        if command == UiCommand::OpenScenario
+            && let Some(path) = (self.open_dialog)()
+        {
+            self.workbench = None;
+            self.open_scenario(&path);
         }
     }
 
-    fn top_bar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<UiCommand>) {
+    /// What a shortcut asks of the workbench.
+    fn intent_for(command: UiCommand) -> Option<Intent> {
+        Some(match command {
+            UiCommand::OpenScenario => return None,
+            UiCommand::Redo | UiCommand::RedoAlternative => Intent::Redo,
+            UiCommand::Undo => Intent::Undo,
+            UiCommand::Validate => Intent::Validate,
+            UiCommand::DeleteSelection => Intent::DeleteSelection,
+            UiCommand::ToggleRun => Intent::ToggleRun,
+            UiCommand::FitView => Intent::FitView,
+        })
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<UiCommand>) {
         ui.horizontal(|ui| {
             ui.heading("Perfusion Circuit Trainer");
             ui.separator();
+            if self.workbench.is_some()
+                && ui
+                    .button("Scenarios")
+                    .on_hover_text("Back to the scenario list (the circuit is discarded)")
+                    .clicked()
+            {
+                self.workbench = None;
+            }
             let command = UiCommand::OpenScenario;
             let button = ui
                 .add_enabled(self.catalog.is_ok(), egui::Button::new(command.label()))
@@ -98,7 +131,11 @@ impl App {
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let mut commands = Vec::new();
+        let typing = ui.ctx().egui_wants_keyboard_input();
         for command in UiCommand::ALL {
+            if typing && command.is_text_editing_key() {
+                continue;
+            }
             if ui.input_mut(|input| input.consume_shortcut(&command.shortcut())) {
                 commands.push(command);
             }
@@ -114,18 +151,39 @@ impl eframe::App for App {
                     briefing::diagnostics_ui(ui, "The component catalog cannot be loaded", diagnostics);
                 });
             }
+            Ok(catalog) if self.workbench.is_some() => {
+                let shortcuts: Vec<Intent> = commands.iter().filter_map(|c| Self::intent_for(*c)).collect();
+                if let Some(workbench) = self.workbench.as_mut() {
+                    workbench.ui(ui, catalog, &shortcuts);
+                }
+            }
             Ok(catalog) => {
+                let mut start = None;
                 egui::Panel::left("scenario_picker").default_size(340.0).size_range(260.0..=520.0).show(ui, |ui| {
                     picker::picker_ui(ui, &self.entries, &mut self.selected);
                 });
                 egui::CentralPanel::default().show(ui, |ui| {
                     match self.selected.and_then(|index| self.entries.get(index)) {
-                        Some(entry) => briefing::briefing_ui(ui, entry, catalog),
+                        Some(entry) => {
+                            if let Ok(scenario) = &entry.loaded {
+                                ui.add_space(8.0);
+                                let button = egui::Button::new(RichText::new("Build the circuit").strong())
+                                    .min_size(egui::vec2(180.0, 30.0));
+                                if ui.add(button).on_hover_text("Open the workbench with this scenario's kit").clicked()
+                                {
+                                    start = Some(scenario.clone());
+                                }
+                            }
+                            briefing::briefing_ui(ui, entry, catalog);
+                        }
                         None => {
                             ui.label("Choose a scenario on the left, or open one from disk.");
                         }
                     }
                 });
+                if let Some(scenario) = start {
+                    self.workbench = Some(Workbench::new(scenario));
+                }
             }
         }
         for command in commands {

@@ -5,26 +5,67 @@ use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UiCommand {
     OpenScenario,
+    Redo,
+    RedoAlternative,
+    Undo,
+    Validate,
+    DeleteSelection,
+    ToggleRun,
+    FitView,
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 1] = [UiCommand::OpenScenario];
+    /// Redo comes before Undo: Ctrl+Shift+Z must not be taken for Ctrl+Z.
+    pub const ALL: [UiCommand; 8] = [
+        UiCommand::OpenScenario,
+        UiCommand::Redo,
+        UiCommand::RedoAlternative,
+        UiCommand::Undo,
+        UiCommand::Validate,
+        UiCommand::DeleteSelection,
+        UiCommand::ToggleRun,
+        UiCommand::FitView,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             UiCommand::OpenScenario => "Open scenario…",
+            UiCommand::Redo | UiCommand::RedoAlternative => "Redo",
+            UiCommand::Undo => "Undo",
+            UiCommand::Validate => "Validate",
+            UiCommand::DeleteSelection => "Delete",
+            UiCommand::ToggleRun => "Start or pause the run",
+            UiCommand::FitView => "Fit view",
         }
     }
 
     pub fn tooltip(self) -> &'static str {
         match self {
             UiCommand::OpenScenario => "Load a scenario file (.ron) from disk",
+            UiCommand::Redo | UiCommand::RedoAlternative => "Redo the last undone change",
+            UiCommand::Undo => "Undo the last change",
+            UiCommand::Validate => "Check the assembly against the scenario",
+            UiCommand::DeleteSelection => "Delete the selected part or tube",
+            UiCommand::ToggleRun => "Start the run, or pause and resume it",
+            UiCommand::FitView => "Frame the whole circuit",
         }
     }
 
     pub fn shortcut(self) -> KeyboardShortcut {
         match self {
             UiCommand::OpenScenario => KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
+            UiCommand::Redo => KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z),
+            UiCommand::RedoAlternative => KeyboardShortcut::new(Modifiers::COMMAND, Key::Y),
+            UiCommand::Undo => KeyboardShortcut::new(Modifiers::COMMAND, Key::Z),
+            UiCommand::Validate => KeyboardShortcut::new(Modifiers::NONE, Key::F5),
+            UiCommand::DeleteSelection => KeyboardShortcut::new(Modifiers::NONE, Key::Delete),
+            UiCommand::ToggleRun => KeyboardShortcut::new(Modifiers::NONE, Key::F6),
+            UiCommand::FitView => KeyboardShortcut::new(Modifiers::COMMAND, Key::Num0),
         }
+    }
+
+    /// Commands a focused text field must keep for itself (its own undo, its own delete).
+    pub fn is_text_editing_key(self) -> bool {
+        matches!(self, UiCommand::Redo | UiCommand::RedoAlternative | UiCommand::Undo | UiCommand::DeleteSelection)
     }
 }

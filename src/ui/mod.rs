@@ -4,18 +4,22 @@
 mod app;
 mod command;
 mod panels;
+mod workbench;
 
 pub use app::{App, OpenDialog};
 pub use command::UiCommand;
 
+use crate::circuit::Circuit;
+use crate::scenario::Scenario;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// The window size the layout is designed for (points).
 const INITIAL_SIZE: [f32; 2] = [1280.0, 800.0];
 
-/// Opens the window on the bundled scenarios; returns when it closes.
-pub fn run(catalog_path: Option<&Path>) -> ExitCode {
+/// Opens the window on the bundled scenarios, or on the workbench of `start` (a scenario and the circuit to begin
+/// from); returns when it closes.
+pub fn run(catalog_path: Option<&Path>, start: Option<(Scenario, Circuit)>) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title("Perfusion Circuit Trainer")
@@ -27,7 +31,13 @@ pub fn run(catalog_path: Option<&Path>) -> ExitCode {
     let result = eframe::run_native(
         "Perfusion Circuit Trainer",
         options,
-        Box::new(move |_cc| Ok(Box::new(App::new(catalog_path.as_deref(), app::rfd_open_dialog())))),
+        Box::new(move |_cc| {
+            let mut app = App::new(catalog_path.as_deref(), app::rfd_open_dialog());
+            if let Some((scenario, circuit)) = start {
+                app.open_workbench(scenario, circuit);
+            }
+            Ok(Box::new(app))
+        }),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,10 +1,8 @@
 //! The circuit against the scenario's kit: required and forbidden parts, nothing beyond the shelf.
 
 use super::{Context, Finding, Severity};
-use crate::catalog::PartKind;
-use crate::ids::{CatalogId, PartId};
+use crate::ids::PartId;
 use crate::scenario::KitAmount;
-use std::collections::BTreeMap;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let scenario = cx.scenario;
@@ -42,27 +40,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn over_shelf(cx: &Context, out: &mut Vec<Finding>) {
-    let mut counts: BTreeMap<CatalogId, (u32, Vec<PartId>)> = BTreeMap::new();
-    let clamp_id = cx.catalog.parts().find(|p| p.kind == PartKind::TubingClamp).map(|p| p.id.clone());
-    let cap_id = cx.catalog.parts().find(|p| p.kind == PartKind::Cap).map(|p| p.id.clone());
-    for part in cx.circuit.parts() {
-        let entry = counts.entry(part.catalog_id.clone()).or_default();
-        entry.0 += 1;
-        entry.1.push(part.id);
-        if let Some(cap) = &cap_id {
-            counts.entry(cap.clone()).or_default().0 += u32::try_from(part.capped.len()).unwrap_or(u32::MAX);
-        }
-    }
-    let mut lengths: BTreeMap<CatalogId, f64> = BTreeMap::new();
-    for tube in cx.circuit.tubes() {
-        *lengths.entry(tube.tubing.clone()).or_default() += tube.length_m;
-        if tube.clamped
-            && let Some(clamp) = &clamp_id
-        {
-            counts.entry(clamp.clone()).or_default().0 += 1;
-        }
-    }
-    for (id, (used, parts)) in counts.into_iter().filter(|(_, (used, _))| *used > 0) {
+    let usage = cx.circuit.usage(cx.catalog);
+    let counts = usage.counts.into_iter().map(|(id, used)| {
+        let parts: Vec<PartId> = cx.circuit.parts().filter(|p| p.catalog_id == id).map(|p| p.id).collect();
+        (id, (used, parts))
+    });
+    let lengths = usage.lengths_m;
+    for (id, (used, parts)) in counts {
         let on_shelf = match cx.scenario.kit_amount(&id) {
             Some(KitAmount::Count(count)) => count,
             _ => 0,

@@ -1,0 +1,404 @@
+//! The selected part or tube: its specifications and settings, and every port with what it is joined to. From
+//! here a port can be connected to any free port by choosing it from a list, so the whole circuit can be built
+//! without a mouse.
+
+use super::palette::specs_text;
+use super::{Intent, Selection};
+use crate::catalog::{Catalog, PartKind, PortDir};
+use crate::circuit::{Circuit, Controls, Edit, PlacedPart, PumpDirection, Tube};
+use crate::ids::{PartId, PortRef};
+use crate::scenario::Scenario;
+use eframe::egui::{self, RichText};
+use std::ops::RangeInclusive;
+
+pub fn inspector_ui(
+    ui: &mut egui::Ui,
+    scenario: &Scenario,
+    circuit: &Circuit,
+    catalog: &Catalog,
+    selection: Selection,
+    running: bool,
+    intents: &mut Vec<Intent>,
+) {
+    match selection {
+        Selection::Part(id) => match circuit.part(id) {
+            Some(part) => part_ui(ui, circuit, catalog, part, running, intents),
+            None => nothing_selected(ui),
+        },
+        Selection::Tube(id) => match circuit.tube(id) {
+            Some(tube) => tube_ui(ui, scenario, circuit, catalog, tube, running, intents),
+            None => nothing_selected(ui),
+        },
+        Selection::None => nothing_selected(ui),
+    }
+}
+
+fn nothing_selected(ui: &mut egui::Ui) {
+    ui.add_space(8.0);
+    ui.label("Select a part or a tube on the canvas to see and set it here.");
+    ui.add_space(6.0);
+    ui.label(RichText::new("Keyboard: Tab to a part in the kit and press Enter to place it; Tab to a part on the canvas and press Enter to select it; connect its ports from the list here.").weak());
+}
+
+/// How a number field reads and steps.
+struct Field<'a> {
+    /// Its accessible name (screen readers, tests).
+    name: &'a str,
+    range: RangeInclusive<f64>,
+    speed: f64,
+    suffix: &'a str,
+    decimals: usize,
+}
+
+/// A number field that commits once, when the drag ends or the typing is done, so one gesture is one undo step.
+fn committed_value(ui: &mut egui::Ui, id: egui::Id, field: Field, current: f64) -> Option<f64> {
+    let mut value = ui.data(|d| d.get_temp::<f64>(id)).unwrap_or(current);
+    let response = ui.add(
+        egui::DragValue::new(&mut value)
+            .range(field.range)
+            .speed(field.speed)
+            .suffix(field.suffix)
+            .fixed_decimals(field.decimals),
+    );
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SpinButton, true, field.name));
+    let editing = response.dragged() || response.has_focus();
+    if editing {
+        ui.data_mut(|d| d.insert_temp(id, value));
+        return None;
+    }
+    ui.data_mut(|d| d.remove::<f64>(id));
+    ((response.drag_stopped() || response.lost_focus() || response.changed()) && value.to_bits() != current.to_bits())
+        .then_some(value)
+}
+
+/// Gives a widget its accessible name when its visible text alone would be ambiguous ("Cap" on every port).
+fn named(response: egui::Response, role: egui::Role, name: &str) -> egui::Response {
+    response.widget_info(|| egui::WidgetInfo::labeled(role, true, name));
+    response
+}
+
+fn part_ui(
+    ui: &mut egui::Ui,
+    circuit: &Circuit,
+    catalog: &Catalog,
+    part: &PlacedPart,
+    running: bool,
+    intents: &mut Vec<Intent>,
+) {
+    let Some(spec) = catalog.part(&part.catalog_id) else {
+        ui.label(format!("{} is not in the catalog.", part.catalog_id));
+        return;
+    };
+    let labels = circuit.labels(catalog);
+    let label = labels.get(&part.id).cloned().unwrap_or_default();
+    ui.heading(&label);
+    ui.label(RichText::new(specs_text(spec)).weak());
+    ui.add_space(6.0);
+
+    egui::Grid::new("part_settings").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+        ui.label("Height above the heart")
+            .on_hover_text("Sets the gravity head: a reservoir below the patient drains by siphon.");
+        if let Some(height_cm) = committed_value(
+            ui,
+            egui::Id::unique(("height", part.id)),
+            Field { name: "Height above the heart", range: -200.0..=200.0, speed: 1.0, suffix: " cm", decimals: 0 },
+            part.height_cm,
+        ) {
+            intents.push(Intent::Edit(Edit::SetHeight { part: part.id, height_cm }));
+        }
+        ui.end_row();
+        controls_rows(ui, part, intents);
+        if matches!(spec.kind, PartKind::LevelSensor | PartKind::HeaterCooler { .. }) {
+            ui.label("Mounted on").on_hover_text(
+                "A level sensor goes on a reservoir; a heater-cooler on an oxygenator or cardioplegia set.",
+            );
+            link_combo(
+                ui,
+                "mount",
+                "Mounted on",
+                part.id,
+                part.mounted_on,
+                &labels,
+                circuit,
+                |on| Edit::SetMount { part: part.id, on },
+                intents,
+            );
+            ui.end_row();
+        }
+        if matches!(
+            spec.kind,
+            PartKind::LevelSensor | PartKind::BubbleDetector | PartKind::PressureTransducer | PartKind::FlowProbe
+        ) {
+            ui.label("Stops pump").on_hover_text("The safety link: the pump this sensor stops when it alarms.");
+            link_combo(
+                ui,
+                "servo",
+                "Stops pump",
+                part.id,
+                part.servo_to,
+                &labels,
+                circuit,
+                |to| Edit::SetServo { part: part.id, to },
+                intents,
+            );
+            ui.end_row();
+        }
+    });
+
+    ui.add_space(8.0);
+    ui.label(RichText::new("Ports").strong());
+    for port in &spec.ports {
+        let here = PortRef::new(part.id, port.name.clone());
+        let dir = match port.dir {
+            PortDir::In => "in",
+            PortDir::Out => "out",
+            PortDir::Either => "two-way",
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("{} ({}, {dir})", port.name.replace('_', " "), port.bore)).strong());
+            if let Some(tube) = circuit.tube_on(&here) {
+                let other = tube.other_end(&here).map(|p| port_name(&labels, p)).unwrap_or_default();
+                ui.label(format!("to {other}"));
+                let button = ui.add_enabled(!running, egui::Button::new("Disconnect"));
+                if named(button, egui::Role::Button, &format!("Disconnect {}", port.name))
+                    .on_hover_text("Remove the tube on this port")
+                    .clicked()
+                {
+                    intents.push(Intent::Edit(Edit::Disconnect { tube: tube.id }));
+                }
+            } else if part.capped.contains(&port.name) {
+                ui.label("capped");
+                let button = ui.add_enabled(!running, egui::Button::new("Uncap"));
+                if named(button, egui::Role::Button, &format!("Uncap {}", port.name)).clicked() {
+                    intents.push(Intent::Edit(Edit::SetCap { port: here.clone(), capped: false }));
+                }
+            } else {
+                connect_combo(ui, circuit, catalog, &labels, &here, running, intents);
+                let button = ui.add_enabled(!running, egui::Button::new("Cap"));
+                if named(button, egui::Role::Button, &format!("Cap {}", port.name))
+                    .on_hover_text("Close this port with a cap from the kit")
+                    .clicked()
+                {
+                    intents.push(Intent::Edit(Edit::SetCap { port: here.clone(), capped: true }));
+                }
+            }
+        });
+    }
+    ui.add_space(10.0);
+    if ui
+        .add_enabled(!running, egui::Button::new("Remove part"))
+        .on_hover_text("Delete the part and its tubes (Del)")
+        .clicked()
+    {
+        intents.push(Intent::DeleteSelection);
+    }
+}
+
+fn port_name(labels: &std::collections::BTreeMap<PartId, String>, port: &PortRef) -> String {
+    format!("{} {}", labels.get(&port.part).cloned().unwrap_or_default(), port.port.replace('_', " "))
+}
+
+/// Pump, gas and water settings; shared with the monitor so the run can be driven from either.
+pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, intents: &mut Vec<Intent>) {
+    let set = |controls: Controls| Intent::Edit(Edit::SetControls { part: part.id, controls });
+    match part.controls {
+        Controls::Pump { rpm, direction, occlusion_set } => {
+            ui.label("Speed").on_hover_text("Roller: flow = rpm × stroke volume. Centrifugal: head grows with rpm².");
+            if let Some(rpm) = committed_value(
+                ui,
+                egui::Id::unique(("rpm", part.id)),
+                Field { name: "Speed", range: 0.0..=5000.0, speed: 1.0, suffix: " rpm", decimals: 0 },
+                rpm,
+            ) {
+                intents.push(set(Controls::Pump { rpm, direction, occlusion_set }));
+            }
+            ui.end_row();
+            ui.label("Direction")
+                .on_hover_text("Which way the head turns: a reversed head pumps from outlet to inlet.");
+            let mut chosen = direction;
+            let combo = egui::ComboBox::from_id_salt(("direction", part.id))
+                .selected_text(match direction {
+                    PumpDirection::Forward => "Forward",
+                    PumpDirection::Reverse => "Reverse",
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut chosen, PumpDirection::Forward, "Forward");
+                    ui.selectable_value(&mut chosen, PumpDirection::Reverse, "Reverse");
+                });
+            named(combo.response, egui::Role::ComboBox, "Direction");
+            if chosen != direction {
+                intents.push(set(Controls::Pump { rpm, direction: chosen, occlusion_set }));
+            }
+            ui.end_row();
+            ui.label("Occlusion set").on_hover_text("Roller occlusion adjusted before use (drop test).");
+            let mut occlusion = occlusion_set;
+            let checkbox = ui.checkbox(&mut occlusion, "");
+            checkbox.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, occlusion, "Occlusion set"));
+            if checkbox.changed() {
+                intents.push(set(Controls::Pump { rpm, direction, occlusion_set: occlusion }));
+            }
+            ui.end_row();
+        }
+        Controls::Gas { sweep_l_min, fio2 } => {
+            ui.label("Sweep gas").on_hover_text("Gas flow through the membrane: clears CO2.");
+            if let Some(sweep) = committed_value(
+                ui,
+                egui::Id::unique(("sweep", part.id)),
+                Field { name: "Sweep gas", range: 0.0..=15.0, speed: 0.05, suffix: " L/min", decimals: 2 },
+                sweep_l_min,
+            ) {
+                intents.push(set(Controls::Gas { sweep_l_min: sweep, fio2 }));
+            }
+            ui.end_row();
+            ui.label("FiO2").on_hover_text("Oxygen fraction of the sweep gas: sets the post-oxygenator PO2.");
+            if let Some(value) = committed_value(
+                ui,
+                egui::Id::unique(("fio2", part.id)),
+                Field { name: "FiO2", range: 21.0..=100.0, speed: 0.5, suffix: " %", decimals: 0 },
+                fio2 * 100.0,
+            ) {
+                intents.push(set(Controls::Gas { sweep_l_min, fio2: value / 100.0 }));
+            }
+            ui.end_row();
+        }
+        Controls::Water { temp_c } => {
+            ui.label("Water temperature").on_hover_text("Heater-cooler water to the heat exchanger.");
+            if let Some(temp) = committed_value(
+                ui,
+                egui::Id::unique(("water", part.id)),
+                Field { name: "Water temperature", range: 2.0..=42.0, speed: 0.1, suffix: " °C", decimals: 1 },
+                temp_c,
+            ) {
+                intents.push(set(Controls::Water { temp_c: temp }));
+            }
+            ui.end_row();
+        }
+        Controls::None => {}
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn link_combo(
+    ui: &mut egui::Ui,
+    salt: &str,
+    title: &str,
+    part: PartId,
+    current: Option<PartId>,
+    labels: &std::collections::BTreeMap<PartId, String>,
+    circuit: &Circuit,
+    edit: impl Fn(Option<PartId>) -> Edit,
+    intents: &mut Vec<Intent>,
+) {
+    let mut chosen = current;
+    let name = |id: Option<PartId>| id.and_then(|id| labels.get(&id).cloned()).unwrap_or_else(|| "none".to_owned());
+    let combo = egui::ComboBox::from_id_salt((salt, part)).selected_text(name(current)).show_ui(ui, |ui| {
+        ui.selectable_value(&mut chosen, None, "none");
+        for other in circuit.parts().filter(|p| p.id != part) {
+            ui.selectable_value(&mut chosen, Some(other.id), name(Some(other.id)));
+        }
+    });
+    named(combo.response, egui::Role::ComboBox, title);
+    if chosen != current {
+        intents.push(Intent::Edit(edit(chosen)));
+    }
+}
+
+/// "Connect to…": every free port on the other parts.
+fn connect_combo(
+    ui: &mut egui::Ui,
+    circuit: &Circuit,
+    catalog: &Catalog,
+    labels: &std::collections::BTreeMap<PartId, String>,
+    here: &PortRef,
+    running: bool,
+    intents: &mut Vec<Intent>,
+) {
+    let free: Vec<PortRef> = circuit
+        .parts()
+        .filter(|p| p.id != here.part)
+        .flat_map(|p| {
+            catalog.part(&p.catalog_id).into_iter().flat_map(move |spec| {
+                spec.ports
+                    .iter()
+                    .map(move |port| PortRef::new(p.id, port.name.clone()))
+                    .filter(move |port| !p.capped.contains(&port.port))
+            })
+        })
+        .filter(|port| circuit.tube_on(port).is_none())
+        .collect();
+    ui.add_enabled_ui(!running && !free.is_empty(), |ui| {
+        let combo = egui::ComboBox::from_id_salt(("connect", here)).selected_text("Connect to…").show_ui(ui, |ui| {
+            for port in free {
+                if ui.selectable_label(false, port_name(labels, &port)).clicked() {
+                    intents.push(Intent::Connect { from: here.clone(), to: port });
+                }
+            }
+        });
+        named(combo.response, egui::Role::ComboBox, &format!("Connect {} to", here.port));
+    });
+}
+
+fn tube_ui(
+    ui: &mut egui::Ui,
+    scenario: &Scenario,
+    circuit: &Circuit,
+    catalog: &Catalog,
+    tube: &Tube,
+    running: bool,
+    intents: &mut Vec<Intent>,
+) {
+    ui.heading(format!("Tube {}", tube.id.0));
+    ui.label(super::tube_name(&circuit.labels(catalog), tube));
+    ui.add_space(6.0);
+    let prime = circuit.prime(catalog);
+    let tube_prime = prime.tubes.iter().find(|t| t.tube == tube.id);
+    egui::Grid::new("tube_settings").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+        ui.label("Size").on_hover_text("Inner diameter: resistance falls with the fourth power of the bore.");
+        let current = catalog.name_of(&tube.tubing);
+        let mut chosen = tube.tubing.clone();
+        ui.add_enabled_ui(!running, |ui| {
+            let combo = egui::ComboBox::from_id_salt(("tubing", tube.id)).selected_text(current).show_ui(ui, |ui| {
+                for (id, _) in scenario.kit.iter().filter(|(id, _)| catalog.tubing(id).is_some()) {
+                    ui.selectable_value(&mut chosen, id.clone(), catalog.name_of(id));
+                }
+            });
+            named(combo.response, egui::Role::ComboBox, "Tube size");
+        });
+        if chosen != tube.tubing {
+            intents.push(Intent::Edit(Edit::SetTubing { tube: tube.id, tubing: chosen }));
+        }
+        ui.end_row();
+        ui.label("Length").on_hover_text("Longer lines hold more prime and drop more pressure.");
+        ui.add_enabled_ui(!running, |ui| {
+            if let Some(length_m) = committed_value(
+                ui,
+                egui::Id::unique(("length", tube.id)),
+                Field { name: "Tube length", range: 0.05..=10.0, speed: 0.01, suffix: " m", decimals: 2 },
+                tube.length_m,
+            ) {
+                intents.push(Intent::Edit(Edit::SetLength { tube: tube.id, length_m }));
+            }
+        });
+        ui.end_row();
+        ui.label("Prime volume");
+        ui.label(match tube_prime {
+            Some(p) if p.dry => format!("{:.0} mL (sucker or vent line: runs dry, not counted)", p.prime_ml),
+            Some(p) => format!("{:.0} mL", p.prime_ml),
+            None => "—".to_owned(),
+        });
+        ui.end_row();
+        ui.label("Circuit prime");
+        ui.label(format!("{:.0} mL", prime.total_ml));
+        ui.end_row();
+        ui.label("Clamp");
+        let mut clamped = tube.clamped;
+        if ui.checkbox(&mut clamped, "clamped").on_hover_text("Also: click the square at the tube's middle").changed() {
+            intents.push(Intent::Edit(Edit::SetClamp { tube: tube.id, clamped }));
+        }
+        ui.end_row();
+    });
+    ui.add_space(10.0);
+    if ui.add_enabled(!running, egui::Button::new("Remove tube")).on_hover_text("Delete this tube (Del)").clicked() {
+        intents.push(Intent::DeleteSelection);
+    }
+}

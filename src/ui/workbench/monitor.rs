@@ -1,0 +1,156 @@
+//! The run: start, pause, stop and speed in the toolbar; alarms as banners over the canvas; the monitor's current
+//! values, the machine's settings and trends by unit.
+
+use super::Intent;
+use super::inspector::controls_rows;
+use super::run::{Run, SPEEDS, clock};
+use crate::catalog::Catalog;
+use crate::circuit::{Circuit, Controls};
+use eframe::egui::{self, Color32, RichText};
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, intents: &mut Vec<Intent>) {
+    match run {
+        None => {
+            if ui
+                .button("Start run")
+                .on_hover_text("Start the simulation of this circuit on this patient (F6)")
+                .clicked()
+            {
+                intents.push(Intent::Start);
+            }
+        }
+        Some(run) => {
+            let pause = if run.paused { "Resume" } else { "Pause" };
+            if ui.button(pause).on_hover_text("Pause or resume the model (F6)").clicked() {
+                intents.push(Intent::TogglePause);
+            }
+            if ui.button("Stop run").on_hover_text("End the run; the assembly can be edited again").clicked() {
+                intents.push(Intent::Stop);
+            }
+            let mut speed = run.speed;
+            egui::ComboBox::from_id_salt("run_speed")
+                .selected_text(format!("×{speed:.0}"))
+                .width(60.0)
+                .show_ui(ui, |ui| {
+                    for option in SPEEDS {
+                        ui.selectable_value(&mut speed, option, format!("×{option:.0}"));
+                    }
+                })
+                .response
+                .on_hover_text("Model time per real second");
+            if speed.to_bits() != run.speed.to_bits() {
+                intents.push(Intent::Speed(speed));
+            }
+            ui.label(RichText::new(format!("t = {}", clock(run.simulation().state().time_s))).monospace());
+            if let Some(reached) = run.behind {
+                ui.label(
+                    RichText::new(format!(
+                        "running at ×{reached:.1}: this machine cannot keep up with ×{:.0}",
+                        run.speed
+                    ))
+                    .color(ui.visuals().warn_fg_color),
+                );
+            }
+            if let Some(failed) = &run.failed {
+                ui.label(RichText::new(format!("Model stopped: {failed}")).color(ui.visuals().error_fg_color));
+            }
+        }
+    }
+}
+
+/// The alarms sounding, across the top of the canvas: unacknowledged ones loud, with a button to acknowledge.
+pub fn alarm_banner(ui: &mut egui::Ui, run: &Run, intents: &mut Vec<Intent>) {
+    let alarms = run.alarms();
+    if alarms.is_empty() {
+        return;
+    }
+    egui::Panel::top("alarm_banner").show(ui, |ui| {
+        ui.add_space(2.0);
+        for (alarm, acknowledged) in alarms {
+            let (fill, text) = if acknowledged {
+                (ui.visuals().faint_bg_color, ui.visuals().text_color())
+            } else {
+                (Color32::from_rgb(170, 25, 25), Color32::WHITE)
+            };
+            egui::Frame::new().fill(fill).inner_margin(egui::Margin::symmetric(8, 4)).corner_radius(4).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    let status = if acknowledged { "acknowledged" } else { "ALARM" };
+                    ui.label(RichText::new(format!("{status}: {}", alarm.label())).color(text).strong());
+                    if !acknowledged
+                        && ui
+                            .button("Acknowledge")
+                            .on_hover_text("Silence this alarm; it sounds again if it clears and returns")
+                            .clicked()
+                    {
+                        intents.push(Intent::Acknowledge(alarm));
+                    }
+                });
+            });
+            ui.add_space(2.0);
+        }
+    });
+}
+
+pub fn monitor_ui(
+    ui: &mut egui::Ui,
+    run: Option<&Run>,
+    circuit: &Circuit,
+    catalog: &Catalog,
+    intents: &mut Vec<Intent>,
+) {
+    let Some(run) = run else {
+        ui.add_space(8.0);
+        ui.label("Start a run to see pressures, flows, saturations and temperatures here.");
+        ui.add_space(4.0);
+        ui.label(RichText::new("The run simulates whatever is built, right or wrong: a clamp left on raises the line pressure, a reversed pump drains the patient.").weak());
+        return;
+    };
+    ui.label(RichText::new("Machine").strong());
+    let labels = circuit.labels(catalog);
+    egui::Grid::new("machine_settings").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+        for part in circuit.parts().filter(|p| p.controls != Controls::None) {
+            ui.label(RichText::new(labels.get(&part.id).cloned().unwrap_or_default()).strong());
+            ui.end_row();
+            controls_rows(ui, part, intents);
+        }
+    });
+    ui.add_space(8.0);
+    ui.label(RichText::new("Now").strong());
+    let names: Vec<_> = run.columns().columns().cloned().collect();
+    if let Some(last) = run.rows().back() {
+        egui::Grid::new("monitor_values").num_columns(2).striped(true).spacing([12.0, 3.0]).show(ui, |ui| {
+            for (column, value) in names.iter().zip(last).skip(1) {
+                ui.label(&column.name);
+                ui.label(RichText::new(format!("{value:.1} {}", column.unit)).monospace());
+                ui.end_row();
+            }
+        });
+    }
+    ui.add_space(8.0);
+    ui.label(RichText::new("Trends").strong());
+    let mut units: Vec<&'static str> = Vec::new();
+    for column in names.iter().skip(1) {
+        if !units.contains(&column.unit) && column.unit != "list" {
+            units.push(column.unit);
+        }
+    }
+    for unit in units {
+        ui.label(RichText::new(unit).small().weak());
+        Plot::new(("trend", unit))
+            .height(110.0)
+            .legend(Legend::default())
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .show(ui, |plot| {
+                for (index, column) in names.iter().enumerate().skip(1).filter(|(_, c)| c.unit == unit) {
+                    let points: Vec<[f64; 2]> =
+                        run.rows().iter().filter_map(|row| Some([*row.first()? / 60.0, *row.get(index)?])).collect();
+                    plot.line(Line::new(column.name.clone(), PlotPoints::from(points)));
+                }
+            });
+    }
+    ui.label(RichText::new("Time axis in minutes of model time.").small().weak());
+}

@@ -329,6 +329,16 @@ impl Circuit {
         Ok(())
     }
 
+    /// The parts `part` can be mounted on (a level sensor on a reservoir, a heater-cooler on an oxygenator).
+    pub fn mount_targets(&self, catalog: &Catalog, part: PartId) -> Vec<PartId> {
+        self.parts().map(|p| p.id).filter(|t| self.check_mount(catalog, part, *t).is_ok()).collect()
+    }
+
+    /// The pumps the sensor `part` can stop.
+    pub fn servo_targets(&self, catalog: &Catalog, part: PartId) -> Vec<PartId> {
+        self.parts().map(|p| p.id).filter(|t| self.check_servo(catalog, part, *t).is_ok()).collect()
+    }
+
     fn check_mount(&self, catalog: &Catalog, part: PartId, target: PartId) -> Result<(), EditError> {
         if part == target {
             return Err(EditError::LinkToItself);

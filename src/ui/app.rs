@@ -19,6 +19,16 @@ pub fn rfd_open_dialog() -> OpenDialog {
     Box::new(|| rfd::FileDialog::new().set_title("Open scenario").add_filter("Scenario (RON)", &["ron"]).pick_file())
 }
 
+/// The default fonts, with the monospace face (which has arrows, ≤ and the like) as a fallback for the
+/// proportional one: findings and labels use them ("reservoir → pump").
+fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(proportional) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        proportional.push("Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
 /// A scenario the picker lists: bundled or opened from disk, loaded or not.
 pub struct ScenarioEntry {
     /// "Bundled" or the file path.
@@ -37,7 +47,8 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(catalog_path: Option<&Path>, open_dialog: OpenDialog) -> Self {
+    pub fn new(ctx: &egui::Context, catalog_path: Option<&Path>, open_dialog: OpenDialog) -> Self {
+        install_fonts(ctx);
         let catalog = Catalog::load_or_bundled(catalog_path);
         let entries = match &catalog {
             Ok(catalog) => scenario::bundled_ids()

@@ -6,6 +6,8 @@ mod command;
 mod panels;
 mod workbench;
 
+pub use workbench::Workbench;
+
 pub use app::{App, OpenDialog};
 pub use command::UiCommand;
 
@@ -31,8 +33,8 @@ pub fn run(catalog_path: Option<&Path>, start: Option<(Scenario, Circuit)>) -> E
     let result = eframe::run_native(
         "Perfusion Circuit Trainer",
         options,
-        Box::new(move |_cc| {
-            let mut app = App::new(catalog_path.as_deref(), app::rfd_open_dialog());
+        Box::new(move |cc| {
+            let mut app = App::new(&cc.egui_ctx, catalog_path.as_deref(), app::rfd_open_dialog());
             if let Some((scenario, circuit)) = start {
                 app.open_workbench(scenario, circuit);
             }

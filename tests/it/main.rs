@@ -14,3 +14,4 @@ mod sim;
 mod support;
 mod ui;
 mod validate;
+mod workbench;

@@ -6,9 +6,9 @@ use perfusion_trainer::ui::App;
 use std::path::PathBuf;
 
 fn app_with_dialog(answer: Option<PathBuf>) -> Harness<'static, App> {
-    Harness::builder().with_size(eframe::egui::vec2(1280.0, 800.0)).build_eframe(move |_cc| {
+    Harness::builder().with_size(eframe::egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
         let mut answer = answer.clone();
-        App::new(None, Box::new(move || answer.take()))
+        App::new(&cc.egui_ctx, None, Box::new(move || answer.take()))
     })
 }
 

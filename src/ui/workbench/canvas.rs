@@ -199,8 +199,15 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
         let is_selected = input.selection == Selection::Part(part.id);
         response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, &label));
         if response.drag_started() {
-            state.moving = Some((part.id, Vec2::ZERO));
-            intents.push(Intent::Select(Selection::Part(part.id)));
+            // A press on a port that sits on the part's edge lays a tube, whichever widget took the press.
+            let press = ui.input(|i| i.pointer.press_origin());
+            match press.and_then(|p| port_at(p, port_radius * 1.4)) {
+                Some(port) => state.connecting = Some(port.port.clone()),
+                None => {
+                    state.moving = Some((part.id, Vec2::ZERO));
+                    intents.push(Intent::Select(Selection::Part(part.id)));
+                }
+            }
         }
         if response.dragged()
             && let Some((_, delta)) = state.moving.as_mut()
@@ -283,18 +290,6 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
         if response.drag_started() {
             state.connecting = Some(drawn.port.clone());
         }
-        if response.drag_stopped()
-            && let Some(from) = state.connecting.take()
-        {
-            let pointer = ui.input(|i| i.pointer.interact_pos());
-            match pointer.and_then(|p| port_at(p, port_radius * 2.2)) {
-                Some(target) if target.port == from => {
-                    intents.push(Intent::Refuse("A port cannot be joined to itself.".to_owned()))
-                }
-                Some(target) => intents.push(Intent::Connect { from, to: target.port.clone() }),
-                None => intents.push(Intent::Refuse("Drop the tube on another part's port to connect it.".to_owned())),
-            }
-        }
         if response.clicked() {
             intents.push(Intent::Select(Selection::Part(drawn.port.part)));
         }
@@ -320,7 +315,18 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
         paint_port(&painter, &colours, drawn, port_radius, connected, capped, hovered);
     }
 
-    // The tube being laid.
+    // The tube being laid ends where the button is released.
+    if state.connecting.is_some() && ui.input(|i| i.pointer.any_released()) {
+        let pointer = ui.input(|i| i.pointer.interact_pos());
+        let target = pointer.and_then(|p| port_at(p, port_radius * 2.2)).map(|t| t.port.clone());
+        if let Some(from) = state.connecting.take() {
+            intents.push(match target {
+                Some(target) if target == from => Intent::Refuse("A port cannot be joined to itself.".to_owned()),
+                Some(target) => Intent::Connect { from, to: target },
+                None => Intent::Refuse("Drop the tube on another part's port to connect it.".to_owned()),
+            });
+        }
+    }
     if let Some(from) = &state.connecting
         && let (Some(start), Some(pointer)) =
             (ports.iter().find(|d| &d.port == from), ui.input(|i| i.pointer.interact_pos()))

@@ -101,13 +101,19 @@ fn part_ui(
         if let Some(height_cm) = committed_value(
             ui,
             egui::Id::unique(("height", part.id)),
-            Field { name: "Height above the heart", range: -200.0..=200.0, speed: 1.0, suffix: " cm", decimals: 0 },
+            Field {
+                name: "Height above the heart (cm)",
+                range: -200.0..=200.0,
+                speed: 1.0,
+                suffix: " cm",
+                decimals: 0,
+            },
             part.height_cm,
         ) {
             intents.push(Intent::Edit(Edit::SetHeight { part: part.id, height_cm }));
         }
         ui.end_row();
-        controls_rows(ui, part, intents);
+        controls_rows(ui, part, &label, intents);
         if matches!(spec.kind, PartKind::LevelSensor | PartKind::HeaterCooler { .. }) {
             ui.label("Mounted on").on_hover_text(
                 "A level sensor goes on a reservoir; a heater-cooler on an oxygenator or cardioplegia set.",
@@ -115,11 +121,11 @@ fn part_ui(
             link_combo(
                 ui,
                 "mount",
-                "Mounted on",
+                "Mounted on part",
                 part.id,
                 part.mounted_on,
                 &labels,
-                circuit,
+                &circuit.mount_targets(catalog, part.id),
                 |on| Edit::SetMount { part: part.id, on },
                 intents,
             );
@@ -133,11 +139,11 @@ fn part_ui(
             link_combo(
                 ui,
                 "servo",
-                "Stops pump",
+                "Pump stopped by this sensor",
                 part.id,
                 part.servo_to,
                 &labels,
-                circuit,
+                &circuit.servo_targets(catalog, part.id),
                 |to| Edit::SetServo { part: part.id, to },
                 intents,
             );
@@ -199,7 +205,7 @@ fn port_name(labels: &std::collections::BTreeMap<PartId, String>, port: &PortRef
 }
 
 /// Pump, gas and water settings; shared with the monitor so the run can be driven from either.
-pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, intents: &mut Vec<Intent>) {
+pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, label: &str, intents: &mut Vec<Intent>) {
     let set = |controls: Controls| Intent::Edit(Edit::SetControls { part: part.id, controls });
     match part.controls {
         Controls::Pump { rpm, direction, occlusion_set } => {
@@ -207,7 +213,13 @@ pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, intents: &mut Vec<Int
             if let Some(rpm) = committed_value(
                 ui,
                 egui::Id::unique(("rpm", part.id)),
-                Field { name: "Speed", range: 0.0..=5000.0, speed: 1.0, suffix: " rpm", decimals: 0 },
+                Field {
+                    name: &format!("{label} speed (rpm)"),
+                    range: 0.0..=5000.0,
+                    speed: 1.0,
+                    suffix: " rpm",
+                    decimals: 0,
+                },
                 rpm,
             ) {
                 intents.push(set(Controls::Pump { rpm, direction, occlusion_set }));
@@ -225,15 +237,16 @@ pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, intents: &mut Vec<Int
                     ui.selectable_value(&mut chosen, PumpDirection::Forward, "Forward");
                     ui.selectable_value(&mut chosen, PumpDirection::Reverse, "Reverse");
                 });
-            named(combo.response, egui::Role::ComboBox, "Direction");
+            named(combo.response, egui::Role::ComboBox, &format!("{label} direction"));
             if chosen != direction {
                 intents.push(set(Controls::Pump { rpm, direction: chosen, occlusion_set }));
             }
             ui.end_row();
-            ui.label("Occlusion set").on_hover_text("Roller occlusion adjusted before use (drop test).");
+            ui.label("Occlusion").on_hover_text("Roller occlusion adjusted before use (drop test).");
             let mut occlusion = occlusion_set;
             let checkbox = ui.checkbox(&mut occlusion, "");
-            checkbox.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, occlusion, "Occlusion set"));
+            let name = format!("{label} occlusion set");
+            checkbox.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, occlusion, &name));
             if checkbox.changed() {
                 intents.push(set(Controls::Pump { rpm, direction, occlusion_set: occlusion }));
             }
@@ -244,7 +257,13 @@ pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, intents: &mut Vec<Int
             if let Some(sweep) = committed_value(
                 ui,
                 egui::Id::unique(("sweep", part.id)),
-                Field { name: "Sweep gas", range: 0.0..=15.0, speed: 0.05, suffix: " L/min", decimals: 2 },
+                Field {
+                    name: &format!("{label} sweep gas (L/min)"),
+                    range: 0.0..=15.0,
+                    speed: 0.05,
+                    suffix: " L/min",
+                    decimals: 2,
+                },
                 sweep_l_min,
             ) {
                 intents.push(set(Controls::Gas { sweep_l_min: sweep, fio2 }));
@@ -254,7 +273,13 @@ pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, intents: &mut Vec<Int
             if let Some(value) = committed_value(
                 ui,
                 egui::Id::unique(("fio2", part.id)),
-                Field { name: "FiO2", range: 21.0..=100.0, speed: 0.5, suffix: " %", decimals: 0 },
+                Field {
+                    name: &format!("{label} FiO2 (%)"),
+                    range: 21.0..=100.0,
+                    speed: 0.5,
+                    suffix: " %",
+                    decimals: 0,
+                },
                 fio2 * 100.0,
             ) {
                 intents.push(set(Controls::Gas { sweep_l_min, fio2: value / 100.0 }));
@@ -266,7 +291,13 @@ pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, intents: &mut Vec<Int
             if let Some(temp) = committed_value(
                 ui,
                 egui::Id::unique(("water", part.id)),
-                Field { name: "Water temperature", range: 2.0..=42.0, speed: 0.1, suffix: " °C", decimals: 1 },
+                Field {
+                    name: &format!("{label} water temperature (°C)"),
+                    range: 2.0..=42.0,
+                    speed: 0.1,
+                    suffix: " °C",
+                    decimals: 1,
+                },
                 temp_c,
             ) {
                 intents.push(set(Controls::Water { temp_c: temp }));
@@ -285,7 +316,7 @@ fn link_combo(
     part: PartId,
     current: Option<PartId>,
     labels: &std::collections::BTreeMap<PartId, String>,
-    circuit: &Circuit,
+    candidates: &[PartId],
     edit: impl Fn(Option<PartId>) -> Edit,
     intents: &mut Vec<Intent>,
 ) {
@@ -293,8 +324,8 @@ fn link_combo(
     let name = |id: Option<PartId>| id.and_then(|id| labels.get(&id).cloned()).unwrap_or_else(|| "none".to_owned());
     let combo = egui::ComboBox::from_id_salt((salt, part)).selected_text(name(current)).show_ui(ui, |ui| {
         ui.selectable_value(&mut chosen, None, "none");
-        for other in circuit.parts().filter(|p| p.id != part) {
-            ui.selectable_value(&mut chosen, Some(other.id), name(Some(other.id)));
+        for other in candidates {
+            ui.selectable_value(&mut chosen, Some(*other), name(Some(*other)));
         }
     });
     named(combo.response, egui::Role::ComboBox, title);
@@ -373,7 +404,7 @@ fn tube_ui(
             if let Some(length_m) = committed_value(
                 ui,
                 egui::Id::unique(("length", tube.id)),
-                Field { name: "Tube length", range: 0.05..=10.0, speed: 0.01, suffix: " m", decimals: 2 },
+                Field { name: "Tube length (m)", range: 0.05..=10.0, speed: 0.01, suffix: " m", decimals: 2 },
                 tube.length_m,
             ) {
                 intents.push(Intent::Edit(Edit::SetLength { tube: tube.id, length_m }));

@@ -124,6 +124,16 @@ impl Workbench {
         &self.circuit
     }
 
+    /// The finding shown on the canvas, if one was clicked.
+    pub fn highlighted_finding(&self) -> Option<&Finding> {
+        self.highlighted.and_then(|i| self.findings.get(i))
+    }
+
+    /// The simulation of the run under way, if any.
+    pub fn simulation(&self) -> Option<&crate::sim::Simulation> {
+        self.run.as_ref().map(Run::simulation)
+    }
+
     pub fn is_running(&self) -> bool {
         self.run.as_ref().is_some_and(|run| !run.paused && run.failed.is_none())
     }
@@ -150,15 +160,20 @@ impl Workbench {
         egui::Panel::top("workbench_toolbar").show(ui, |ui| {
             ui.add_space(3.0);
             self.toolbar_ui(ui, &mut intents);
-            if let Some(status) = &self.status {
-                let colour = if status.is_error { ui.visuals().error_fg_color } else { ui.visuals().weak_text_color() };
-                ui.label(RichText::new(&status.text).color(colour));
-            }
             ui.add_space(3.0);
         });
-        if let Some(run) = &self.run {
-            monitor::alarm_banner(ui, run, &mut intents);
-        }
+        // A status bar of fixed height: messages come and go without moving the canvas under the pointer.
+        egui::Panel::bottom("status_bar").exact_size(24.0).show(ui, |ui| {
+            ui.horizontal_centered(|ui| match &self.status {
+                Some(status) => {
+                    let colour = if status.is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                    ui.label(RichText::new(&status.text).color(colour));
+                }
+                None => {
+                    ui.label(RichText::new(self.hint()).weak());
+                }
+            });
+        });
         egui::Panel::left("kit_palette").default_size(230.0).size_range(190.0..=360.0).show(ui, |ui| {
             palette::palette_ui(ui, &self.scenario, &self.circuit, catalog, self.run.is_none(), &mut intents);
         });
@@ -182,6 +197,9 @@ impl Workbench {
                 model_dt_s: self.model_dt_s,
             };
             canvas::canvas_ui(ui, &mut self.canvas, &input, &mut intents);
+            if let (Some(run), Some(rect)) = (&self.run, self.canvas.last_rect) {
+                monitor::alarm_overlay(ui, run, rect, &mut intents);
+            }
         });
         for intent in intents {
             self.carry_out(intent, catalog);
@@ -247,6 +265,17 @@ impl Workbench {
             Tab::Findings => findings::findings_ui(ui, &self.findings, self.highlighted, intents),
             Tab::Monitor => monitor::monitor_ui(ui, self.run.as_ref(), &self.circuit, catalog, intents),
         });
+    }
+
+    /// What to do next, when there is nothing to report.
+    fn hint(&self) -> &'static str {
+        if self.run.is_some() {
+            "Running: set pump speed, sweep, FiO2 and water in the monitor; click a tube's square to clamp it."
+        } else if self.circuit.is_empty() {
+            "Drag parts from the kit onto the canvas."
+        } else {
+            "Drag from port to port to lay tubing; select a part or tube to set it; F5 validates, F6 runs."
+        }
     }
 
     fn say(&mut self, text: impl Into<String>, is_error: bool) {

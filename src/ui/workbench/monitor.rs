@@ -29,16 +29,16 @@ pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, intents: &mut Vec<I
                 intents.push(Intent::Stop);
             }
             let mut speed = run.speed;
-            egui::ComboBox::from_id_salt("run_speed")
+            let combo = egui::ComboBox::from_id_salt("run_speed")
                 .selected_text(format!("×{speed:.0}"))
                 .width(60.0)
                 .show_ui(ui, |ui| {
                     for option in SPEEDS {
                         ui.selectable_value(&mut speed, option, format!("×{option:.0}"));
                     }
-                })
-                .response
-                .on_hover_text("Model time per real second");
+                });
+            combo.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Run speed"));
+            combo.response.on_hover_text("Model time per real second");
             if speed.to_bits() != run.speed.to_bits() {
                 intents.push(Intent::Speed(speed));
             }
@@ -59,22 +59,28 @@ pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, intents: &mut Vec<I
     }
 }
 
-/// The alarms sounding, across the top of the canvas: unacknowledged ones loud, with a button to acknowledge.
-pub fn alarm_banner(ui: &mut egui::Ui, run: &Run, intents: &mut Vec<Intent>) {
+/// The alarms sounding, over the top of the canvas: unacknowledged ones loud, with a button to acknowledge. An
+/// overlay, so alarms coming and going never move the panels under the user's pointer.
+pub fn alarm_overlay(ui: &mut egui::Ui, run: &Run, canvas: egui::Rect, intents: &mut Vec<Intent>) {
     let alarms = run.alarms();
     if alarms.is_empty() {
         return;
     }
-    egui::Panel::top("alarm_banner").show(ui, |ui| {
-        ui.add_space(2.0);
-        for (alarm, acknowledged) in alarms {
-            let (fill, text) = if acknowledged {
-                (ui.visuals().faint_bg_color, ui.visuals().text_color())
-            } else {
-                (Color32::from_rgb(170, 25, 25), Color32::WHITE)
-            };
-            egui::Frame::new().fill(fill).inner_margin(egui::Margin::symmetric(8, 4)).corner_radius(4).show(ui, |ui| {
-                ui.set_width(ui.available_width());
+    let area = canvas.shrink2(egui::vec2(12.0, 8.0));
+    let mut overlay =
+        ui.new_child(egui::UiBuilder::new().max_rect(area).layout(egui::Layout::top_down(egui::Align::Min)));
+    for (alarm, acknowledged) in alarms {
+        let (fill, text) = if acknowledged {
+            (overlay.visuals().window_fill, overlay.visuals().text_color())
+        } else {
+            (Color32::from_rgb(170, 25, 25), Color32::WHITE)
+        };
+        egui::Frame::new()
+            .fill(fill)
+            .stroke(egui::Stroke::new(1.0, Color32::from_rgb(170, 25, 25)))
+            .inner_margin(egui::Margin::symmetric(10, 5))
+            .corner_radius(4)
+            .show(&mut overlay, |ui| {
                 ui.horizontal(|ui| {
                     let status = if acknowledged { "acknowledged" } else { "ALARM" };
                     ui.label(RichText::new(format!("{status}: {}", alarm.label())).color(text).strong());
@@ -88,9 +94,8 @@ pub fn alarm_banner(ui: &mut egui::Ui, run: &Run, intents: &mut Vec<Intent>) {
                     }
                 });
             });
-            ui.add_space(2.0);
-        }
-    });
+        overlay.add_space(3.0);
+    }
 }
 
 pub fn monitor_ui(
@@ -111,9 +116,10 @@ pub fn monitor_ui(
     let labels = circuit.labels(catalog);
     egui::Grid::new("machine_settings").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
         for part in circuit.parts().filter(|p| p.controls != Controls::None) {
-            ui.label(RichText::new(labels.get(&part.id).cloned().unwrap_or_default()).strong());
+            let label = labels.get(&part.id).cloned().unwrap_or_default();
+            ui.label(RichText::new(&label).strong());
             ui.end_row();
-            controls_rows(ui, part, intents);
+            controls_rows(ui, part, &label, intents);
         }
     });
     ui.add_space(8.0);

@@ -1,0 +1,388 @@
+//! The workbench driven headless through egui_kittest as a trainee would: drag parts from the kit, drag tubes
+//! from port to port, set them in the inspector, validate, run, clamp, undo; and the keyboard path.
+
+use super::support::{catalog, scenario, solution};
+use eframe::egui::{Key, Modifiers, Pos2, Vec2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use perfusion_trainer::catalog::Catalog;
+use perfusion_trainer::circuit::{Circuit, Controls, Edit, PumpDirection};
+use perfusion_trainer::ids::{CatalogId, PartId, TubeId};
+use perfusion_trainer::rules::Severity;
+use perfusion_trainer::scenario::KitAmount;
+use perfusion_trainer::ui::App;
+use perfusion_trainer::validate::validate;
+
+/// Large enough that the reference layouts (up to x = 1140, y = 660) fit the canvas at zoom 1.
+const BIG: Vec2 = vec2(2200.0, 1400.0);
+
+fn picker(size: Vec2) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(size)
+        .with_step_dt(1.0 / 60.0)
+        .with_max_steps(400)
+        .build_eframe(|cc| App::new(&cc.egui_ctx, None, Box::new(|| None)))
+}
+
+fn workbench_with(id: &'static str, circuit: Circuit) -> Harness<'static, App> {
+    Harness::builder().with_size(vec2(1280.0, 800.0)).with_step_dt(1.0 / 60.0).with_max_steps(400).build_eframe(
+        move |cc| {
+            let mut app = App::new(&cc.egui_ctx, None, Box::new(|| None));
+            app.open_workbench(scenario(id), circuit.clone());
+            app
+        },
+    )
+}
+
+fn circuit_of(harness: &Harness<'_, App>) -> Circuit {
+    harness.state().workbench().expect("the workbench is open").circuit().clone()
+}
+
+/// Presses at `from`, moves in steps, releases at `to`: a real drag, frame by frame.
+fn drag(harness: &mut Harness<'_, App>, from: Pos2, to: Pos2) {
+    harness.hover_at(from);
+    harness.step();
+    harness.drag_at(from);
+    harness.step();
+    for k in 1..=6 {
+        harness.hover_at(from + (to - from) * (k as f32 / 6.0));
+        harness.step();
+    }
+    harness.drop_at(to);
+    harness.step();
+    harness.step();
+}
+
+/// Types a number into the spin button named `name` and commits it with Enter.
+fn type_value(harness: &mut Harness<'_, App>, name: &str, value: f64) {
+    harness.get_by_label(name).click();
+    harness.step();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.step();
+    harness.get_by_label(name).type_text(&format!("{value}"));
+    harness.step();
+    harness.key_press(Key::Enter);
+    harness.step();
+    harness.step();
+}
+
+/// Opens the combo box named `combo` and picks `option` in its popup: the widget of that name that the popup
+/// brought (a part on the canvas may bear the same name).
+fn choose(harness: &mut Harness<'_, App>, combo: &str, option: &str) {
+    let before: Vec<_> = harness.query_all_by_label(option).map(|n| n.rect()).collect();
+    harness.get_by_label(combo).click();
+    harness.run();
+    let node = harness.query_all_by_label(option).find(|n| !before.contains(&n.rect()));
+    node.unwrap_or_else(|| panic!("no option {option} in {combo}")).click();
+    harness.run();
+}
+
+fn canvas_origin(harness: &Harness<'_, App>) -> Pos2 {
+    harness.get_by_label("Circuit canvas").rect().min + vec2(40.0, 40.0)
+}
+
+fn kit_label(catalog: &Catalog, id: &CatalogId, left: u32) -> String {
+    format!("{} ({left} left)", catalog.name_of(id))
+}
+
+/// Builds `target` on an empty workbench through the palette, the canvas and the inspector only.
+fn build_by_gestures(harness: &mut Harness<'_, App>, target: &Circuit, scenario_id: &str) {
+    let catalog = catalog();
+    let kit = scenario(scenario_id).kit;
+    let origin = canvas_origin(harness);
+    let labels = target.labels(&catalog);
+    for part in target.parts() {
+        let on_shelf = match kit.iter().find(|(id, _)| *id == part.catalog_id).map(|(_, a)| *a) {
+            Some(KitAmount::Count(n)) => n,
+            _ => panic!("{} is not in the kit", part.catalog_id),
+        };
+        let placed = circuit_of(harness).parts().filter(|p| p.catalog_id == part.catalog_id).count() as u32;
+        let source = harness.get_by_label(&kit_label(&catalog, &part.catalog_id, on_shelf - placed)).rect().center();
+        let at = origin + vec2(part.pos_in_canvas.x, part.pos_in_canvas.y);
+        drag(harness, source, at);
+        let built = circuit_of(harness);
+        let placed_part = built.parts().last().expect("a part was placed");
+        assert_eq!(placed_part.catalog_id, part.catalog_id, "dropping {} placed it", labels[&part.id]);
+        if part.height_cm != 0.0 {
+            type_value(harness, "Height above the heart (cm)", part.height_cm);
+        }
+        match part.controls {
+            Controls::Pump { rpm, direction, occlusion_set } => {
+                if rpm != 0.0 {
+                    type_value(harness, &format!("{} speed (rpm)", labels[&part.id]), rpm);
+                }
+                if direction == PumpDirection::Reverse {
+                    choose(harness, &format!("{} direction", labels[&part.id]), "Reverse");
+                }
+                if occlusion_set {
+                    harness.get_by_label(&format!("{} occlusion set", labels[&part.id])).click();
+                    harness.step();
+                }
+            }
+            Controls::Gas { sweep_l_min, fio2 } => {
+                type_value(harness, &format!("{} sweep gas (L/min)", labels[&part.id]), sweep_l_min);
+                type_value(harness, &format!("{} FiO2 (%)", labels[&part.id]), fio2 * 100.0);
+            }
+            Controls::Water { temp_c } => {
+                if (temp_c - 37.0).abs() > 1e-9 {
+                    type_value(harness, &format!("{} water temperature (°C)", labels[&part.id]), temp_c);
+                }
+            }
+            Controls::None => {}
+        }
+    }
+    for tube in target.tubes() {
+        let from = format!("{} {}", labels[&tube.from.part], tube.from.port);
+        let to = format!("{} {}", labels[&tube.to.part], tube.to.port);
+        let (a, b) = (harness.get_by_label(&from).rect().center(), harness.get_by_label(&to).rect().center());
+        drag(harness, a, b);
+        let built = circuit_of(harness);
+        let laid = built.tubes().last().expect("a tube was laid");
+        assert!(laid.from.port == tube.from.port && laid.to.port == tube.to.port, "{from} to {to}: {laid:?}");
+        let wanted = catalog.name_of(&tube.tubing);
+        if catalog.name_of(&laid.tubing) != wanted {
+            choose(harness, "Tube size", &wanted);
+        }
+        type_value(harness, "Tube length (m)", tube.length_m);
+        if tube.clamped {
+            harness.get_by_label(&format!("Clamp tube {}", laid.id.0)).click();
+            harness.step();
+        }
+    }
+    // Caps, mounts and safety links, from each part's inspector.
+    for part in target.parts() {
+        let needs = !part.capped.is_empty() || part.mounted_on.is_some() || part.servo_to.is_some();
+        if !needs {
+            continue;
+        }
+        harness.get_by_label(&labels[&part.id]).click();
+        harness.run();
+        for port in &part.capped {
+            harness.get_by_label(&format!("Cap {port}")).click();
+            harness.run();
+        }
+        if let Some(on) = part.mounted_on {
+            choose(harness, "Mounted on part", &labels[&on]);
+        }
+        if let Some(to) = part.servo_to {
+            choose(harness, "Pump stopped by this sensor", &labels[&to]);
+        }
+    }
+}
+
+/// The same circuit but for where the parts sit on the canvas.
+fn same_assembly(a: &Circuit, b: &Circuit) {
+    let parts = |c: &Circuit| {
+        c.parts()
+            .map(|p| (p.catalog_id.clone(), p.height_cm, p.controls, p.mounted_on, p.servo_to, p.capped.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(parts(a), parts(b));
+    let tubes = |c: &Circuit| {
+        c.tubes()
+            .map(|t| (t.from.clone(), t.to.clone(), t.tubing.clone(), (t.length_m * 100.0).round(), t.clamped))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(tubes(a), tubes(b));
+}
+
+#[test]
+fn the_adult_reference_circuit_built_by_gestures_validates_without_critical_findings() {
+    let mut harness = picker(BIG);
+    harness.run();
+    let adult = scenario("adult_cabg");
+    harness.query_all_by_label(&adult.title).next().unwrap().click();
+    harness.run();
+    harness.get_by_label("Build the circuit").click();
+    harness.run();
+    let target = solution("adult_cabg");
+    build_by_gestures(&mut harness, &target, "adult_cabg");
+    let built = circuit_of(&harness);
+    same_assembly(&built, &target);
+
+    harness.key_press(Key::F5);
+    harness.run();
+    let catalog = catalog();
+    let findings = validate(&adult, &built, &catalog);
+    assert!(findings.iter().all(|f| f.severity != Severity::Critical));
+    harness.get_by_label(&format!("Findings ({})", findings.len()));
+    assert!(harness.query_by_label_contains("Critical: do not go on bypass").is_none());
+}
+
+fn empty_workbench(id: &'static str) -> Harness<'static, App> {
+    workbench_with(id, Circuit::new())
+}
+
+#[test]
+fn running_shows_flow_and_a_clamped_arterial_line_raises_the_pressure_alarm() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    harness.key_press(Key::F6);
+    harness.run_steps(2);
+    // The arterial pump (Roller pump 1, 45 mL/rev) to 105 rpm from the monitor: 4.725 L/min.
+    type_value(&mut harness, "Roller pump 1 speed (rpm)", 105.0);
+    harness.run_steps(240);
+    let flow = harness.state().workbench().and_then(|w| w.simulation()).and_then(|s| s.part_flow_l_min(PartId(3)));
+    assert!(flow.is_some_and(|q| (q - 4.725).abs() < 0.01), "{flow:?}");
+    assert!(harness.query_by_label("4.7 L/min").is_some(), "the monitor shows the pump flow");
+
+    // Clamp the arterial line (tube 16, bubble detector to aortic cannula) with the pump running.
+    harness.get_by_label("Clamp tube 16").click();
+    let mut alarmed = false;
+    for _ in 0..90 {
+        harness.run_steps(1);
+        alarmed |= harness.query_by_label_contains("Arterial line pressure high").is_some();
+    }
+    assert!(alarmed, "the line-pressure alarm sounds within 1.5 s of clamping");
+    let clamped = circuit_of(&harness).tube(TubeId(16)).is_some_and(|t| t.clamped);
+    assert!(clamped, "the clamp is on the circuit");
+}
+
+#[test]
+fn an_alarm_can_be_acknowledged() {
+    // The arterial line clamped with the pump set: the line-pressure alarm sounds as soon as the run starts.
+    let mut circuit = solution("adult_cabg");
+    let catalog = catalog();
+    let pump = Controls::Pump { rpm: 105.0, direction: PumpDirection::Forward, occlusion_set: true };
+    circuit.apply(&catalog, Edit::SetControls { part: PartId(3), controls: pump }).unwrap();
+    circuit.apply(&catalog, Edit::SetClamp { tube: TubeId(16), clamped: true }).unwrap();
+    let mut harness = workbench_with("adult_cabg", circuit);
+    harness.run();
+    harness.key_press(Key::F6);
+    harness.run_steps(30);
+    let acknowledge = harness.query_all_by_label("Acknowledge").next().map(|n| n.rect().center());
+    let acknowledge = acknowledge.expect("an alarm sounds with an Acknowledge button");
+    harness.hover_at(acknowledge);
+    harness.step();
+    harness.query_all_by_label("Acknowledge").next().unwrap().click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("acknowledged:").is_some());
+}
+
+#[test]
+fn undo_and_redo_restore_the_circuit_exactly() {
+    let mut harness = empty_workbench("adult_cabg");
+    harness.run();
+    let catalog = catalog();
+    let pump = CatalogId::new("roller_pump_1_2");
+    let oxygenator = CatalogId::new("oxygenator_adult");
+    harness.get_by_label(&kit_label(&catalog, &pump, 1)).click();
+    harness.run();
+    harness.get_by_label(&kit_label(&catalog, &oxygenator, 1)).click();
+    harness.run();
+    let before = circuit_of(&harness);
+    assert_eq!(before.parts().count(), 2, "clicking the kit places parts");
+    let (a, b) = (
+        harness.get_by_label("Roller pump 1 outlet").rect().center(),
+        harness.get_by_label("Oxygenator 1 venous_inlet").rect().center(),
+    );
+    drag(&mut harness, a, b);
+    harness.run();
+    let after = circuit_of(&harness);
+    assert_eq!(after.tubes().count(), 1, "a tube was laid");
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let now = circuit_of(&harness);
+    assert_eq!(now.parts().collect::<Vec<_>>(), before.parts().collect::<Vec<_>>(), "Ctrl+Z restores the parts");
+    assert_eq!(now.tubes().count(), 0, "and removes the tube");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert_eq!(circuit_of(&harness).tubes().collect::<Vec<_>>(), after.tubes().collect::<Vec<_>>());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run();
+    assert_eq!(circuit_of(&harness).tubes().count(), 1, "Ctrl+Y redoes too");
+}
+
+#[test]
+fn the_keyboard_alone_places_parts_and_connects_two_ports() {
+    let mut harness = empty_workbench("adult_cabg");
+    harness.run();
+    let catalog = catalog();
+    for id in ["roller_pump_1_2", "oxygenator_adult"] {
+        harness.get_by_label(&kit_label(&catalog, &CatalogId::new(id), 1)).focus();
+        harness.run();
+        harness.key_press(Key::Enter);
+        harness.run();
+    }
+    assert_eq!(circuit_of(&harness).parts().count(), 2);
+    harness.get_by_label("Roller pump 1").focus();
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label("Connect outlet to").focus();
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label("Oxygenator 1 venous inlet").focus();
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let circuit = circuit_of(&harness);
+    let tube = circuit.tubes().next().expect("a tube joins the two ports");
+    assert_eq!((tube.from.port.as_str(), tube.to.port.as_str()), ("outlet", "venous_inlet"));
+    // Laid with the kit's tubing that fits a 1/2" pump outlet and a 3/8" oxygenator inlet? Neither fits both: the
+    // one that fits one of them, and the validator explains the mismatch.
+    assert!(catalog.tubing(&tube.tubing).is_some());
+}
+
+#[test]
+fn a_gesture_that_cannot_make_sense_is_refused_with_its_reason() {
+    let mut harness = empty_workbench("adult_cabg");
+    harness.run();
+    let catalog = catalog();
+    for id in ["roller_pump_1_2", "oxygenator_adult"] {
+        harness.get_by_label(&kit_label(&catalog, &CatalogId::new(id), 1)).click();
+        harness.run();
+    }
+    // A port dragged back onto itself.
+    let outlet = harness.get_by_label("Roller pump 1 outlet").rect().center();
+    drag(&mut harness, outlet, outlet + vec2(60.0, 40.0));
+    harness.run();
+    assert!(harness.query_by_label_contains("Drop the tube on another part's port").is_some());
+    harness.drag_at(outlet);
+    harness.step();
+    for offset in [vec2(20.0, 20.0), vec2(40.0, 0.0), vec2(0.0, 0.0)] {
+        harness.hover_at(outlet + offset);
+        harness.step();
+    }
+    harness.drop_at(outlet);
+    harness.run();
+    assert!(harness.query_by_label_contains("cannot be joined to itself").is_some());
+    // A second tube on a port that already has one.
+    let inlet = harness.get_by_label("Oxygenator 1 venous_inlet").rect().center();
+    drag(&mut harness, outlet, inlet);
+    harness.run();
+    let recirculation = harness.get_by_label("Oxygenator 1 recirculation").rect().center();
+    drag(&mut harness, outlet, recirculation);
+    harness.run();
+    assert!(harness.query_by_label_contains("already has a tube").is_some());
+    assert_eq!(circuit_of(&harness).tubes().count(), 1, "the refused tube is not laid");
+}
+
+#[test]
+fn clicking_a_finding_shows_its_parts_and_delete_removes_a_part() {
+    let mut circuit = solution("adult_cabg");
+    let catalog = catalog();
+    // The bubble detector removed: the air-protection rule fires and names the arterial pump.
+    circuit.apply(&catalog, Edit::RemovePart { part: PartId(9) }).unwrap();
+    let mut harness = workbench_with("adult_cabg", circuit.clone());
+    harness.run();
+    harness.key_press(Key::F5);
+    harness.run();
+    let findings = validate(&scenario("adult_cabg"), &circuit, &catalog);
+    let critical = findings.iter().find(|f| f.severity == Severity::Critical).expect("a critical finding");
+    harness.query_all_by_label(&critical.title).next().unwrap().click();
+    harness.run();
+    let shown = harness.state().workbench().and_then(|w| w.highlighted_finding()).map(|f| f.title.clone());
+    assert_eq!(shown.as_deref(), Some(critical.title.as_str()), "the clicked finding is shown on the canvas");
+
+    harness.get_by_label("Oxygenator 1").click();
+    harness.run();
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert!(circuit_of(&harness).part(PartId(6)).is_none(), "Del removes the selected part");
+}

@@ -135,6 +135,14 @@ impl App {
             if button.clicked() {
                 commands.push(command);
             }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let dark = ui.visuals().dark_mode;
+                let (text, theme) =
+                    if dark { ("Light theme", egui::Theme::Light) } else { ("Dark theme", egui::Theme::Dark) };
+                if ui.button(text).on_hover_text("Switch between dark and light colours").clicked() {
+                    ui.ctx().set_theme(theme);
+                }
+            });
         });
     }
 }

@@ -113,7 +113,7 @@ fn part_ui(
             intents.push(Intent::Edit(Edit::SetHeight { part: part.id, height_cm }));
         }
         ui.end_row();
-        controls_rows(ui, part, &label, intents);
+        controls_ui(ui, part, &label, Layout::Rows, intents);
         if matches!(spec.kind, PartKind::LevelSensor | PartKind::HeaterCooler { .. }) {
             ui.label("Mounted on").on_hover_text(
                 "A level sensor goes on a reservoir; a heater-cooler on an oxygenator or cardioplegia set.",
@@ -204,12 +204,30 @@ fn port_name(labels: &std::collections::BTreeMap<PartId, String>, port: &PortRef
     format!("{} {}", labels.get(&port.part).cloned().unwrap_or_default(), port.port.replace('_', " "))
 }
 
+/// How settings are laid out: a grid row per setting with its caption (the inspector), or all on one line (the
+/// monitor's machine panel, one line per device).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Rows,
+    Line,
+}
+
 /// Pump, gas and water settings; shared with the monitor so the run can be driven from either.
-pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, label: &str, intents: &mut Vec<Intent>) {
+pub fn controls_ui(ui: &mut egui::Ui, part: &PlacedPart, label: &str, layout: Layout, intents: &mut Vec<Intent>) {
     let set = |controls: Controls| Intent::Edit(Edit::SetControls { part: part.id, controls });
+    let caption = |ui: &mut egui::Ui, text: &str, hover: &str| {
+        if layout == Layout::Rows {
+            ui.label(text).on_hover_text(hover);
+        }
+    };
+    let row_end = |ui: &mut egui::Ui| {
+        if layout == Layout::Rows {
+            ui.end_row();
+        }
+    };
     match part.controls {
         Controls::Pump { rpm, direction, occlusion_set } => {
-            ui.label("Speed").on_hover_text("Roller: flow = rpm × stroke volume. Centrifugal: head grows with rpm².");
+            caption(ui, "Speed", "Roller: flow = rpm × stroke volume. Centrifugal: head grows with rpm².");
             if let Some(rpm) = committed_value(
                 ui,
                 egui::Id::unique(("rpm", part.id)),
@@ -224,9 +242,8 @@ pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, label: &str, intents:
             ) {
                 intents.push(set(Controls::Pump { rpm, direction, occlusion_set }));
             }
-            ui.end_row();
-            ui.label("Direction")
-                .on_hover_text("Which way the head turns: a reversed head pumps from outlet to inlet.");
+            row_end(ui);
+            caption(ui, "Direction", "Which way the head turns: a reversed head pumps from outlet to inlet.");
             let mut chosen = direction;
             let combo = egui::ComboBox::from_id_salt(("direction", part.id))
                 .selected_text(match direction {
@@ -241,19 +258,19 @@ pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, label: &str, intents:
             if chosen != direction {
                 intents.push(set(Controls::Pump { rpm, direction: chosen, occlusion_set }));
             }
-            ui.end_row();
-            ui.label("Occlusion").on_hover_text("Roller occlusion adjusted before use (drop test).");
+            row_end(ui);
+            caption(ui, "Occlusion", "Roller occlusion adjusted before use (drop test).");
             let mut occlusion = occlusion_set;
-            let checkbox = ui.checkbox(&mut occlusion, "");
+            let checkbox = ui.checkbox(&mut occlusion, if layout == Layout::Line { "occlusion set" } else { "" });
             let name = format!("{label} occlusion set");
             checkbox.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, occlusion, &name));
             if checkbox.changed() {
                 intents.push(set(Controls::Pump { rpm, direction, occlusion_set: occlusion }));
             }
-            ui.end_row();
+            row_end(ui);
         }
         Controls::Gas { sweep_l_min, fio2 } => {
-            ui.label("Sweep gas").on_hover_text("Gas flow through the membrane: clears CO2.");
+            caption(ui, "Sweep gas", "Gas flow through the membrane: clears CO2.");
             if let Some(sweep) = committed_value(
                 ui,
                 egui::Id::unique(("sweep", part.id)),
@@ -268,8 +285,8 @@ pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, label: &str, intents:
             ) {
                 intents.push(set(Controls::Gas { sweep_l_min: sweep, fio2 }));
             }
-            ui.end_row();
-            ui.label("FiO2").on_hover_text("Oxygen fraction of the sweep gas: sets the post-oxygenator PO2.");
+            row_end(ui);
+            caption(ui, "FiO2", "Oxygen fraction of the sweep gas: sets the post-oxygenator PO2.");
             if let Some(value) = committed_value(
                 ui,
                 egui::Id::unique(("fio2", part.id)),
@@ -284,10 +301,10 @@ pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, label: &str, intents:
             ) {
                 intents.push(set(Controls::Gas { sweep_l_min, fio2: value / 100.0 }));
             }
-            ui.end_row();
+            row_end(ui);
         }
         Controls::Water { temp_c } => {
-            ui.label("Water temperature").on_hover_text("Heater-cooler water to the heat exchanger.");
+            caption(ui, "Water temperature", "Heater-cooler water to the heat exchanger.");
             if let Some(temp) = committed_value(
                 ui,
                 egui::Id::unique(("water", part.id)),
@@ -302,7 +319,7 @@ pub fn controls_rows(ui: &mut egui::Ui, part: &PlacedPart, label: &str, intents:
             ) {
                 intents.push(set(Controls::Water { temp_c: temp }));
             }
-            ui.end_row();
+            row_end(ui);
         }
         Controls::None => {}
     }

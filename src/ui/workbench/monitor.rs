@@ -2,7 +2,7 @@
 //! values, the machine's settings and trends by unit.
 
 use super::Intent;
-use super::inspector::controls_rows;
+use super::inspector::{Layout, controls_ui};
 use super::run::{Run, SPEEDS, clock};
 use crate::catalog::Catalog;
 use crate::circuit::{Circuit, Controls};
@@ -114,12 +114,12 @@ pub fn monitor_ui(
     };
     ui.label(RichText::new("Machine").strong());
     let labels = circuit.labels(catalog);
-    egui::Grid::new("machine_settings").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+    egui::Grid::new("machine_settings").num_columns(2).spacing([10.0, 4.0]).show(ui, |ui| {
         for part in circuit.parts().filter(|p| p.controls != Controls::None) {
             let label = labels.get(&part.id).cloned().unwrap_or_default();
-            ui.label(RichText::new(&label).strong());
+            ui.label(&label);
+            ui.horizontal(|ui| controls_ui(ui, part, &label, Layout::Line, intents));
             ui.end_row();
-            controls_rows(ui, part, &label, intents);
         }
     });
     ui.add_space(8.0);

@@ -6,8 +6,15 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let catalog = args.catalog.as_deref();
     match args.command {
-        None => perfusion_trainer::ui::run(args.catalog.as_deref(), None),
-        Some(command) => cli::run(args.catalog.as_deref(), command),
+        None => perfusion_trainer::ui::run(catalog, None),
+        Some(cli::Command::Open { scenario, circuit }) => {
+            match cli::open_target(catalog, &scenario, circuit.as_deref()) {
+                Ok(start) => perfusion_trainer::ui::run(catalog, Some(start)),
+                Err(code) => code,
+            }
+        }
+        Some(command) => cli::run(catalog, command),
     }
 }

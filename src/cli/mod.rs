@@ -109,22 +109,8 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
     };
     let result = match command {
         Command::Check { files } => return check::run(&files, &catalog),
-        Command::Open { scenario, circuit } => {
-            let opened = load_scenario(&scenario, &catalog).and_then(|scenario| {
-                let circuit = match &circuit {
-                    Some(path) => load_circuit_for(path, &scenario, &catalog)?.circuit,
-                    None => crate::circuit::Circuit::new(),
-                };
-                Ok((scenario, circuit))
-            });
-            return match opened {
-                Ok(start) => crate::ui::run(catalog_path, Some(start)),
-                Err(diagnostics) => {
-                    output::diagnostics(&diagnostics);
-                    ExitCode::from(EXIT_UNREADABLE)
-                }
-            };
-        }
+        // The binary opens the app itself (`open_target`); the command line does not know the UI.
+        Command::Open { .. } => return ExitCode::from(EXIT_UNREADABLE),
         Command::Patient { scenario, json } => load_scenario(&scenario, &catalog).map(|scenario| {
             patient::run(&scenario, json);
             ExitCode::SUCCESS
@@ -168,6 +154,30 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
             ExitCode::from(EXIT_UNREADABLE)
         }
     }
+}
+
+/// What `open` starts the app on: the scenario and the circuit to begin from (empty without a file), or the exit
+/// code after the diagnostics are printed.
+pub fn open_target(
+    catalog_path: Option<&Path>,
+    scenario: &str,
+    circuit: Option<&Path>,
+) -> Result<(Scenario, crate::circuit::Circuit), ExitCode> {
+    let catalog = Catalog::load_or_bundled(catalog_path).map_err(|diagnostics| {
+        output::diagnostics(&diagnostics);
+        ExitCode::from(EXIT_UNREADABLE)
+    })?;
+    let opened = load_scenario(scenario, &catalog).and_then(|scenario| {
+        let circuit = match circuit {
+            Some(path) => load_circuit_for(path, &scenario, &catalog)?.circuit,
+            None => crate::circuit::Circuit::new(),
+        };
+        Ok((scenario, circuit))
+    });
+    opened.map_err(|diagnostics| {
+        output::diagnostics(&diagnostics);
+        ExitCode::from(EXIT_UNREADABLE)
+    })
 }
 
 /// A circuit file, with a note on standard error when it names another scenario than the one given.

@@ -220,3 +220,14 @@ fn a_circuit_built_for_another_scenario_is_noted() {
         assert!(stderr.contains("was built for scenario \"child_cpb\", not \"adult_cabg\""), "{command}: {stderr}");
     }
 }
+
+#[test]
+fn open_refuses_an_unreadable_circuit_before_any_window_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.ron");
+    std::fs::write(&path, "Circuit(version: 1, parts: [").unwrap();
+    let output = bin().args(["open", "adult_cabg"]).arg(&path).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken.ron:1:"), "{stderr}");
+}

@@ -40,10 +40,16 @@ pub fn findings_ui(ui: &mut egui::Ui, findings: &[Finding], highlighted: Option<
         ui.label(RichText::new(format!("{heading} ({})", group.len())).strong().color(severity_colour(severity, dark)));
         for (index, finding) in group {
             let selected = highlighted == Some(index);
-            let fill = if selected { ui.visuals().selection.bg_fill } else { ui.visuals().faint_bg_color };
+            // The finding shown on the canvas gets a heavier border in its severity's colour; the fill stays
+            // plain so the text keeps its contrast.
+            let stroke = if selected {
+                egui::Stroke::new(2.5, severity_colour(severity, dark))
+            } else {
+                egui::Stroke::new(1.0, severity_colour(severity, dark).gamma_multiply(0.6))
+            };
             let response = egui::Frame::group(ui.style())
-                .fill(fill)
-                .stroke(egui::Stroke::new(1.0, severity_colour(severity, dark).gamma_multiply(0.6)))
+                .fill(ui.visuals().faint_bg_color)
+                .stroke(stroke)
                 .show(ui, |ui| {
                     ui.set_width(ui.available_width());
                     ui.label(RichText::new(&finding.title).strong());

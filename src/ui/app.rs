@@ -44,7 +44,14 @@ pub struct App {
     selected: Option<usize>,
     open_dialog: OpenDialog,
     workbench: Option<Workbench>,
+    /// Scenario files opened before, newest first; kept between sessions.
+    recent: Vec<PathBuf>,
 }
+
+/// How many recent scenario files the picker offers.
+const RECENT_KEPT: usize = 8;
+/// The key the recent files are stored under.
+const RECENT_KEY: &str = "recent_scenarios";
 
 impl App {
     pub fn new(ctx: &egui::Context, catalog_path: Option<&Path>, open_dialog: OpenDialog) -> Self {
@@ -63,11 +70,24 @@ impl App {
             Err(_) => Vec::new(),
         };
         let selected = (!entries.is_empty()).then_some(0);
-        Self { catalog, entries, selected, open_dialog, workbench: None }
+        Self { catalog, entries, selected, open_dialog, workbench: None, recent: Vec::new() }
+    }
+
+    /// Takes the recent files kept from an earlier session (those that no longer exist are dropped).
+    pub fn restore_recent(&mut self, storage: &dyn eframe::Storage) {
+        let kept: Vec<PathBuf> = eframe::get_value(storage, RECENT_KEY).unwrap_or_default();
+        self.recent = kept.into_iter().filter(|p| p.is_file()).take(RECENT_KEPT).collect();
+    }
+
+    pub fn recent(&self) -> &[PathBuf] {
+        &self.recent
     }
 
     /// Opens a scenario file and selects it; a broken file is listed with its diagnostics.
     pub fn open_scenario(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_path_buf());
+        self.recent.truncate(RECENT_KEPT);
         let Ok(catalog) = &self.catalog else { return };
         let entry = ScenarioEntry {
             origin: path.display().to_string(),
@@ -148,6 +168,10 @@ impl App {
 }
 
 impl eframe::App for App {
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, RECENT_KEY, &self.recent);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let mut commands = Vec::new();
         let typing = ui.ctx().egui_wants_keyboard_input();
@@ -178,8 +202,9 @@ impl eframe::App for App {
             }
             Ok(catalog) => {
                 let mut start = None;
+                let mut reopen = None;
                 egui::Panel::left("scenario_picker").default_size(340.0).size_range(260.0..=520.0).show(ui, |ui| {
-                    picker::picker_ui(ui, &self.entries, &mut self.selected);
+                    picker::picker_ui(ui, &self.entries, &mut self.selected, &self.recent, &mut reopen);
                 });
                 egui::CentralPanel::default().show(ui, |ui| {
                     match self.selected.and_then(|index| self.entries.get(index)) {
@@ -202,6 +227,9 @@ impl eframe::App for App {
                 });
                 if let Some(scenario) = start {
                     self.workbench = Some(Workbench::new(scenario));
+                }
+                if let Some(path) = reopen {
+                    self.open_scenario(&path);
                 }
             }
         }

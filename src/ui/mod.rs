@@ -35,6 +35,9 @@ pub fn run(catalog_path: Option<&Path>, start: Option<(Scenario, Circuit)>) -> E
         options,
         Box::new(move |cc| {
             let mut app = App::new(&cc.egui_ctx, catalog_path.as_deref(), app::rfd_open_dialog());
+            if let Some(storage) = cc.storage {
+                app.restore_recent(storage);
+            }
             if let Some((scenario, circuit)) = start {
                 app.open_workbench(scenario, circuit);
             }

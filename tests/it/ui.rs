@@ -52,7 +52,8 @@ fn ctrl_o_opens_an_instructors_scenario() {
     harness.run();
     harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::O);
     harness.run();
-    // Opened from disk: listed with its path, and selected.
+    // Opened from disk: listed with its path, selected, and remembered among the recent files.
+    assert_eq!(harness.state().recent(), [super::support::repo_path("scenarios/child_cpb.ron")]);
     assert!(harness.query_by_label_contains("scenarios/child_cpb.ron").is_some());
     let child = super::support::scenario("child_cpb");
     assert!(harness.query_by_label_contains(&format!("{:.2} L/min at", child.derived().target_flow_l_min)).is_some());

@@ -1,9 +1,17 @@
-//! The scenario picker: bundled scenarios and files opened from disk, each with its patient in one line.
+//! The scenario picker: bundled scenarios and files opened from disk, each with its patient in one line, and the
+//! scenario files opened in earlier sessions.
 
 use crate::ui::app::ScenarioEntry;
 use eframe::egui::{self, RichText};
+use std::path::PathBuf;
 
-pub fn picker_ui(ui: &mut egui::Ui, entries: &[ScenarioEntry], selected: &mut Option<usize>) {
+pub fn picker_ui(
+    ui: &mut egui::Ui,
+    entries: &[ScenarioEntry],
+    selected: &mut Option<usize>,
+    recent: &[PathBuf],
+    reopen: &mut Option<PathBuf>,
+) {
     ui.add_space(6.0);
     ui.heading("Scenarios");
     ui.add_space(4.0);
@@ -14,6 +22,21 @@ pub fn picker_ui(ui: &mut egui::Ui, entries: &[ScenarioEntry], selected: &mut Op
                 *selected = Some(index);
             }
             ui.add_space(4.0);
+        }
+        // Files opened before and not listed above (this session's are already entries).
+        let listed: Vec<String> = entries.iter().map(|e| e.origin.clone()).collect();
+        let earlier: Vec<&PathBuf> = recent.iter().filter(|p| !listed.contains(&p.display().to_string())).collect();
+        if !earlier.is_empty() {
+            ui.add_space(8.0);
+            ui.label(RichText::new("Recent files").strong());
+            for path in earlier {
+                let name =
+                    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                let response = ui.link(name).on_hover_text(path.display().to_string());
+                if response.clicked() {
+                    *reopen = Some(path.clone());
+                }
+            }
         }
     });
 }

@@ -283,7 +283,11 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
 
     // Ports, on top of the parts so they can be grabbed.
     for drawn in &ports {
-        let label = format!("{} {}", input.labels.get(&drawn.port.part).cloned().unwrap_or_default(), drawn.port.port);
+        let label = format!(
+            "{} {}",
+            input.labels.get(&drawn.port.part).cloned().unwrap_or_default(),
+            drawn.port.port.replace('_', " ")
+        );
         let hit = Rect::from_center_size(drawn.pos, Vec2::splat(port_radius * 2.6));
         let response = ui.interact(hit, egui::Id::unique(("port", &drawn.port)), Sense::click_and_drag());
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));

@@ -166,7 +166,7 @@ fn part_ui(
                 let other = tube.other_end(&here).map(|p| port_name(&labels, p)).unwrap_or_default();
                 ui.label(format!("to {other}"));
                 let button = ui.add_enabled(!running, egui::Button::new("Disconnect"));
-                if named(button, egui::Role::Button, &format!("Disconnect {}", port.name))
+                if named(button, egui::Role::Button, &format!("Disconnect {}", port.name.replace('_', " ")))
                     .on_hover_text("Remove the tube on this port")
                     .clicked()
                 {
@@ -175,13 +175,13 @@ fn part_ui(
             } else if part.capped.contains(&port.name) {
                 ui.label("capped");
                 let button = ui.add_enabled(!running, egui::Button::new("Uncap"));
-                if named(button, egui::Role::Button, &format!("Uncap {}", port.name)).clicked() {
+                if named(button, egui::Role::Button, &format!("Uncap {}", port.name.replace('_', " "))).clicked() {
                     intents.push(Intent::Edit(Edit::SetCap { port: here.clone(), capped: false }));
                 }
             } else {
                 connect_combo(ui, circuit, catalog, &labels, &here, running, intents);
                 let button = ui.add_enabled(!running, egui::Button::new("Cap"));
-                if named(button, egui::Role::Button, &format!("Cap {}", port.name))
+                if named(button, egui::Role::Button, &format!("Cap {}", port.name.replace('_', " ")))
                     .on_hover_text("Close this port with a cap from the kit")
                     .clicked()
                 {
@@ -382,7 +382,7 @@ fn connect_combo(
                 }
             }
         });
-        named(combo.response, egui::Role::ComboBox, &format!("Connect {} to", here.port));
+        named(combo.response, egui::Role::ComboBox, &format!("Connect {} to", here.port.replace('_', " ")));
     });
 }
 

@@ -41,6 +41,8 @@ pub struct CanvasState {
     phases: HashMap<TubeId, f32>,
     /// The canvas rectangle of the last frame (to place parts added from the keyboard in view).
     pub last_rect: Option<Rect>,
+    /// The user has panned or zoomed: the view is theirs, and is no longer reframed when the canvas resizes.
+    user_moved_view: bool,
 }
 
 impl CanvasState {
@@ -124,6 +126,19 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
     let rect = ui.available_rect_before_wrap();
     let background = ui.allocate_rect(rect, Sense::click_and_drag());
     background.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Circuit canvas"));
+    // A canvas that shrank (a wider panel, a smaller window) so that parts fell out of view frames the circuit
+    // again, unless the user has set the view themselves.
+    if let Some(last) = state.last_rect
+        && !state.user_moved_view
+        && rect.width() < last.width() - 1.0
+        && let Some(bounds) = circuit_bounds(input)
+    {
+        let top_left = state.view.to_screen(rect, CanvasPos { x: bounds.min.x, y: bounds.min.y });
+        let bottom_right = state.view.to_screen(rect, CanvasPos { x: bounds.max.x, y: bounds.max.y });
+        if !rect.contains(top_left) || !rect.contains(bottom_right) {
+            state.fit_pending = true;
+        }
+    }
     state.last_rect = Some(rect);
     let colours = palette(ui);
     let painter = ui.painter_at(rect);
@@ -132,6 +147,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
 
     if state.fit_pending {
         state.fit_pending = false;
+        state.user_moved_view = false;
         if let Some(bounds) = circuit_bounds(input) {
             state.view = View::fitting(rect, bounds);
         }
@@ -150,6 +166,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
     // Pan and zoom.
     if background.dragged() && state.connecting.is_none() {
         state.view.origin += background.drag_delta();
+        state.user_moved_view = true;
     }
     if background.hovered() {
         let (scroll, pointer) = ui.input(|i| (i.smooth_scroll_delta.y, i.pointer.hover_pos()));
@@ -157,6 +174,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
             && let Some(pointer) = pointer
         {
             state.view.zoom_around(rect, pointer, (scroll / 300.0).exp());
+            state.user_moved_view = true;
         }
     }
 

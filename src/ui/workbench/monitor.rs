@@ -3,11 +3,11 @@
 
 use super::Intent;
 use super::inspector::{Layout, controls_ui};
-use super::run::{Run, SPEEDS, clock};
+use super::run::{Run, SPEEDS, clock, rounded};
 use crate::catalog::Catalog;
 use crate::circuit::{Circuit, Controls};
 use eframe::egui::{self, Color32, RichText};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
 
 pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, intents: &mut Vec<Intent>) {
     match run {
@@ -112,51 +112,72 @@ pub fn monitor_ui(
         ui.label(RichText::new("The run simulates whatever is built, right or wrong: a clamp left on raises the line pressure, a reversed pump drains the patient.").weak());
         return;
     };
-    ui.label(RichText::new("Machine").strong());
     let labels = circuit.labels(catalog);
-    egui::Grid::new("machine_settings").num_columns(2).spacing([10.0, 4.0]).show(ui, |ui| {
-        for part in circuit.parts().filter(|p| p.controls != Controls::None) {
-            let label = labels.get(&part.id).cloned().unwrap_or_default();
-            ui.label(&label);
-            ui.horizontal(|ui| controls_ui(ui, part, &label, Layout::Line, intents));
-            ui.end_row();
-        }
-    });
-    ui.add_space(8.0);
-    ui.label(RichText::new("Now").strong());
-    let names: Vec<_> = run.columns().columns().cloned().collect();
-    if let Some(last) = run.rows().back() {
-        egui::Grid::new("monitor_values").num_columns(2).striped(true).spacing([12.0, 3.0]).show(ui, |ui| {
-            for (column, value) in names.iter().zip(last).skip(1) {
-                ui.label(&column.name);
-                ui.label(RichText::new(format!("{value:.1} {}", column.unit)).monospace());
+    egui::CollapsingHeader::new(RichText::new("Machine").strong()).default_open(true).show(ui, |ui| {
+        egui::Grid::new("machine_settings").num_columns(2).spacing([10.0, 4.0]).show(ui, |ui| {
+            for part in circuit.parts().filter(|p| p.controls != Controls::None) {
+                let label = labels.get(&part.id).cloned().unwrap_or_default();
+                ui.label(&label);
+                ui.horizontal(|ui| controls_ui(ui, part, &label, Layout::Line, intents));
                 ui.end_row();
             }
         });
-    }
-    ui.add_space(8.0);
-    ui.label(RichText::new("Trends").strong());
-    let mut units: Vec<&'static str> = Vec::new();
-    for column in names.iter().skip(1) {
-        if !units.contains(&column.unit) && column.unit != "list" {
-            units.push(column.unit);
+    });
+    let names: Vec<_> = run.columns().columns().cloned().collect();
+    egui::CollapsingHeader::new(RichText::new("Now").strong()).default_open(true).show(ui, |ui| {
+        if let Some(last) = run.rows().back() {
+            egui::Grid::new("monitor_values").num_columns(2).striped(true).spacing([12.0, 3.0]).show(ui, |ui| {
+                for (column, value) in names.iter().zip(last).skip(1) {
+                    ui.label(capitalised(&column.name));
+                    ui.label(RichText::new(format!("{:.1} {}", rounded(*value, 1), column.unit)).monospace());
+                    ui.end_row();
+                }
+            });
+        }
+    });
+    egui::CollapsingHeader::new(RichText::new("Trends").strong()).default_open(true).show(ui, |ui| {
+        trends_ui(ui, run, &names);
+    });
+}
+
+/// The plot a column goes on: one per quantity (pressures together, flows together...); gas tensions apart from
+/// line pressures though both are in mmHg.
+fn plot_group(column: &crate::sim::Column) -> String {
+    if column.name.contains("CO2") { format!("PCO2 ({})", column.unit) } else { column.unit.to_owned() }
+}
+
+/// One plot per group over the model time kept, in minutes; the legend small and translucent in a corner.
+fn trends_ui(ui: &mut egui::Ui, run: &Run, names: &[crate::sim::Column]) {
+    let mut groups: Vec<String> = Vec::new();
+    for column in names.iter().skip(1).filter(|c| c.unit != "list") {
+        let group = plot_group(column);
+        if !groups.contains(&group) {
+            groups.push(group);
         }
     }
-    for unit in units {
-        ui.label(RichText::new(unit).small().weak());
-        Plot::new(("trend", unit))
-            .height(110.0)
-            .legend(Legend::default())
+    for group in groups {
+        ui.label(RichText::new(&group).small().weak());
+        Plot::new(("trend", &group))
+            .height(130.0)
+            .legend(
+                Legend::default().position(Corner::LeftTop).background_alpha(0.6).text_style(egui::TextStyle::Small),
+            )
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
             .show(ui, |plot| {
-                for (index, column) in names.iter().enumerate().skip(1).filter(|(_, c)| c.unit == unit) {
+                for (index, column) in names.iter().enumerate().skip(1).filter(|(_, c)| plot_group(c) == group) {
                     let points: Vec<[f64; 2]> =
                         run.rows().iter().filter_map(|row| Some([*row.first()? / 60.0, *row.get(index)?])).collect();
-                    plot.line(Line::new(column.name.clone(), PlotPoints::from(points)));
+                    plot.line(Line::new(capitalised(&column.name), PlotPoints::from(points)));
                 }
             });
     }
     ui.label(RichText::new("Time axis in minutes of model time.").small().weak());
+}
+
+/// "Patient arterial pressure" from the trend's "patient arterial pressure".
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }

@@ -149,10 +149,15 @@ impl Run {
         match circuit.kind_of(catalog, part)? {
             PartKind::PressureTransducer => {
                 let mmhg = self.simulation.port_pressure_mmhg(&PortRef::new(part, "line"))?;
-                Some(format!("{mmhg:.0} mmHg"))
+                Some(format!("{:.0} mmHg", rounded(mmhg, 0)))
             }
             PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. } => {
-                Some(format!("{:.2} L/min", self.simulation.part_flow_l_min(part)?))
+                let flow = format!("{:.2} L/min", rounded(self.simulation.part_flow_l_min(part)?, 2));
+                if self.simulation.state().servo_stopped.contains(&part) {
+                    Some(format!("{flow}, stopped by sensor"))
+                } else {
+                    Some(flow)
+                }
             }
             PartKind::Reservoir { .. } => {
                 let node = *self.simulation.network().port_node.get(&PortRef::new(part, "outlet"))?;
@@ -161,6 +166,13 @@ impl Run {
             _ => None,
         }
     }
+}
+
+/// `value` rounded to `decimals`, without the "-0.00" a tiny negative leak would print.
+pub fn rounded(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    // Adding +0.0 turns a negative zero into a positive one.
+    (value * scale).round() / scale + 0.0
 }
 
 /// "mm:ss" of model time.

@@ -205,12 +205,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
     // Parts.
     for part in input.circuit.parts() {
         let Some(spec) = input.catalog.part(&part.catalog_id) else { continue };
-        let mut pos = part.pos_in_canvas;
-        if let Some((moving, delta)) = state.moving
-            && moving == part.id
-        {
-            pos = CanvasPos { x: pos.x + delta.x, y: pos.y + delta.y };
-        }
+        let pos = shown_pos(state, part);
         let part_rect = geometry::part_rect(&state.view, rect, pos, &spec.kind);
         let label = input.labels.get(&part.id).cloned().unwrap_or_default();
         let response = ui.interact(part_rect, egui::Id::unique(("part", part.id)), Sense::click_and_drag());
@@ -447,18 +442,22 @@ fn circuit_bounds(input: &CanvasInput) -> Option<Rect> {
         .reduce(|a, b| a.union(b))
 }
 
+/// Where a part is drawn this frame: where it is, or where it is being dragged to.
+fn shown_pos(state: &CanvasState, part: &crate::circuit::PlacedPart) -> CanvasPos {
+    match state.moving {
+        Some((moving, delta)) if moving == part.id => {
+            CanvasPos { x: part.pos_in_canvas.x + delta.x, y: part.pos_in_canvas.y + delta.y }
+        }
+        _ => part.pos_in_canvas,
+    }
+}
+
 /// Every port's place on the screen this frame (a part being moved takes its ports with it).
 fn drawn_ports(input: &CanvasInput, state: &CanvasState, rect: Rect) -> Vec<DrawnPort> {
     let mut out = Vec::new();
     for part in input.circuit.parts() {
         let Some(spec) = input.catalog.part(&part.catalog_id) else { continue };
-        let mut pos = part.pos_in_canvas;
-        if let Some((moving, delta)) = state.moving
-            && moving == part.id
-        {
-            pos = CanvasPos { x: pos.x + delta.x, y: pos.y + delta.y };
-        }
-        let centre = state.view.to_screen(rect, pos);
+        let centre = state.view.to_screen(rect, shown_pos(state, part));
         for PortPlace { name, dir, side, offset } in geometry::port_places(spec) {
             let bore = spec.port(&name).map_or(Bore::Any, |p| p.bore);
             out.push(DrawnPort {

@@ -8,6 +8,7 @@
 //! it; ARCHITECTURE.md has the map and its invariants.
 
 pub mod atomic_write;
+pub mod attempt;
 pub mod catalog;
 pub mod circuit;
 pub mod cli;

@@ -6,7 +6,7 @@ use Severity::{Advice, Critical, Warning};
 use serde::Serialize;
 
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 pub enum Severity {
     /// Harms the patient: do not go on bypass.
     Critical,

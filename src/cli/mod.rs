@@ -5,6 +5,7 @@
 //! line is wrong.
 
 mod check;
+mod grade;
 mod output;
 mod patient;
 mod prime;
@@ -82,6 +83,15 @@ pub enum Command {
         /// A circuit file to start from.
         circuit: Option<PathBuf>,
     },
+    /// Grade every attempt (.ron) in a folder, in parallel: one CSV row per file with the score and its
+    /// components, or the file's error. Exit 1 if any file could not be graded.
+    Grade {
+        /// The folder of attempt files.
+        dir: PathBuf,
+        /// Write the CSV to this file instead of standard output.
+        #[arg(long, value_name = "OUT")]
+        csv: Option<PathBuf>,
+    },
     /// Check a circuit for a scenario: every finding with why it matters and how to fix it. Exit 1 if any is
     /// critical.
     Validate {
@@ -109,6 +119,7 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
     };
     let result = match command {
         Command::Check { files } => return check::run(&files, &catalog),
+        Command::Grade { dir, csv } => return grade::run(&dir, csv.as_deref(), &catalog),
         // The binary opens the app itself (`open_target`); the command line does not know the UI.
         Command::Open { .. } => return ExitCode::from(EXIT_UNREADABLE),
         Command::Patient { scenario, json } => load_scenario(&scenario, &catalog).map(|scenario| {

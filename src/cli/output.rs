@@ -21,3 +21,19 @@ pub fn json(value: &serde_json::Value) {
     let _ = serde_json::to_writer_pretty(&mut out, value);
     let _ = writeln!(out);
 }
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
+}
+
+/// CSV text to a file (atomically) or to standard output.
+pub fn csv(text: &str, path: Option<&std::path::Path>) -> std::io::Result<()> {
+    match path {
+        Some(path) => crate::atomic_write::write(path, text.as_bytes()),
+        None => {
+            self::text(text);
+            Ok(())
+        }
+    }
+}

@@ -44,23 +44,13 @@ pub fn write(trend: &Trend, csv: Option<&Path>, as_json: bool) -> std::io::Resul
         output::json(&json!({ "columns": header, "rows": rows }));
         return Ok(());
     }
-    let mut text = header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",");
+    let mut text = header.iter().map(|h| output::csv_field(h)).collect::<Vec<_>>().join(",");
     text.push('\n');
     for (values, alarms) in rows {
         text.push_str(&values.iter().map(|v| format!("{v:.3}")).collect::<Vec<_>>().join(","));
         text.push(',');
-        text.push_str(&csv_field(alarms));
+        text.push_str(&output::csv_field(alarms));
         text.push('\n');
     }
-    match csv {
-        Some(path) => crate::atomic_write::write(path, text.as_bytes()),
-        None => {
-            output::text(&text);
-            Ok(())
-        }
-    }
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
+    output::csv(&text, csv)
 }

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod architecture;
+mod attempt_fixture;
+mod attempts;
 mod bad_files;
 mod bundled;
 mod circuit_edits;

@@ -1,0 +1,202 @@
+//! A trainee's attempt at a scenario: who, the scenario itself (a full copy and its hash, so the attempt opens even
+//! if the scenario file moved or changed), a timestamped log of everything they did and everything that happened,
+//! the circuit they ended with, sampled trends, the findings, the score, and the instructor's notes and grade.
+//!
+//! The log is the truth: replaying its edits from an empty circuit rebuilds the saved circuit exactly (checked when
+//! a file loads). Times in the log count seconds from the start of the attempt, as the app measured them; the core
+//! never reads a clock. Depends on `circuit`, `scenario`, `validate`, `sim`, `input`.
+
+mod file;
+pub mod grade;
+mod score;
+
+pub use file::{ATTEMPT_FORMAT_VERSION, LoadedAttempt, from_source, load, save, to_ron};
+pub use score::{Component, Score, score};
+
+use crate::circuit::{Circuit, Edit, PlacedPart, Tube};
+use crate::rules::Severity;
+use crate::validate::Finding;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The scenario as the trainee had it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioCopy {
+    /// The scenario id (its file stem).
+    pub id: String,
+    /// SHA-256 of `text`, hex: a copy edited by hand no longer matches and the file is refused as tampered.
+    pub sha256: String,
+    /// The scenario file's whole text.
+    pub text: String,
+}
+
+impl ScenarioCopy {
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        Self { id: id.into(), sha256: sha256_hex(&text), text }
+    }
+}
+
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Something that happened, in the order it happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    /// A change to the circuit that took effect (an undo is logged as the edit it applied).
+    Edit(Edit),
+    /// The trainee asked for validation; the counts of findings by severity.
+    Validated {
+        critical: u32,
+        warning: u32,
+        advice: u32,
+    },
+    /// The run started (model time 0) on the circuit as it was.
+    RunStarted,
+    RunStopped,
+    /// An alarm began to sound (its label, as the monitor shows it).
+    AlarmRaised {
+        alarm: String,
+    },
+    AlarmAcknowledged {
+        alarm: String,
+    },
+    AlarmCleared {
+        alarm: String,
+    },
+    /// A scenario fault fired (its description).
+    FaultFired {
+        fault: String,
+    },
+}
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogEntry {
+    /// Seconds since the attempt began.
+    pub at_s: f64,
+    /// Model time of the run when it happened, s, if a run was going.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_s: Option<f64>,
+    pub event: Event,
+}
+
+/// The run's trend, sampled.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trends {
+    /// Column names with their units ("time (s)", "DO2i (mL/min/m²)").
+    pub columns: Vec<String>,
+    pub rows: Vec<TrendRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrendRow {
+    pub values: Vec<f64>,
+    /// The alarms sounding at that moment, by label.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alarms: Vec<String>,
+}
+
+/// A finding as it was recorded (the rule's words for this patient).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingRecord {
+    pub rule: String,
+    pub severity: Severity,
+    pub title: String,
+}
+
+impl From<&Finding> for FindingRecord {
+    fn from(finding: &Finding) -> Self {
+        Self { rule: finding.rule.to_owned(), severity: finding.severity, title: finding.title.clone() }
+    }
+}
+
+/// An instructor's note at a moment of the attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub at_s: f64,
+    pub text: String,
+}
+
+/// The circuit at the end of the attempt, in the circuit file's terms.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitCopy {
+    #[serde(default)]
+    pub parts: Vec<PlacedPart>,
+    #[serde(default)]
+    pub tubes: Vec<Tube>,
+}
+
+impl From<&Circuit> for CircuitCopy {
+    fn from(circuit: &Circuit) -> Self {
+        Self { parts: circuit.parts().cloned().collect(), tubes: circuit.tubes().cloned().collect() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Attempt")]
+pub struct Attempt {
+    pub version: u32,
+    pub trainee: String,
+    /// When the attempt began, as the app wrote it (local date and time); for the record only.
+    #[serde(default)]
+    pub started: String,
+    pub scenario: ScenarioCopy,
+    #[serde(default)]
+    pub log: Vec<LogEntry>,
+    #[serde(default)]
+    pub circuit: CircuitCopy,
+    #[serde(default)]
+    pub trends: Trends,
+    #[serde(default)]
+    pub findings: Vec<FindingRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Score>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+}
+
+impl Attempt {
+    pub fn new(trainee: impl Into<String>, started: impl Into<String>, scenario: ScenarioCopy) -> Self {
+        Self {
+            version: ATTEMPT_FORMAT_VERSION,
+            trainee: trainee.into(),
+            started: started.into(),
+            scenario,
+            log: Vec::new(),
+            circuit: CircuitCopy::default(),
+            trends: Trends::default(),
+            findings: Vec::new(),
+            score: None,
+            notes: Vec::new(),
+            grade: None,
+        }
+    }
+
+    pub fn record(&mut self, at_s: f64, model_s: Option<f64>, event: Event) {
+        self.log.push(LogEntry { at_s, model_s, event });
+    }
+
+    /// The edits of the log up to and including time `until_s`, in order.
+    pub fn edits_until(&self, until_s: f64) -> impl Iterator<Item = &Edit> {
+        self.log.iter().take_while(move |e| e.at_s <= until_s).filter_map(|e| match &e.event {
+            Event::Edit(edit) => Some(edit),
+            _ => None,
+        })
+    }
+
+    /// Seconds from the start to the last thing logged.
+    pub fn duration_s(&self) -> f64 {
+        self.log.last().map_or(0.0, |e| e.at_s)
+    }
+}

@@ -1,0 +1,200 @@
+//! The score of an attempt, component by component, from its log, trends and circuit (docs/scoring.md). Each
+//! component is a fraction from 0 to 1 with the facts behind it; the total is their average weighted by the
+//! scenario's `scoring`, out of 100. The thresholds are teaching choices, not clinical numbers, and are named here.
+
+use super::{Attempt, Event};
+use crate::catalog::Catalog;
+use crate::circuit::Circuit;
+use crate::rules::Severity;
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+
+/// Assembly time that earns the full component, and the time from which it earns nothing, s.
+const ASSEMBLY_FULL_S: f64 = 20.0 * 60.0;
+const ASSEMBLY_NONE_S: f64 = 60.0 * 60.0;
+/// Alarm answered (acknowledged or put right) within this time: full marks; after the second: none, s.
+const ALARM_FULL_S: f64 = 10.0;
+const ALARM_NONE_S: f64 = 60.0;
+/// Prime at or under this share of the reference volume earns the full component; at or over the second, none.
+const PRIME_FULL_SHARE: f64 = 0.8;
+const PRIME_NONE_SHARE: f64 = 1.2;
+/// A pump moving more than this is running, L/min: samples from then on count for time in targets.
+const RUNNING_FLOW_L_MIN: f64 = 0.1;
+/// Alarms that mean a target is missed (the alarm logic compares with the scenario's limits).
+const TARGET_ALARMS: [&str; 3] = ["Flow below target", "DO2i low", "Arterial line pressure high"];
+/// The trend column of the mean arterial pressure.
+const MAP_COLUMN: &str = "patient arterial pressure (mmHg)";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    /// The scenario's `scoring` field this component weighs by ("critical_findings").
+    pub name: String,
+    pub weight: f64,
+    /// 0 (nothing earned) to 1 (all earned).
+    pub fraction: f64,
+    /// What it rests on, in words ("2 critical findings when the pump started").
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    pub components: Vec<Component>,
+    /// Weighted average of the fractions, out of 100.
+    pub total: f64,
+}
+
+/// 1 at or below `full`, 0 at or above `none`, linear between.
+fn falling(value: f64, full: f64, none: f64) -> f64 {
+    if value <= full {
+        1.0
+    } else if value >= none {
+        0.0
+    } else {
+        (none - value) / (none - full)
+    }
+}
+
+pub fn score(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> Score {
+    let weights = &scenario.scoring;
+    let components = vec![
+        critical_findings(attempt, scenario, catalog, weights.critical_findings),
+        assembly_time(attempt, weights.assembly_time),
+        alarm_response(attempt, weights.alarm_response),
+        time_in_targets(attempt, scenario, weights.time_in_targets),
+        prime_volume(attempt, scenario, catalog, weights.prime_volume),
+    ];
+    let weight: f64 = components.iter().map(|c| c.weight).sum();
+    let earned: f64 = components.iter().map(|c| c.weight * c.fraction).sum();
+    Score { total: if weight > 0.0 { 100.0 * earned / weight } else { 0.0 }, components }
+}
+
+/// The circuit as it was at `until_s`, rebuilt from the log (edits that cannot apply are skipped: a loaded
+/// attempt has been checked to replay whole).
+fn circuit_at(attempt: &Attempt, catalog: &Catalog, until_s: f64) -> Circuit {
+    let mut circuit = Circuit::new();
+    for edit in attempt.edits_until(until_s) {
+        let _ = circuit.apply(catalog, edit.clone());
+    }
+    circuit
+}
+
+fn critical_findings(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog, weight: f64) -> Component {
+    let started = attempt.log.iter().find(|e| e.event == Event::RunStarted).map(|e| e.at_s);
+    let circuit = circuit_at(attempt, catalog, started.unwrap_or(f64::INFINITY));
+    let critical = crate::validate::validate(scenario, &circuit, catalog)
+        .iter()
+        .filter(|f| f.severity == Severity::Critical)
+        .count();
+    let when = if started.is_some() { "when the pump started" } else { "at the end (the circuit never ran)" };
+    Component {
+        name: "critical_findings".into(),
+        weight,
+        fraction: if critical == 0 { 1.0 } else { 0.0 },
+        detail: format!("{critical} critical finding(s) {when}"),
+    }
+}
+
+fn assembly_time(attempt: &Attempt, weight: f64) -> Component {
+    let correct = attempt.log.iter().find(|e| matches!(e.event, Event::Validated { critical: 0, .. }));
+    let (fraction, detail) = match correct {
+        Some(entry) => (
+            falling(entry.at_s, ASSEMBLY_FULL_S, ASSEMBLY_NONE_S),
+            format!("validated without a critical finding after {:.1} min", entry.at_s / 60.0),
+        ),
+        None => (0.0, "never validated without a critical finding".to_owned()),
+    };
+    Component { name: "assembly_time".into(), weight, fraction, detail }
+}
+
+fn alarm_response(attempt: &Attempt, weight: f64) -> Component {
+    let mut responses = Vec::new();
+    for (index, entry) in attempt.log.iter().enumerate() {
+        let Event::AlarmRaised { alarm } = &entry.event else { continue };
+        let answered = attempt.log.iter().skip(index + 1).find(|later| match &later.event {
+            Event::AlarmAcknowledged { alarm: a } | Event::AlarmCleared { alarm: a } => a == alarm,
+            _ => false,
+        });
+        responses.push(answered.map(|later| later.at_s - entry.at_s));
+    }
+    if responses.is_empty() {
+        return Component { name: "alarm_response".into(), weight, fraction: 1.0, detail: "no alarm sounded".into() };
+    }
+    let fraction = responses.iter().map(|r| r.map_or(0.0, |s| falling(s, ALARM_FULL_S, ALARM_NONE_S))).sum::<f64>()
+        / responses.len() as f64;
+    let answered: Vec<f64> = responses.iter().flatten().copied().collect();
+    let detail = if answered.is_empty() {
+        format!("{} alarm(s), none answered", responses.len())
+    } else {
+        format!(
+            "{} alarm(s), {} answered, mean {:.0} s",
+            responses.len(),
+            answered.len(),
+            answered.iter().sum::<f64>() / answered.len() as f64
+        )
+    };
+    Component { name: "alarm_response".into(), weight, fraction, detail }
+}
+
+fn time_in_targets(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Component {
+    let columns = &attempt.trends.columns;
+    let flows: Vec<usize> =
+        columns.iter().enumerate().filter(|(_, c)| c.ends_with("flow (L/min)")).map(|(i, _)| i).collect();
+    let map = columns.iter().position(|c| c == MAP_COLUMN);
+    let targets = &scenario.targets;
+    let on_bypass = attempt
+        .trends
+        .rows
+        .iter()
+        .skip_while(|row| !flows.iter().any(|i| row.values.get(*i).is_some_and(|q| q.abs() > RUNNING_FLOW_L_MIN)));
+    let (mut samples, mut within) = (0usize, 0usize);
+    for row in on_bypass {
+        samples += 1;
+        let alarmed = row.alarms.iter().any(|a| TARGET_ALARMS.contains(&a.as_str()));
+        let map_ok = map
+            .and_then(|i| row.values.get(i))
+            .is_none_or(|p| (targets.map_min_mmhg..=targets.map_max_mmhg).contains(p));
+        if !alarmed && map_ok {
+            within += 1;
+        }
+    }
+    let (fraction, detail) = if samples == 0 {
+        (0.0, "never on bypass".to_owned())
+    } else {
+        (
+            within as f64 / samples as f64,
+            format!("{within} of {samples} samples on bypass within flow, DO2i, line pressure and MAP targets"),
+        )
+    };
+    Component { name: "time_in_targets".into(), weight, fraction, detail }
+}
+
+fn prime_volume(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog, weight: f64) -> Component {
+    let circuit = circuit_at(attempt, catalog, f64::INFINITY);
+    let prime_ml = circuit.prime(catalog).total_ml;
+    let derived = scenario.derived();
+    let reference = derived
+        .max_prime_ml
+        .or((derived.max_clear_prime_for_min_hct_ml > 0.0).then_some(derived.max_clear_prime_for_min_hct_ml));
+    let (fraction, detail) = match reference {
+        Some(limit) if limit > 0.0 => (
+            falling(prime_ml / limit, PRIME_FULL_SHARE, PRIME_NONE_SHARE),
+            format!("prime {prime_ml:.0} mL against {limit:.0} mL"),
+        ),
+        _ => (1.0, format!("prime {prime_ml:.0} mL; the scenario sets no limit")),
+    };
+    Component { name: "prime_volume".into(), weight, fraction, detail }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::falling;
+
+    #[test]
+    fn falling_is_full_then_linear_then_none() {
+        assert!((falling(10.0, 20.0, 60.0) - 1.0).abs() < 1e-12);
+        assert!((falling(40.0, 20.0, 60.0) - 0.5).abs() < 1e-12);
+        assert!(falling(90.0, 20.0, 60.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,68 @@
+//! `grade DIR [--csv OUT]`: one CSV row per attempt with its score and components in points (they add up to the
+//! total), the instructor's grade, or the error that kept the file from being graded.
+
+use super::{EXIT_INVALID, EXIT_UNREADABLE, output};
+use crate::attempt::grade::{attempt_files, grade_files};
+use crate::catalog::Catalog;
+use std::path::Path;
+use std::process::ExitCode;
+
+const COMPONENTS: [&str; 5] =
+    ["critical_findings", "assembly_time", "alarm_response", "time_in_targets", "prime_volume"];
+
+pub fn run(dir: &Path, csv: Option<&Path>, catalog: &Catalog) -> ExitCode {
+    let files = match attempt_files(dir) {
+        Ok(files) => files,
+        Err(error) => {
+            output::error(&format!("perfusion-trainer: cannot read the folder {}: {error}", dir.display()));
+            return ExitCode::from(EXIT_UNREADABLE);
+        }
+    };
+    let rows = grade_files(&files, catalog);
+    let mut text = String::from("file,trainee,scenario,total");
+    for name in COMPONENTS {
+        text.push_str(&format!(",{name}"));
+    }
+    text.push_str(",grade,error\n");
+    for row in &rows {
+        let file = row.path.file_name().map_or_else(|| row.path.display().to_string(), |n| n.to_string_lossy().into());
+        text.push_str(&output::csv_field(&file));
+        match &row.result {
+            Ok(graded) => {
+                let weight: f64 = graded.score.components.iter().map(|c| c.weight).sum();
+                text.push_str(&format!(
+                    ",{},{},{:.1}",
+                    output::csv_field(&graded.trainee),
+                    output::csv_field(&graded.scenario),
+                    graded.score.total
+                ));
+                for name in COMPONENTS {
+                    let points = graded
+                        .score
+                        .components
+                        .iter()
+                        .find(|c| c.name == name)
+                        .map_or(0.0, |c| if weight > 0.0 { 100.0 * c.weight * c.fraction / weight } else { 0.0 });
+                    text.push_str(&format!(",{points:.1}"));
+                }
+                text.push_str(&format!(",{},\n", output::csv_field(graded.grade.as_deref().unwrap_or(""))));
+            }
+            Err(error) => {
+                // Empty trainee, scenario, total, components and grade; the error in the last column.
+                text.push_str(&",".repeat(3 + COMPONENTS.len() + 2));
+                text.push_str(&output::csv_field(error.trim()));
+                text.push('\n');
+            }
+        }
+    }
+    if let Err(error) = output::csv(&text, csv) {
+        output::error(&format!("perfusion-trainer: cannot write the CSV: {error}"));
+        return ExitCode::from(EXIT_UNREADABLE);
+    }
+    let failed = rows.iter().filter(|r| r.result.is_err()).count();
+    if failed > 0 {
+        output::error(&format!("perfusion-trainer: {failed} of {} file(s) could not be graded", rows.len()));
+        return ExitCode::from(EXIT_INVALID);
+    }
+    ExitCode::SUCCESS
+}

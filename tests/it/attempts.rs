@@ -1,0 +1,142 @@
+//! Attempt files: round trip, replay, refusal of truncated, corrupt, tampered and older files with the file, line
+//! and field; the score against hand calculations; grading a folder with a corrupt file among good ones.
+
+use super::attempt_fixture::{SCENARIO_TEXT, adult_attempt};
+use super::support::{bin, catalog, scenario, solution};
+use perfusion_trainer::attempt::{self, Attempt, Event, ScenarioCopy};
+use perfusion_trainer::circuit::{CanvasPos, Controls, Edit, PlacedPart, PumpDirection};
+use perfusion_trainer::ids::{CatalogId, PartId};
+
+fn saved(dir: &std::path::Path, name: &str, attempt: &Attempt) -> std::path::PathBuf {
+    let path = dir.join(name);
+    attempt::save(&path, attempt).unwrap();
+    path
+}
+
+fn load_error(path: &std::path::Path) -> String {
+    attempt::load(path, &catalog()).expect_err("refused").to_string()
+}
+
+#[test]
+fn an_attempt_round_trips_and_its_log_rebuilds_the_circuit_exactly() {
+    let catalog = catalog();
+    let original = adult_attempt("A. Trainee", &catalog);
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved(dir.path(), "a.ron", &original);
+    let loaded = attempt::load(&path, &catalog).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(loaded.attempt, original, "save then load is the identity");
+    // The replayed circuit is the reference circuit with the arterial pump set to 105 rpm.
+    let mut expected = solution("adult_cabg");
+    let pump = Controls::Pump { rpm: 105.0, direction: PumpDirection::Forward, occlusion_set: true };
+    expected.apply(&catalog, Edit::SetControls { part: PartId(3), controls: pump }).unwrap();
+    assert_eq!(loaded.circuit.parts().collect::<Vec<_>>(), expected.parts().collect::<Vec<_>>());
+    assert_eq!(loaded.circuit.tubes().collect::<Vec<_>>(), expected.tubes().collect::<Vec<_>>());
+    assert_eq!(loaded.scenario, scenario("adult_cabg"), "the copy is the scenario");
+}
+
+#[test]
+fn truncated_corrupt_tampered_and_older_files_are_refused_with_where_and_why() {
+    let catalog = catalog();
+    let original = adult_attempt("B. Trainee", &catalog);
+    let dir = tempfile::tempdir().unwrap();
+    let text = attempt::to_ron(&original);
+
+    let truncated = dir.path().join("truncated.ron");
+    std::fs::write(&truncated, &text[..text.len() / 2]).unwrap();
+    let error = load_error(&truncated);
+    assert!(error.contains("truncated.ron:") && error.contains("ends before"), "{error}");
+
+    let corrupt = dir.path().join("corrupt.ron");
+    std::fs::write(&corrupt, text.replacen("trainee:", "trainee: 12,\n    trainee2:", 1)).unwrap();
+    let error = load_error(&corrupt);
+    assert!(error.contains("corrupt.ron:"), "{error}");
+
+    // The scenario copy edited by hand (the patient made lighter): its hash no longer matches.
+    let tampered = dir.path().join("tampered.ron");
+    std::fs::write(&tampered, text.replacen("weight_kg: 80.0", "weight_kg: 60.0", 1)).unwrap();
+    let error = load_error(&tampered);
+    assert!(error.contains("tampered.ron:") && error.contains("scenario.sha256") && error.contains("hash"), "{error}");
+
+    let older = dir.path().join("older.ron");
+    std::fs::write(&older, text.replacen("version: 1,", "version: 0,", 1)).unwrap();
+    let error = load_error(&older);
+    assert!(error.contains("older.ron:") && error.contains("attempt format version 0 is not supported"), "{error}");
+
+    // The saved circuit changed without the log: the two no longer agree.
+    let mut edited = original.clone();
+    edited.circuit.tubes[0].length_m += 0.5;
+    let mismatch = saved(dir.path(), "mismatch.ron", &edited);
+    let error = load_error(&mismatch);
+    assert!(error.contains("mismatch.ron:") && error.contains("does not rebuild the saved circuit"), "{error}");
+}
+
+#[test]
+fn the_score_follows_the_rubric() {
+    let catalog = catalog();
+    let adult = scenario("adult_cabg");
+    let attempt = adult_attempt("C. Trainee", &catalog);
+    let score = attempt::score(&attempt, &adult, &catalog);
+    let part = |name: &str| score.components.iter().find(|c| c.name == name).unwrap().clone();
+    assert!((part("critical_findings").fraction - 1.0).abs() < 1e-12, "no critical finding at go-on");
+    // Validated without a critical finding at 24 × 20 + 22 × 15 + 6 × 5 + 30 = 870 s = 14.5 min ≤ 20 min: full.
+    let validated = attempt.log.iter().find(|e| matches!(e.event, Event::Validated { .. })).unwrap().at_s;
+    assert!((validated - 870.0).abs() < 1e-9 && (part("assembly_time").fraction - 1.0).abs() < 1e-12);
+    // Every alarm acknowledged after 4 s ≤ 10 s: full.
+    assert!((part("alarm_response").fraction - 1.0).abs() < 1e-12, "{}", part("alarm_response").detail);
+    // Prime against the 1500 mL limit: full at ≤ 80 %, none at ≥ 120 %, linear between.
+    let prime = solution("adult_cabg").prime(&catalog).total_ml;
+    let share = prime / 1500.0;
+    let expected = ((1.2 - share) / 0.4).clamp(0.0, 1.0);
+    assert!((part("prime_volume").fraction - expected).abs() < 1e-9, "{prime} mL");
+    // Time in targets: the share of on-bypass samples with no target alarm and MAP in 50–80 mmHg.
+    let in_targets = part("time_in_targets");
+    assert!(in_targets.fraction > 0.0 && in_targets.fraction <= 1.0, "{}", in_targets.detail);
+    // The total is the weighted average out of 100 (default weights 30/15/20/25/10).
+    let total = (30.0 * 1.0 + 15.0 * 1.0 + 20.0 * 1.0 + 25.0 * in_targets.fraction + 10.0 * expected) / 100.0 * 100.0;
+    assert!((score.total - total).abs() < 1e-9, "{} vs {total}", score.total);
+}
+
+#[test]
+fn going_on_bypass_with_a_critical_finding_and_never_validating_earn_nothing() {
+    let catalog = catalog();
+    let adult = scenario("adult_cabg");
+    let mut attempt = Attempt::new("D. Trainee", "", ScenarioCopy::new("adult_cabg", SCENARIO_TEXT));
+    let pump = PlacedPart::new(PartId(1), CatalogId::new("roller_pump_1_2"), CanvasPos { x: 0.0, y: 0.0 });
+    attempt.record(5.0, None, Event::Edit(Edit::AddPart(pump)));
+    attempt.record(10.0, Some(0.0), Event::RunStarted);
+    let score = attempt::score(&attempt, &adult, &catalog);
+    let part = |name: &str| score.components.iter().find(|c| c.name == name).unwrap().clone();
+    assert!(part("critical_findings").fraction.abs() < 1e-12, "{}", part("critical_findings").detail);
+    assert!(part("assembly_time").fraction.abs() < 1e-12);
+    assert_eq!(part("time_in_targets").detail, "never on bypass");
+    assert!((part("alarm_response").fraction - 1.0).abs() < 1e-12, "no alarm sounded");
+}
+
+#[test]
+fn grading_a_folder_lists_every_attempt_and_the_corrupt_one_with_its_error() {
+    let catalog = catalog();
+    let dir = tempfile::tempdir().unwrap();
+    let attempt = adult_attempt("E. Trainee", &catalog);
+    for name in ["a.ron", "b.ron", "d.ron"] {
+        let mut mine = attempt.clone();
+        mine.trainee = format!("Trainee {name}");
+        saved(dir.path(), name, &mine);
+    }
+    std::fs::write(dir.path().join("c.ron"), "Attempt(version: 1, trainee: \"x\"").unwrap();
+    let out = dir.path().join("grades.csv");
+    let output = bin().arg("grade").arg(dir.path()).arg("--csv").arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "a file could not be graded");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 5, "{csv}");
+    assert!(lines[0].starts_with("file,trainee,scenario,total,critical_findings"));
+    let expected_total = format!("{:.1}", attempt.score.as_ref().unwrap().total);
+    for (line, name) in lines[1..].iter().zip(["a.ron", "b.ron", "c.ron", "d.ron"]) {
+        assert!(line.starts_with(name), "{line}");
+        if name == "c.ron" {
+            assert!(line.contains("c.ron:1:") && line.contains("ends before"), "{line}");
+        } else {
+            assert!(line.contains(&format!(",adult_cabg,{expected_total},")), "{line}");
+        }
+    }
+}

@@ -8,7 +8,7 @@ use perfusion_trainer::circuit::{Controls, Edit, PumpDirection, file};
 use perfusion_trainer::ids::PartId;
 use perfusion_trainer::input::Source;
 use perfusion_trainer::scenario;
-use perfusion_trainer::ui::App;
+use perfusion_trainer::ui::{App, Dialogs};
 
 fn running_workbench() -> Option<Harness<'static, App>> {
     let catalog = Catalog::bundled().ok()?;
@@ -21,7 +21,7 @@ fn running_workbench() -> Option<Harness<'static, App>> {
         .with_size(eframe::egui::vec2(1280.0, 800.0))
         .with_step_dt(1.0 / 60.0)
         .build_eframe(move |cc| {
-            let mut app = App::new(&cc.egui_ctx, None, Box::new(|| None));
+            let mut app = App::new(&cc.egui_ctx, None, Dialogs::cancelled());
             app.open_workbench(adult.clone(), circuit.clone());
             app
         });

@@ -26,13 +26,13 @@ impl History {
         Ok(())
     }
 
-    /// Undoes the last step; `Ok(false)` when there is nothing to undo.
-    pub fn undo(&mut self, circuit: &mut Circuit, catalog: &Catalog) -> Result<bool, EditError> {
+    /// Undoes the last step and returns the edit that did it (for a log); `Ok(None)` when there is nothing to undo.
+    pub fn undo(&mut self, circuit: &mut Circuit, catalog: &Catalog) -> Result<Option<Edit>, EditError> {
         Self::swap(&mut self.undo, &mut self.redo, circuit, catalog)
     }
 
-    /// Redoes the last undone step; `Ok(false)` when there is nothing to redo.
-    pub fn redo(&mut self, circuit: &mut Circuit, catalog: &Catalog) -> Result<bool, EditError> {
+    /// Redoes the last undone step and returns the edit that did it; `Ok(None)` when there is nothing to redo.
+    pub fn redo(&mut self, circuit: &mut Circuit, catalog: &Catalog) -> Result<Option<Edit>, EditError> {
         Self::swap(&mut self.redo, &mut self.undo, circuit, catalog)
     }
 
@@ -41,12 +41,12 @@ impl History {
         to: &mut Vec<Edit>,
         circuit: &mut Circuit,
         catalog: &Catalog,
-    ) -> Result<bool, EditError> {
-        let Some(edit) = from.pop() else { return Ok(false) };
+    ) -> Result<Option<Edit>, EditError> {
+        let Some(edit) = from.pop() else { return Ok(None) };
         match circuit.apply(catalog, edit.clone()) {
             Ok(inverse) => {
                 to.push(inverse);
-                Ok(true)
+                Ok(Some(edit))
             }
             Err(error) => {
                 from.push(edit);

@@ -72,6 +72,21 @@ impl Circuit {
         usage
     }
 
+    /// Edits that build this circuit from an empty one: parts without their links, then tubes, then the links
+    /// (a link may name a part added later). Replaying them gives back this circuit.
+    pub fn rebuild_edits(&self) -> Vec<super::Edit> {
+        use super::Edit;
+        let parts =
+            self.parts().map(|p| Edit::AddPart(super::PlacedPart { mounted_on: None, servo_to: None, ..p.clone() }));
+        let tubes = self.tubes().map(|t| Edit::Connect(t.clone()));
+        let links = self.parts().flat_map(|p| {
+            let mount = p.mounted_on.map(|on| Edit::SetMount { part: p.id, on: Some(on) });
+            let servo = p.servo_to.map(|to| Edit::SetServo { part: p.id, to: Some(to) });
+            mount.into_iter().chain(servo)
+        });
+        parts.chain(tubes).chain(links).collect()
+    }
+
     /// The tube on a port, if any.
     pub fn tube_on(&self, port: &PortRef) -> Option<&Tube> {
         self.tubes().find(|tube| tube.ends().contains(&port))

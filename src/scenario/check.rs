@@ -43,6 +43,7 @@ pub(super) fn check(source: &Source, id: &str, raw: RawScenario, catalog: &Catal
         faults: raw.faults,
         scoring: raw.scoring,
         instructor_notes: raw.instructor_notes,
+        source_text: String::new(),
     };
     c.finish(scenario)
 }

@@ -45,6 +45,8 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
     pub scoring: ScoringWeights,
     pub instructor_notes: String,
+    /// The file's text as it was read: an attempt keeps a copy, so it opens even if the file later changes.
+    pub source_text: String,
 }
 
 /// The numbers a perfusionist works out from the patient and the scenario's targets before building.
@@ -89,7 +91,7 @@ impl Scenario {
 
     pub fn from_source(source: &Source, id: &str, catalog: &Catalog) -> Result<Self, Diagnostics> {
         let raw: RawScenario = source.parse()?;
-        check::check(source, id, raw, catalog)
+        check::check(source, id, raw, catalog).map(|scenario| Scenario { source_text: source.text.clone(), ..scenario })
     }
 
     pub fn derived(&self) -> DerivedTargets {

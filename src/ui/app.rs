@@ -11,12 +11,40 @@ use crate::scenario::{self, Scenario};
 use eframe::egui::{self, RichText};
 use std::path::{Path, PathBuf};
 
-/// Asks the user for a scenario file; `None` when they cancel. Injected so tests can stand in for the dialog.
-pub type OpenDialog = Box<dyn FnMut() -> Option<PathBuf>>;
+/// Asks the user for a file; `None` when they cancel. Injected so tests can stand in for the dialogs.
+pub type FileDialog = Box<dyn FnMut() -> Option<PathBuf>>;
 
-/// The real file dialog.
-pub fn rfd_open_dialog() -> OpenDialog {
-    Box::new(|| rfd::FileDialog::new().set_title("Open scenario").add_filter("Scenario (RON)", &["ron"]).pick_file())
+/// The file dialogs the app uses.
+pub struct Dialogs {
+    pub open_scenario: FileDialog,
+    pub open_attempt: FileDialog,
+    pub save_attempt: FileDialog,
+}
+
+impl Dialogs {
+    /// The system's dialogs.
+    pub fn system() -> Self {
+        let ron = |title: &'static str, kind: &'static str| {
+            rfd::FileDialog::new().set_title(title).add_filter(kind, &["ron"])
+        };
+        Self {
+            open_scenario: Box::new(move || ron("Open scenario", "Scenario (RON)").pick_file()),
+            open_attempt: Box::new(move || ron("Open attempt", "Attempt (RON)").pick_file()),
+            save_attempt: Box::new(move || {
+                ron("Save attempt", "Attempt (RON)").set_file_name("attempt.ron").save_file()
+            }),
+        }
+    }
+
+    /// Dialogs the user always cancels (a stand-in for tests to override).
+    pub fn cancelled() -> Self {
+        Self { open_scenario: Box::new(|| None), open_attempt: Box::new(|| None), save_attempt: Box::new(|| None) }
+    }
+}
+
+/// Where unsaved work is autosaved: the user's data folder for the app (None where the platform has none).
+pub fn default_autosave_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "perfusion-trainer").map(|dirs| dirs.data_dir().join("autosave.ron"))
 }
 
 /// The default fonts, with the monospace face (which has arrows, ≤ and the like) as a fallback for the
@@ -42,10 +70,18 @@ pub struct App {
     catalog: Result<Catalog, Diagnostics>,
     entries: Vec<ScenarioEntry>,
     selected: Option<usize>,
-    open_dialog: OpenDialog,
+    dialogs: Dialogs,
     workbench: Option<Workbench>,
     /// Scenario files opened before, newest first; kept between sessions.
     recent: Vec<PathBuf>,
+    /// The name attempts are recorded under.
+    trainee: String,
+    /// Where unsaved work is autosaved (none: no autosave).
+    autosave_path: Option<PathBuf>,
+    /// An unfinished attempt found in the autosave at start, offered for recovery.
+    recovery: Option<crate::attempt::LoadedAttempt>,
+    /// A file that could not be opened, with why.
+    failed_open: Option<(String, Diagnostics)>,
 }
 
 /// How many recent scenario files the picker offers.
@@ -54,7 +90,7 @@ const RECENT_KEPT: usize = 8;
 const RECENT_KEY: &str = "recent_scenarios";
 
 impl App {
-    pub fn new(ctx: &egui::Context, catalog_path: Option<&Path>, open_dialog: OpenDialog) -> Self {
+    pub fn new(ctx: &egui::Context, catalog_path: Option<&Path>, dialogs: Dialogs) -> Self {
         install_fonts(ctx);
         let catalog = Catalog::load_or_bundled(catalog_path);
         let entries = match &catalog {
@@ -70,7 +106,34 @@ impl App {
             Err(_) => Vec::new(),
         };
         let selected = (!entries.is_empty()).then_some(0);
-        Self { catalog, entries, selected, open_dialog, workbench: None, recent: Vec::new() }
+        Self {
+            catalog,
+            entries,
+            selected,
+            dialogs,
+            workbench: None,
+            recent: Vec::new(),
+            trainee: "Trainee".to_owned(),
+            autosave_path: None,
+            recovery: None,
+            failed_open: None,
+        }
+    }
+
+    /// Autosaves work to `path`, and offers to recover the attempt already there (work not saved when the app last
+    /// ended). A file there that cannot be read is left alone and not offered.
+    pub fn autosave_to(&mut self, path: PathBuf) {
+        if let Ok(catalog) = &self.catalog
+            && path.is_file()
+        {
+            self.recovery = crate::attempt::load(&path, catalog).ok();
+        }
+        self.autosave_path = Some(path);
+    }
+
+    /// The attempt offered for recovery, if any.
+    pub fn recovery(&self) -> Option<&crate::attempt::Attempt> {
+        self.recovery.as_ref().map(|r| &r.attempt)
     }
 
     /// Takes the recent files kept from an earlier session (those that no longer exist are dropped).
@@ -106,7 +169,47 @@ impl App {
 
     /// Opens the workbench on `scenario` with `circuit` on the canvas.
     pub fn open_workbench(&mut self, scenario: Scenario, circuit: crate::circuit::Circuit) {
-        self.workbench = Some(Workbench::with_circuit(scenario, circuit));
+        self.workbench = Some(Workbench::with_circuit(scenario, circuit, &self.trainee));
+    }
+
+    /// Opens a saved attempt on the workbench, to go on with it; a file that cannot be read shows why.
+    pub fn open_attempt(&mut self, path: &Path) {
+        let Ok(catalog) = &self.catalog else { return };
+        match crate::attempt::load(path, catalog) {
+            Ok(loaded) => {
+                self.failed_open = None;
+                self.workbench = Some(Workbench::from_attempt(loaded, Some(path.to_path_buf())));
+            }
+            Err(diagnostics) => {
+                self.workbench = None;
+                self.failed_open = Some((path.display().to_string(), diagnostics));
+            }
+        }
+    }
+
+    /// Saves the open attempt if the workbench asked, through the save dialog when it has no file yet.
+    fn answer_save_request(&mut self) {
+        let (Some(workbench), Ok(catalog)) = (self.workbench.as_mut(), &self.catalog) else { return };
+        if let Some(as_new) = workbench.take_save_request() {
+            workbench.save(as_new, &mut self.dialogs.save_attempt, catalog);
+            // Saved work needs no recovery: the autosave is dropped until the next change.
+            if !workbench.has_unsaved_work()
+                && let Some(path) = &self.autosave_path
+            {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
+    fn autosave(&mut self, force: bool) {
+        if let (Some(workbench), Ok(catalog), Some(path)) =
+            (self.workbench.as_mut(), &self.catalog, self.autosave_path.as_deref())
+        {
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            workbench.autosave(path, force, catalog);
+        }
     }
 
     /// The workbench open now, if any.
@@ -115,18 +218,30 @@ impl App {
     }
 
     fn run_command(&mut self, command: UiCommand) {
-        if command == UiCommand::OpenScenario
-            && let Some(path) = (self.open_dialog)()
-        {
-            self.workbench = None;
-            self.open_scenario(&path);
+        match command {
+            UiCommand::OpenScenario => {
+                if let Some(path) = (self.dialogs.open_scenario)() {
+                    self.autosave(true);
+                    self.workbench = None;
+                    self.open_scenario(&path);
+                }
+            }
+            UiCommand::OpenAttempt => {
+                if let Some(path) = (self.dialogs.open_attempt)() {
+                    self.autosave(true);
+                    self.open_attempt(&path);
+                }
+            }
+            _ => {}
         }
     }
 
     /// What a shortcut asks of the workbench.
     fn intent_for(command: UiCommand) -> Option<Intent> {
         Some(match command {
-            UiCommand::OpenScenario => return None,
+            UiCommand::OpenScenario | UiCommand::OpenAttempt => return None,
+            UiCommand::Save => Intent::Save { as_new: false },
+            UiCommand::SaveAs => Intent::Save { as_new: true },
             UiCommand::Redo | UiCommand::RedoAlternative => Intent::Redo,
             UiCommand::Undo => Intent::Undo,
             UiCommand::Validate => Intent::Validate,
@@ -143,17 +258,21 @@ impl App {
             if self.workbench.is_some()
                 && ui
                     .button("Scenarios")
-                    .on_hover_text("Back to the scenario list (the circuit is discarded)")
+                    .on_hover_text(
+                        "Back to the scenario list (unsaved work stays in the autosave, offered at the next start)",
+                    )
                     .clicked()
             {
+                self.autosave(true);
                 self.workbench = None;
             }
-            let command = UiCommand::OpenScenario;
-            let button = ui
-                .add_enabled(self.catalog.is_ok(), egui::Button::new(command.label()))
-                .on_hover_text(format!("{} ({})", command.tooltip(), ui.ctx().format_shortcut(&command.shortcut())));
-            if button.clicked() {
-                commands.push(command);
+            for command in [UiCommand::OpenScenario, UiCommand::OpenAttempt] {
+                let button = ui.add_enabled(self.catalog.is_ok(), egui::Button::new(command.label())).on_hover_text(
+                    format!("{} ({})", command.tooltip(), ui.ctx().format_shortcut(&command.shortcut())),
+                );
+                if button.clicked() {
+                    commands.push(command);
+                }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let dark = ui.visuals().dark_mode;
@@ -168,8 +287,10 @@ impl App {
 }
 
 impl eframe::App for App {
+    /// Called periodically and when the window closes: the recent files, and the open attempt's autosave.
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, RECENT_KEY, &self.recent);
+        self.autosave(true);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -199,24 +320,47 @@ impl eframe::App for App {
                 if let Some(workbench) = self.workbench.as_mut() {
                     workbench.ui(ui, catalog, &shortcuts);
                 }
+                self.answer_save_request();
+                self.autosave(false);
             }
             Ok(catalog) => {
                 let mut start = None;
                 let mut reopen = None;
+                let mut recover = None;
                 egui::Panel::left("scenario_picker").default_size(340.0).size_range(260.0..=520.0).show(ui, |ui| {
                     picker::picker_ui(ui, &self.entries, &mut self.selected, &self.recent, &mut reopen);
                 });
                 egui::CentralPanel::default().show(ui, |ui| {
+                    if let Some(loaded) = &self.recovery {
+                        recover = recovery_ui(ui, &loaded.attempt);
+                    }
+                    if let Some((file, diagnostics)) = &self.failed_open {
+                        briefing::diagnostics_ui(ui, &format!("{file} cannot be opened"), diagnostics);
+                        ui.separator();
+                    }
                     match self.selected.and_then(|index| self.entries.get(index)) {
                         Some(entry) => {
                             if let Ok(scenario) = &entry.loaded {
                                 ui.add_space(8.0);
-                                let button = egui::Button::new(RichText::new("Build the circuit").strong())
-                                    .min_size(egui::vec2(180.0, 30.0));
-                                if ui.add(button).on_hover_text("Open the workbench with this scenario's kit").clicked()
-                                {
-                                    start = Some(scenario.clone());
-                                }
+                                ui.horizontal(|ui| {
+                                    ui.label("Your name");
+                                    let field =
+                                        ui.add(egui::TextEdit::singleline(&mut self.trainee).desired_width(200.0));
+                                    field.widget_info(|| {
+                                        egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Trainee name")
+                                    });
+                                    let button = egui::Button::new(RichText::new("Build the circuit").strong())
+                                        .min_size(egui::vec2(180.0, 30.0));
+                                    if ui
+                                        .add(button)
+                                        .on_hover_text(
+                                            "Open the workbench with this scenario's kit; your attempt is recorded",
+                                        )
+                                        .clicked()
+                                    {
+                                        start = Some(scenario.clone());
+                                    }
+                                });
                             }
                             briefing::briefing_ui(ui, entry, catalog);
                         }
@@ -226,7 +370,21 @@ impl eframe::App for App {
                     }
                 });
                 if let Some(scenario) = start {
-                    self.workbench = Some(Workbench::new(scenario));
+                    self.workbench = Some(Workbench::new(scenario, &self.trainee));
+                }
+                match recover {
+                    Some(true) => {
+                        if let Some(loaded) = self.recovery.take() {
+                            self.workbench = Some(Workbench::from_attempt(loaded, None));
+                        }
+                    }
+                    Some(false) => {
+                        self.recovery = None;
+                        if let Some(path) = &self.autosave_path {
+                            let _ = std::fs::remove_file(path);
+                        }
+                    }
+                    None => {}
                 }
                 if let Some(path) = reopen {
                     self.open_scenario(&path);
@@ -237,4 +395,30 @@ impl eframe::App for App {
             self.run_command(command);
         }
     }
+}
+
+/// The offer to recover an unfinished attempt: `Some(true)` to recover, `Some(false)` to discard it.
+fn recovery_ui(ui: &mut egui::Ui, attempt: &crate::attempt::Attempt) -> Option<bool> {
+    let mut answer = None;
+    egui::Frame::group(ui.style()).fill(ui.visuals().faint_bg_color).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new("Unfinished attempt").strong());
+        let edits = attempt.log.iter().filter(|e| matches!(e.event, crate::attempt::Event::Edit(_))).count();
+        ui.label(format!(
+            "{} on {}: {edits} change(s), {:.0} min of work, not saved when the program last ended.",
+            attempt.trainee,
+            attempt.scenario.id,
+            attempt.duration_s() / 60.0
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Recover").on_hover_text("Go on with it on the workbench").clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Discard").on_hover_text("Delete the autosaved attempt").clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    ui.add_space(6.0);
+    answer
 }

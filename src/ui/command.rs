@@ -4,7 +4,10 @@ use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UiCommand {
+    OpenAttempt,
     OpenScenario,
+    SaveAs,
+    Save,
     Redo,
     RedoAlternative,
     Undo,
@@ -16,8 +19,12 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Redo comes before Undo: Ctrl+Shift+Z must not be taken for Ctrl+Z.
-    pub const ALL: [UiCommand; 8] = [
+    /// Shift variants first: Ctrl+Shift+O must not be taken for Ctrl+O.
+    pub const ALL: [UiCommand; 11] = [
+        UiCommand::OpenAttempt,
         UiCommand::OpenScenario,
+        UiCommand::SaveAs,
+        UiCommand::Save,
         UiCommand::Redo,
         UiCommand::RedoAlternative,
         UiCommand::Undo,
@@ -30,6 +37,9 @@ impl UiCommand {
     pub fn label(self) -> &'static str {
         match self {
             UiCommand::OpenScenario => "Open scenario…",
+            UiCommand::OpenAttempt => "Open attempt…",
+            UiCommand::Save => "Save",
+            UiCommand::SaveAs => "Save as…",
             UiCommand::Redo | UiCommand::RedoAlternative => "Redo",
             UiCommand::Undo => "Undo",
             UiCommand::Validate => "Validate",
@@ -42,6 +52,9 @@ impl UiCommand {
     pub fn tooltip(self) -> &'static str {
         match self {
             UiCommand::OpenScenario => "Load a scenario file (.ron) from disk",
+            UiCommand::OpenAttempt => "Open a saved attempt (yours or a trainee's) to go on with it",
+            UiCommand::Save => "Save the attempt",
+            UiCommand::SaveAs => "Save the attempt to a new file",
             UiCommand::Redo | UiCommand::RedoAlternative => "Redo the last undone change",
             UiCommand::Undo => "Undo the last change",
             UiCommand::Validate => "Check the assembly against the scenario",
@@ -54,6 +67,9 @@ impl UiCommand {
     pub fn shortcut(self) -> KeyboardShortcut {
         match self {
             UiCommand::OpenScenario => KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
+            UiCommand::OpenAttempt => KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::O),
+            UiCommand::Save => KeyboardShortcut::new(Modifiers::COMMAND, Key::S),
+            UiCommand::SaveAs => KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S),
             UiCommand::Redo => KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z),
             UiCommand::RedoAlternative => KeyboardShortcut::new(Modifiers::COMMAND, Key::Y),
             UiCommand::Undo => KeyboardShortcut::new(Modifiers::COMMAND, Key::Z),

@@ -8,7 +8,7 @@ mod workbench;
 
 pub use workbench::Workbench;
 
-pub use app::{App, OpenDialog};
+pub use app::{App, Dialogs, FileDialog};
 pub use command::UiCommand;
 
 use crate::circuit::Circuit;
@@ -34,7 +34,10 @@ pub fn run(catalog_path: Option<&Path>, start: Option<(Scenario, Circuit)>) -> E
         "Perfusion Circuit Trainer",
         options,
         Box::new(move |cc| {
-            let mut app = App::new(&cc.egui_ctx, catalog_path.as_deref(), app::rfd_open_dialog());
+            let mut app = App::new(&cc.egui_ctx, catalog_path.as_deref(), app::Dialogs::system());
+            if let Some(path) = app::default_autosave_path() {
+                app.autosave_to(path);
+            }
             if let Some(storage) = cc.storage {
                 app.restore_recent(storage);
             }

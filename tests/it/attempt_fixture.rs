@@ -26,24 +26,14 @@ pub fn adult_attempt(trainee: &str, catalog: &Catalog) -> Attempt {
         circuit.apply(catalog, edit.clone()).expect("the reference circuit builds");
         attempt.record(at_s, None, Event::Edit(edit));
     };
-    for part in solution.parts() {
-        at_s += 20.0;
-        let bare = perfusion_trainer::circuit::PlacedPart { mounted_on: None, servo_to: None, ..part.clone() };
-        apply(&mut attempt, &mut circuit, at_s, Edit::AddPart(bare));
-    }
-    for tube in solution.tubes() {
-        at_s += 15.0;
-        apply(&mut attempt, &mut circuit, at_s, Edit::Connect(tube.clone()));
-    }
-    for part in solution.parts() {
-        if let Some(on) = part.mounted_on {
-            at_s += 5.0;
-            apply(&mut attempt, &mut circuit, at_s, Edit::SetMount { part: part.id, on: Some(on) });
-        }
-        if let Some(to) = part.servo_to {
-            at_s += 5.0;
-            apply(&mut attempt, &mut circuit, at_s, Edit::SetServo { part: part.id, to: Some(to) });
-        }
+    // Parts every 20 s, tubes every 15 s, links every 5 s.
+    for edit in solution.rebuild_edits() {
+        at_s += match edit {
+            Edit::AddPart(_) => 20.0,
+            Edit::Connect(_) => 15.0,
+            _ => 5.0,
+        };
+        apply(&mut attempt, &mut circuit, at_s, edit);
     }
     at_s += 30.0;
     attempt.record(at_s, None, Event::Validated { critical: 0, warning: 0, advice: 0 });

@@ -134,14 +134,14 @@ fn removing_a_part_takes_its_tubes_and_undo_restores_everything() {
     assert_eq!(circuit.tubes().count(), 0, "both tubes were on the pump");
     assert_eq!(circuit.part(sensor).unwrap().servo_to, None, "the link to the removed pump is gone");
 
-    assert!(history.undo(&mut circuit, &catalog).unwrap());
+    assert!(history.undo(&mut circuit, &catalog).unwrap().is_some());
     assert_eq!(circuit.parts().collect::<Vec<_>>(), before.parts().collect::<Vec<_>>());
     assert_eq!(circuit.tubes().collect::<Vec<_>>(), before.tubes().collect::<Vec<_>>());
 
-    assert!(history.redo(&mut circuit, &catalog).unwrap());
+    assert!(history.redo(&mut circuit, &catalog).unwrap().is_some());
     assert!(circuit.part(pump).is_none());
-    assert!(history.undo(&mut circuit, &catalog).unwrap());
-    assert!(!history.undo(&mut circuit, &catalog).unwrap(), "nothing older to undo");
+    assert!(history.undo(&mut circuit, &catalog).unwrap().is_some());
+    assert!(history.undo(&mut circuit, &catalog).unwrap().is_none(), "nothing older to undo");
 }
 
 #[test]

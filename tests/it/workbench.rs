@@ -10,7 +10,7 @@ use perfusion_trainer::circuit::{Circuit, Controls, Edit, PumpDirection};
 use perfusion_trainer::ids::{CatalogId, PartId, TubeId};
 use perfusion_trainer::rules::Severity;
 use perfusion_trainer::scenario::KitAmount;
-use perfusion_trainer::ui::App;
+use perfusion_trainer::ui::{App, Dialogs};
 use perfusion_trainer::validate::validate;
 
 /// Large enough that the reference layouts (up to x = 1140, y = 660) fit the canvas at zoom 1.
@@ -21,13 +21,13 @@ fn picker(size: Vec2) -> Harness<'static, App> {
         .with_size(size)
         .with_step_dt(1.0 / 60.0)
         .with_max_steps(400)
-        .build_eframe(|cc| App::new(&cc.egui_ctx, None, Box::new(|| None)))
+        .build_eframe(|cc| App::new(&cc.egui_ctx, None, Dialogs::cancelled()))
 }
 
 fn workbench_with(id: &'static str, circuit: Circuit) -> Harness<'static, App> {
     Harness::builder().with_size(vec2(1280.0, 800.0)).with_step_dt(1.0 / 60.0).with_max_steps(400).build_eframe(
         move |cc| {
-            let mut app = App::new(&cc.egui_ctx, None, Box::new(|| None));
+            let mut app = App::new(&cc.egui_ctx, None, Dialogs::cancelled());
             app.open_workbench(scenario(id), circuit.clone());
             app
         },
@@ -388,4 +388,125 @@ fn clicking_a_finding_shows_its_parts_and_delete_removes_a_part() {
     harness.key_press(Key::Delete);
     harness.run();
     assert!(circuit_of(&harness).part(PartId(6)).is_none(), "Del removes the selected part");
+}
+
+fn app_with(
+    dialogs: impl FnOnce() -> Dialogs + 'static,
+    autosave: Option<std::path::PathBuf>,
+) -> Harness<'static, App> {
+    let mut dialogs = Some(dialogs);
+    Harness::builder().with_size(vec2(1280.0, 800.0)).with_step_dt(1.0 / 60.0).with_max_steps(400).build_eframe(
+        move |cc| {
+            let mut app = App::new(&cc.egui_ctx, None, dialogs.take().map_or_else(Dialogs::cancelled, |d| d()));
+            if let Some(path) = autosave.clone() {
+                app.autosave_to(path);
+            }
+            app
+        },
+    )
+}
+
+/// From the picker: the adult scenario, the trainee's name typed, Build, two parts placed and joined.
+fn build_a_little(harness: &mut Harness<'_, App>, trainee: &str) {
+    harness.run();
+    harness.get_by_label("Trainee name").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Trainee name").type_text(trainee);
+    harness.run();
+    harness.get_by_label("Build the circuit").click();
+    harness.run();
+    let catalog = catalog();
+    for id in ["roller_pump_1_2", "oxygenator_adult"] {
+        harness.get_by_label(&kit_label(&catalog, &CatalogId::new(id), 1)).click();
+        harness.run();
+    }
+    let (a, b) = (
+        harness.get_by_label("Roller pump 1 outlet").rect().center(),
+        harness.get_by_label("Oxygenator 1 venous inlet").rect().center(),
+    );
+    drag(harness, a, b);
+    harness.run();
+}
+
+#[test]
+fn ctrl_s_saves_the_attempt_with_its_log_and_it_opens_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.ron");
+    let target = path.clone();
+    let opened = path.clone();
+    let mut harness = app_with(
+        move || Dialogs {
+            save_attempt: Box::new(move || Some(target.clone())),
+            open_attempt: Box::new(move || Some(opened.clone())),
+            ..Dialogs::cancelled()
+        },
+        None,
+    );
+    build_a_little(&mut harness, "Dana");
+    harness.key_press(Key::F5);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    let built = circuit_of(&harness);
+    let loaded = perfusion_trainer::attempt::load(&path, &catalog()).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(loaded.attempt.trainee, "Dana");
+    assert_eq!(loaded.circuit.tubes().collect::<Vec<_>>(), built.tubes().collect::<Vec<_>>(), "the log replays");
+    let events = &loaded.attempt.log;
+    let edits = events.iter().filter(|e| matches!(e.event, perfusion_trainer::attempt::Event::Edit(_))).count();
+    assert_eq!(edits, 3, "two parts and a tube");
+    assert!(events.iter().any(|e| matches!(e.event, perfusion_trainer::attempt::Event::Validated { .. })));
+    assert!(loaded.attempt.score.is_some(), "the score is saved with it");
+
+    // Opened again (Ctrl+Shift+O) on a fresh app: the same circuit on the workbench.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::O);
+    harness.run();
+    assert_eq!(circuit_of(&harness).tubes().collect::<Vec<_>>(), built.tubes().collect::<Vec<_>>());
+}
+
+#[test]
+fn unsaved_work_is_autosaved_and_offered_for_recovery_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let autosave = dir.path().join("autosave.ron");
+    let mut harness = app_with(Dialogs::cancelled, Some(autosave.clone()));
+    build_a_little(&mut harness, "Eli");
+    let built = circuit_of(&harness);
+    // Leaving the workbench autosaves at once (as closing the window does).
+    harness.get_by_label("Scenarios").click();
+    harness.run();
+    assert!(autosave.is_file(), "autosaved");
+
+    let mut next = app_with(Dialogs::cancelled, Some(autosave.clone()));
+    next.run();
+    assert_eq!(next.state().recovery().map(|a| a.trainee.clone()).as_deref(), Some("Eli"));
+    next.get_by_label("Recover").click();
+    next.run();
+    assert_eq!(circuit_of(&next).parts().collect::<Vec<_>>(), built.parts().collect::<Vec<_>>());
+    assert_eq!(circuit_of(&next).tubes().collect::<Vec<_>>(), built.tubes().collect::<Vec<_>>());
+}
+
+#[test]
+fn a_tampered_attempt_is_not_opened_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tampered.ron");
+    let catalog = catalog();
+    let mut attempt = perfusion_trainer::attempt::Attempt::new(
+        "Fay",
+        "",
+        perfusion_trainer::attempt::ScenarioCopy::new("adult_cabg", scenario("adult_cabg").source_text),
+    );
+    attempt.scenario.text = attempt.scenario.text.replacen("weight_kg: 80.0", "weight_kg: 60.0", 1);
+    perfusion_trainer::attempt::save(&path, &attempt).unwrap();
+    let opened = path.clone();
+    let mut harness = app_with(
+        move || Dialogs { open_attempt: Box::new(move || Some(opened.clone())), ..Dialogs::cancelled() },
+        None,
+    );
+    harness.run();
+    harness.get_by_label("Open attempt…").click();
+    harness.run();
+    assert!(harness.state().workbench().is_none());
+    assert!(harness.query_by_label_contains("tampered.ron cannot be opened").is_some());
+    assert!(harness.query_by_label_contains("does not match its hash").is_some());
+    let _ = catalog;
 }

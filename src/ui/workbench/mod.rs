@@ -9,6 +9,7 @@ mod icons;
 mod inspector;
 mod monitor;
 mod palette;
+mod recording;
 mod run;
 
 use crate::catalog::{Bore, Catalog};
@@ -19,7 +20,9 @@ use crate::sim::Alarm;
 use crate::validate::{Finding, validate};
 use canvas::{CanvasInput, CanvasState};
 use eframe::egui::{self, RichText};
+use recording::Recording;
 use run::Run;
+use std::path::{Path, PathBuf};
 
 /// What is selected on the canvas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,6 +73,10 @@ pub enum Intent {
     Stop,
     Speed(f32),
     Acknowledge(Alarm),
+    /// Save the attempt (`as_new`: to a file chosen now).
+    Save {
+        as_new: bool,
+    },
 }
 
 /// A line under the toolbar: why a gesture was refused, or what just happened.
@@ -95,14 +102,36 @@ pub struct Workbench {
     status: Option<Status>,
     run: Option<Run>,
     model_dt_s: f64,
+    recording: Recording,
+    /// Save asked for (from the toolbar or Ctrl+S): `true` to choose a new file. The app answers it, as it owns the
+    /// file dialogs.
+    save_request: Option<bool>,
 }
 
+/// What the app asks the user for a save: a path, or `None` when they cancel.
+pub type SaveDialog<'a> = &'a mut dyn FnMut() -> Option<PathBuf>;
+
 impl Workbench {
-    pub fn new(scenario: Scenario) -> Self {
-        Self::with_circuit(scenario, Circuit::new())
+    pub fn new(scenario: Scenario, trainee: &str) -> Self {
+        Self::with_circuit(scenario, Circuit::new(), trainee)
     }
 
-    pub fn with_circuit(scenario: Scenario, circuit: Circuit) -> Self {
+    /// A new attempt starting from `circuit` (a file opened with it): its building edits open the log.
+    pub fn with_circuit(scenario: Scenario, circuit: Circuit, trainee: &str) -> Self {
+        let mut recording = Recording::new(trainee, &scenario);
+        for edit in circuit.rebuild_edits() {
+            recording.edit(&edit, None);
+        }
+        Self::resuming(scenario, circuit, recording)
+    }
+
+    /// Goes on with a saved attempt: its circuit, its log, its file.
+    pub fn from_attempt(loaded: crate::attempt::LoadedAttempt, path: Option<PathBuf>) -> Self {
+        let recording = Recording::resume(loaded.attempt, path);
+        Self::resuming(loaded.scenario, loaded.circuit, recording)
+    }
+
+    fn resuming(scenario: Scenario, circuit: Circuit, recording: Recording) -> Self {
         let canvas = CanvasState::framing(!circuit.is_empty());
         Self {
             scenario,
@@ -117,6 +146,45 @@ impl Workbench {
             status: None,
             run: None,
             model_dt_s: 0.0,
+            recording,
+            save_request: None,
+        }
+    }
+
+    /// The attempt as recorded so far.
+    pub fn attempt(&self) -> &crate::attempt::Attempt {
+        &self.recording.attempt
+    }
+
+    /// Whether work has been recorded since the last explicit save.
+    pub fn has_unsaved_work(&self) -> bool {
+        self.recording.unsaved
+    }
+
+    /// A save the user asked for (`Some(true)`: to a new file), taken once.
+    pub fn take_save_request(&mut self) -> Option<bool> {
+        self.save_request.take()
+    }
+
+    /// Saves the attempt to its file, or to the one `choose` gives when it has none (or `as_new`).
+    pub fn save(&mut self, as_new: bool, choose: SaveDialog, catalog: &Catalog) {
+        let path = match (&self.recording.path, as_new) {
+            (Some(path), false) => Some(path.clone()),
+            _ => choose(),
+        };
+        let Some(path) = path else { return };
+        match self.recording.save(&path, &self.scenario, &self.circuit, catalog) {
+            Ok(()) => self.say(format!("Saved to {}.", path.display()), false),
+            Err(error) => self.say(format!("Not saved: cannot write {}: {error}.", path.display()), true),
+        }
+    }
+
+    /// Autosaves to `path` when due (`force` on closing).
+    pub fn autosave(&mut self, path: &Path, force: bool, catalog: &Catalog) {
+        if self.recording.autosave_due(force)
+            && let Err(error) = self.recording.autosave(path, &self.scenario, &self.circuit, catalog)
+        {
+            self.say(format!("Autosave failed: cannot write {}: {error}.", path.display()), true);
         }
     }
 
@@ -149,6 +217,7 @@ impl Workbench {
         if let Some(run) = self.run.as_mut() {
             let frame_s = ui.input(|i| i.stable_dt);
             self.model_dt_s = run.advance(frame_s);
+            self.recording.observe(run);
             if !run.paused && run.failed.is_none() {
                 ui.ctx().request_repaint();
             }
@@ -225,7 +294,11 @@ impl Workbench {
             if redo.clicked() {
                 intents.push(Intent::Redo);
             }
-            if ui.button("Fit view").on_hover_text("Frame the whole circuit (F)").clicked() {
+            let save = if self.recording.unsaved { "Save*" } else { "Save" };
+            if ui.button(save).on_hover_text("Save the attempt (Ctrl+S); Ctrl+Shift+S saves to a new file").clicked() {
+                intents.push(Intent::Save { as_new: false });
+            }
+            if ui.button("Fit view").on_hover_text("Frame the whole circuit (Ctrl+0)").clicked() {
                 intents.push(Intent::FitView);
             }
             ui.separator();
@@ -291,6 +364,7 @@ impl Workbench {
         }
         match self.history.apply(&mut self.circuit, catalog, edit.clone()) {
             Ok(()) => {
+                self.recording.edit(&edit, self.run.as_ref());
                 if let Some(run) = self.run.as_mut()
                     && let Err(error) = run.take_edit(&edit, &self.scenario, &self.circuit, catalog)
                 {
@@ -332,16 +406,24 @@ impl Workbench {
                 self.say("Stop the run before undoing changes to the assembly.", true);
             }
             Intent::Undo => match self.history.undo(&mut self.circuit, catalog) {
-                Ok(true) => self.say("Undone.", false),
-                Ok(false) => self.say("Nothing to undo.", false),
+                Ok(Some(edit)) => {
+                    self.recording.edit(&edit, None);
+                    self.say("Undone.", false);
+                }
+                Ok(None) => self.say("Nothing to undo.", false),
                 Err(error) => self.say(format!("Cannot undo: {error}."), true),
             },
             Intent::Redo => match self.history.redo(&mut self.circuit, catalog) {
-                Ok(true) => self.say("Redone.", false),
-                Ok(false) => self.say("Nothing to redo.", false),
+                Ok(Some(edit)) => {
+                    self.recording.edit(&edit, None);
+                    self.say("Redone.", false);
+                }
+                Ok(None) => self.say("Nothing to redo.", false),
                 Err(error) => self.say(format!("Cannot redo: {error}."), true),
             },
+            Intent::Save { as_new } => self.save_request = Some(as_new),
             Intent::Validate => {
+                self.recording.validated(&self.findings);
                 self.tab = Tab::Findings;
                 let critical = self.findings.iter().filter(|f| f.severity == crate::rules::Severity::Critical).count();
                 self.say(
@@ -368,6 +450,7 @@ impl Workbench {
             Intent::FitView => self.canvas.fit_pending = true,
             Intent::Start => {
                 self.run = Some(Run::start(&self.scenario, &self.circuit, catalog));
+                self.recording.run_started();
                 self.tab = Tab::Monitor;
                 self.say("Running. Set the arterial pump's speed to go on bypass; settings and clamps can change while it runs.", false);
             }
@@ -378,7 +461,9 @@ impl Workbench {
                 }
             }
             Intent::Stop => {
-                self.run = None;
+                if let Some(run) = self.run.take() {
+                    self.recording.run_stopped(&run);
+                }
                 self.say("Stopped. The assembly can be changed again.", false);
             }
             Intent::Speed(speed) => {
@@ -389,6 +474,7 @@ impl Workbench {
             Intent::Acknowledge(alarm) => {
                 if let Some(run) = self.run.as_mut() {
                     run.acknowledge(alarm);
+                    self.recording.acknowledged(alarm, run);
                 }
             }
         }

@@ -510,3 +510,60 @@ fn a_tampered_attempt_is_not_opened_and_says_why() {
     assert!(harness.query_by_label_contains("does not match its hash").is_some());
     let _ = catalog;
 }
+
+#[test]
+fn review_scrubs_the_timeline_and_keeps_notes_and_a_grade() {
+    let catalog = catalog();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("attempt.ron");
+    perfusion_trainer::attempt::save(&path, &super::attempt_fixture::adult_attempt("Gus", &catalog)).unwrap();
+    let (opened, saved) = (path.clone(), path.clone());
+    let mut harness = app_with(
+        move || Dialogs {
+            open_attempt: Box::new(move || Some(opened.clone())),
+            save_attempt: Box::new(move || Some(saved.clone())),
+            ..Dialogs::cancelled()
+        },
+        None,
+    );
+    harness.run();
+    harness.get_by_label("Open attempt…").click();
+    harness.run();
+    assert_eq!(circuit_of(&harness).parts().count(), 24, "the attempt's circuit is on the canvas");
+    harness.get_by_label("Review").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("Score ").is_some(), "the score is shown");
+    // The log's first entry: 20 s in, only the venous cannula was placed.
+    harness.get_by_label_contains("Log (").click();
+    harness.run();
+    harness.get_by_label_contains("00:20  edit: placed").click();
+    harness.run();
+    assert!(harness.query_by_label("Cannula 1").is_some() && harness.query_by_label("Roller pump 1").is_none());
+    // The log closed again, so the notes are in view.
+    harness.get_by_label_contains("Log (").click();
+    harness.run();
+    // A note at that moment and a grade, saved into the file.
+    harness.get_by_label("Note text").click();
+    harness.run();
+    harness.get_by_label("Note text").type_text("Started with the venous side: good.");
+    harness.run();
+    harness.get_by_label("Add at 00:20").click();
+    harness.run();
+    harness.get_by_label("Grade text").click();
+    harness.run();
+    harness.get_by_label("Grade text").type_text("Pass");
+    harness.run();
+    harness.get_by_label("Set grade").click();
+    harness.run();
+    let recorded = harness.state().workbench().map(|w| (w.attempt().notes.len(), w.attempt().grade.clone()));
+    assert_eq!(recorded, Some((1, Some("Pass".to_owned()))), "note and grade recorded");
+    harness.get_by_label("Back to now").click();
+    harness.run();
+    assert!(harness.query_by_label("Roller pump 1").is_some(), "back to the whole circuit");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    let loaded = perfusion_trainer::attempt::load(&path, &catalog).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(loaded.attempt.grade.as_deref(), Some("Pass"));
+    let note = loaded.attempt.notes.first().expect("a note");
+    assert!((note.at_s - 20.0).abs() < 1e-9 && note.text.contains("venous side"));
+}

@@ -10,6 +10,7 @@ mod inspector;
 mod monitor;
 mod palette;
 mod recording;
+mod review;
 mod run;
 
 use crate::catalog::{Bore, Catalog};
@@ -39,6 +40,7 @@ pub enum Tab {
     Inspector,
     Findings,
     Monitor,
+    Review,
 }
 
 /// What a panel asks for.
@@ -77,6 +79,13 @@ pub enum Intent {
     Save {
         as_new: bool,
     },
+    /// Show the circuit as it was at this moment of the attempt (`None`: now).
+    ReviewAt(Option<f64>),
+    AddNote {
+        at_s: f64,
+        text: String,
+    },
+    SetGrade(String),
 }
 
 /// A line under the toolbar: why a gesture was refused, or what just happened.
@@ -106,6 +115,9 @@ pub struct Workbench {
     /// Save asked for (from the toolbar or Ctrl+S): `true` to choose a new file. The app answers it, as it owns the
     /// file dialogs.
     save_request: Option<bool>,
+    /// The moment under review and the circuit and findings rebuilt for it from the log.
+    review: Option<(f64, Circuit, Vec<Finding>)>,
+    drafts: review::Drafts,
 }
 
 /// What the app asks the user for a save: a path, or `None` when they cancel.
@@ -148,6 +160,8 @@ impl Workbench {
             model_dt_s: 0.0,
             recording,
             save_request: None,
+            review: None,
+            drafts: review::Drafts::default(),
         }
     }
 
@@ -250,14 +264,15 @@ impl Workbench {
             self.side_panel_ui(ui, catalog, &mut intents);
         });
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
-            let labels = self.circuit.labels(catalog);
+            let shown = self.review.as_ref().map_or(&self.circuit, |(_, circuit, _)| circuit);
+            let labels = shown.labels(catalog);
             let (parts, tubes) = self
                 .highlighted
                 .and_then(|i| self.findings.get(i))
                 .map_or((&[][..], &[][..]), |f| (f.parts.as_slice(), f.tubes.as_slice()));
             let input = CanvasInput {
                 catalog,
-                circuit: &self.circuit,
+                circuit: shown,
                 labels: &labels,
                 selection: self.selection,
                 highlight_parts: parts,
@@ -316,7 +331,12 @@ impl Workbench {
     fn side_panel_ui(&mut self, ui: &mut egui::Ui, catalog: &Catalog, intents: &mut Vec<Intent>) {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            for (tab, name) in [(Tab::Inspector, "Inspector"), (Tab::Findings, "Findings"), (Tab::Monitor, "Monitor")] {
+            for (tab, name) in [
+                (Tab::Inspector, "Inspector"),
+                (Tab::Findings, "Findings"),
+                (Tab::Monitor, "Monitor"),
+                (Tab::Review, "Review"),
+            ] {
                 let text =
                     if tab == Tab::Findings { format!("{name} ({})", self.findings.len()) } else { name.to_owned() };
                 if ui.selectable_label(self.tab == tab, text).clicked() {
@@ -337,6 +357,16 @@ impl Workbench {
             ),
             Tab::Findings => findings::findings_ui(ui, &self.findings, self.highlighted, intents),
             Tab::Monitor => monitor::monitor_ui(ui, self.run.as_ref(), &self.circuit, catalog, intents),
+            Tab::Review => {
+                let score = crate::attempt::score(&self.recording.attempt, &self.scenario, catalog);
+                let view = review::ReviewView {
+                    attempt: &self.recording.attempt,
+                    score: &score,
+                    at_s: self.review.as_ref().map(|(at, _, _)| *at),
+                    findings_then: self.review.as_ref().map_or(&[][..], |(_, _, f)| f.as_slice()),
+                };
+                review::review_ui(ui, &view, &mut self.drafts, intents);
+            }
         });
     }
 
@@ -358,6 +388,10 @@ impl Workbench {
     /// Applies an edit through the undo history; while the pump runs only settings may change, and the run takes
     /// them at once.
     fn edit(&mut self, edit: Edit, catalog: &Catalog) -> bool {
+        if self.review.is_some() {
+            self.say("The canvas shows an earlier moment: press Back to now (Review tab) to edit.", true);
+            return false;
+        }
         if self.run.is_some() && !changes_settings_only(&edit) {
             self.say("Stop the run to change the assembly; while it runs you can change settings and clamps.", true);
             return false;
@@ -422,6 +456,20 @@ impl Workbench {
                 Err(error) => self.say(format!("Cannot redo: {error}."), true),
             },
             Intent::Save { as_new } => self.save_request = Some(as_new),
+            Intent::ReviewAt(at) => {
+                self.review = at.map(|at_s| {
+                    let mut circuit = Circuit::new();
+                    for edit in self.recording.attempt.edits_until(at_s) {
+                        // The log replays whole (checked on load, recorded from accepted edits).
+                        let _ = circuit.apply(catalog, edit.clone());
+                    }
+                    let findings = validate(&self.scenario, &circuit, catalog);
+                    (at_s, circuit, findings)
+                });
+                self.selection = Selection::None;
+            }
+            Intent::AddNote { at_s, text } => self.recording.add_note(at_s, text),
+            Intent::SetGrade(grade) => self.recording.set_grade(grade),
             Intent::Validate => {
                 self.recording.validated(&self.findings);
                 self.tab = Tab::Findings;

@@ -94,6 +94,20 @@ impl Recording {
         self.record(Some(model_time(run)), Event::RunStopped);
     }
 
+    /// An instructor's note at a moment of the attempt (not an event of the attempt itself).
+    pub fn add_note(&mut self, at_s: f64, text: String) {
+        self.attempt.notes.push(crate::attempt::Note { at_s, text });
+        self.attempt.notes.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+        self.unsaved = true;
+        self.autosave_pending = true;
+    }
+
+    pub fn set_grade(&mut self, grade: String) {
+        self.attempt.grade = Some(grade);
+        self.unsaved = true;
+        self.autosave_pending = true;
+    }
+
     pub fn acknowledged(&mut self, alarm: Alarm, run: &Run) {
         self.record(Some(model_time(run)), Event::AlarmAcknowledged { alarm: alarm.label().to_owned() });
     }

@@ -1,0 +1,196 @@
+//! Reviewing the attempt: the score with its breakdown, a timeline scrubber that shows the circuit and its findings
+//! as they were at any moment, the log with alarm and validation markers, the recorded trends up to that moment,
+//! and the instructor's notes at timestamps and grade (saved with the attempt).
+
+use super::Intent;
+use crate::attempt::{Attempt, Event, Score};
+use crate::validate::Finding;
+use eframe::egui::{self, RichText};
+use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+
+/// What the review panel shows and edits.
+pub struct ReviewView<'a> {
+    pub attempt: &'a Attempt,
+    pub score: &'a Score,
+    /// The moment shown, s from the start; `None`: now (the live circuit).
+    pub at_s: Option<f64>,
+    /// The findings of the circuit at that moment.
+    pub findings_then: &'a [Finding],
+}
+
+/// Text being typed in the panel, kept between frames.
+#[derive(Debug, Default)]
+pub struct Drafts {
+    pub note: String,
+    pub grade: String,
+}
+
+/// "12:05" from seconds.
+fn clock(seconds: f64) -> String {
+    let whole = seconds.max(0.0) as u64;
+    format!("{:02}:{:02}", whole / 60, whole % 60)
+}
+
+pub fn review_ui(ui: &mut egui::Ui, view: &ReviewView, drafts: &mut Drafts, intents: &mut Vec<Intent>) {
+    let attempt = view.attempt;
+    ui.label(RichText::new(format!("{} on {}", attempt.trainee, attempt.scenario.id)).strong());
+    ui.label(RichText::new(format!("started {}", attempt.started)).weak().small());
+    ui.add_space(4.0);
+    score_ui(ui, view.score);
+    ui.add_space(6.0);
+    timeline_ui(ui, view, intents);
+    ui.add_space(6.0);
+    notes_ui(ui, view, drafts, intents);
+}
+
+fn score_ui(ui: &mut egui::Ui, score: &Score) {
+    ui.label(RichText::new(format!("Score {:.0} / 100", score.total)).heading());
+    let weight: f64 = score.components.iter().map(|c| c.weight).sum();
+    egui::Grid::new("score_breakdown").num_columns(3).striped(true).spacing([10.0, 3.0]).show(ui, |ui| {
+        for component in &score.components {
+            let points = if weight > 0.0 { 100.0 * component.weight * component.fraction / weight } else { 0.0 };
+            let most = if weight > 0.0 { 100.0 * component.weight / weight } else { 0.0 };
+            ui.label(component.name.replace('_', " "));
+            ui.label(RichText::new(format!("{points:.1} / {most:.0}")).monospace());
+            ui.label(RichText::new(&component.detail).small());
+            ui.end_row();
+        }
+    });
+    ui.label(RichText::new("Rubric: docs/scoring.md").weak().small());
+}
+
+fn timeline_ui(ui: &mut egui::Ui, view: &ReviewView, intents: &mut Vec<Intent>) {
+    let attempt = view.attempt;
+    let end = attempt.duration_s();
+    ui.label(RichText::new("Timeline").strong());
+    ui.horizontal(|ui| {
+        let mut at = view.at_s.unwrap_or(end);
+        let slider = ui
+            .add(egui::Slider::new(&mut at, 0.0..=end.max(1.0)).custom_formatter(|v, _| clock(v)).text("moment shown"));
+        slider.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, true, "Timeline moment"));
+        if slider.changed() {
+            intents.push(Intent::ReviewAt(Some(at)));
+        }
+        if view.at_s.is_some() && ui.button("Back to now").on_hover_text("Show the live circuit again").clicked() {
+            intents.push(Intent::ReviewAt(None));
+        }
+    });
+    if let Some(at) = view.at_s {
+        let critical = view.findings_then.iter().filter(|f| f.severity == crate::rules::Severity::Critical).count();
+        ui.label(format!(
+            "At {}: the canvas shows the circuit as it was; {} finding(s), {critical} critical.",
+            clock(at),
+            view.findings_then.len()
+        ));
+        for finding in view.findings_then.iter().take(6) {
+            ui.label(RichText::new(format!("• {}", finding.title)).small());
+        }
+    }
+    trends_ui(ui, view);
+    egui::CollapsingHeader::new(format!("Log ({} entries)", attempt.log.len())).default_open(false).show(ui, |ui| {
+        for entry in &attempt.log {
+            let text = describe(&entry.event);
+            let response = ui.selectable_label(false, format!("{}  {text}", clock(entry.at_s)));
+            if response.clicked() {
+                intents.push(Intent::ReviewAt(Some(entry.at_s)));
+            }
+        }
+    });
+}
+
+/// The recorded trends up to the moment shown, with a line at every alarm raised.
+fn trends_ui(ui: &mut egui::Ui, view: &ReviewView) {
+    let trends = &view.attempt.trends;
+    if trends.rows.is_empty() {
+        return;
+    }
+    let started = view.attempt.log.iter().find(|e| e.event == Event::RunStarted).map_or(0.0, |e| e.at_s);
+    let until_model_s = view.at_s.map_or(f64::INFINITY, |at| at - started);
+    let wanted = ["DO2i (mL/min/m²)", "patient arterial pressure (mmHg)", "SvO2 (%)"];
+    Plot::new("review_trends").height(140.0).legend(Legend::default()).allow_drag(false).allow_zoom(false).show(
+        ui,
+        |plot| {
+            for name in wanted {
+                let Some(column) = trends.columns.iter().position(|c| c == name) else { continue };
+                let points: Vec<[f64; 2]> = trends
+                    .rows
+                    .iter()
+                    .filter_map(|row| Some([*row.values.first()?, *row.values.get(column)?]))
+                    .filter(|[t, _]| *t <= until_model_s)
+                    .map(|[t, v]| [t / 60.0, v])
+                    .collect();
+                plot.line(Line::new(name, PlotPoints::from(points)));
+            }
+            for entry in &view.attempt.log {
+                if let (Event::AlarmRaised { alarm }, Some(model_s)) = (&entry.event, entry.model_s)
+                    && model_s <= until_model_s
+                {
+                    plot.vline(VLine::new(alarm.clone(), model_s / 60.0));
+                }
+            }
+        },
+    );
+    ui.label(RichText::new("Minutes of model time; vertical lines: alarms raised.").weak().small());
+}
+
+fn describe(event: &Event) -> String {
+    match event {
+        Event::Edit(edit) => format!("edit: {}", edit_name(edit)),
+        Event::Validated { critical, warning, advice } => {
+            format!("validated: {critical} critical, {warning} warning(s), {advice} advice")
+        }
+        Event::RunStarted => "run started".to_owned(),
+        Event::RunStopped => "run stopped".to_owned(),
+        Event::AlarmRaised { alarm } => format!("ALARM {alarm}"),
+        Event::AlarmAcknowledged { alarm } => format!("acknowledged {alarm}"),
+        Event::AlarmCleared { alarm } => format!("cleared {alarm}"),
+        Event::FaultFired { fault } => format!("fault: {fault}"),
+    }
+}
+
+fn edit_name(edit: &crate::circuit::Edit) -> String {
+    use crate::circuit::Edit;
+    match edit {
+        Edit::AddPart(part) => format!("placed {}", part.catalog_id),
+        Edit::RemovePart { part } => format!("removed {part}"),
+        Edit::MovePart { part, .. } => format!("moved {part}"),
+        Edit::SetHeight { part, height_cm } => format!("{part} height {height_cm:.0} cm"),
+        Edit::Connect(tube) => format!("tube {} laid", tube.id.0),
+        Edit::Disconnect { tube } => format!("tube {} removed", tube.0),
+        Edit::SetTubing { tube, tubing } => format!("tube {} to {tubing}", tube.0),
+        Edit::SetLength { tube, length_m } => format!("tube {} length {length_m:.2} m", tube.0),
+        Edit::SetClamp { tube, clamped } => {
+            format!("tube {} {}", tube.0, if *clamped { "clamped" } else { "unclamped" })
+        }
+        Edit::SetCap { port, capped } => format!("{} {port}", if *capped { "capped" } else { "uncapped" }),
+        Edit::SetControls { part, .. } => format!("{part} settings"),
+        Edit::SetMount { part, .. } => format!("{part} mounted"),
+        Edit::SetServo { part, .. } => format!("{part} safety link"),
+        Edit::Batch(edits) => format!("{} changes at once", edits.len()),
+    }
+}
+
+fn notes_ui(ui: &mut egui::Ui, view: &ReviewView, drafts: &mut Drafts, intents: &mut Vec<Intent>) {
+    ui.label(RichText::new("Instructor's notes").strong());
+    for note in &view.attempt.notes {
+        ui.label(format!("{}  {}", clock(note.at_s), note.text));
+    }
+    let at = view.at_s.unwrap_or(view.attempt.duration_s());
+    ui.horizontal(|ui| {
+        let field = ui.add(egui::TextEdit::singleline(&mut drafts.note).hint_text("a note at the moment shown"));
+        field.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Note text"));
+        if ui.add_enabled(!drafts.note.trim().is_empty(), egui::Button::new(format!("Add at {}", clock(at)))).clicked()
+        {
+            intents.push(Intent::AddNote { at_s: at, text: std::mem::take(&mut drafts.note) });
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label(format!("Grade: {}", view.attempt.grade.as_deref().unwrap_or("none")));
+        let field = ui.add(egui::TextEdit::singleline(&mut drafts.grade).desired_width(80.0));
+        field.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Grade text"));
+        if ui.add_enabled(!drafts.grade.trim().is_empty(), egui::Button::new("Set grade")).clicked() {
+            intents.push(Intent::SetGrade(std::mem::take(&mut drafts.grade)));
+        }
+    });
+    ui.label(RichText::new("Notes and grade are saved with the attempt (Ctrl+S).").weak().small());
+}

@@ -8,6 +8,7 @@
 
 mod file;
 pub mod grade;
+pub mod report;
 mod score;
 
 pub use file::{ATTEMPT_FORMAT_VERSION, LoadedAttempt, from_source, load, save, to_ron};

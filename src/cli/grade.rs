@@ -55,7 +55,7 @@ pub fn run(dir: &Path, csv: Option<&Path>, catalog: &Catalog) -> ExitCode {
             }
         }
     }
-    if let Err(error) = output::csv(&text, csv) {
+    if let Err(error) = output::to_file_or_stdout(&text, csv) {
         output::error(&format!("perfusion-trainer: cannot write the CSV: {error}"));
         return ExitCode::from(EXIT_UNREADABLE);
     }

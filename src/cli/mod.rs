@@ -92,6 +92,15 @@ pub enum Command {
         #[arg(long, value_name = "OUT")]
         csv: Option<PathBuf>,
     },
+    /// Write an attempt's debrief report: one self-contained HTML file (circuit drawing, score, findings, trends
+    /// and timeline, notes and grade), readable offline in any browser.
+    Report {
+        /// An attempt file.
+        attempt: PathBuf,
+        /// Write the HTML to this file instead of standard output.
+        #[arg(long, value_name = "OUT")]
+        out: Option<PathBuf>,
+    },
     /// Check a circuit for a scenario: every finding with why it matters and how to fix it. Exit 1 if any is
     /// critical.
     Validate {
@@ -120,6 +129,18 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
     let result = match command {
         Command::Check { files } => return check::run(&files, &catalog),
         Command::Grade { dir, csv } => return grade::run(&dir, csv.as_deref(), &catalog),
+        Command::Report { attempt, out } => crate::attempt::load(&attempt, &catalog).map(|loaded| {
+            let score = crate::attempt::score(&loaded.attempt, &loaded.scenario, &catalog);
+            let html =
+                crate::attempt::report::html(&loaded.attempt, &loaded.scenario, &loaded.circuit, &catalog, &score);
+            match output::to_file_or_stdout(&html, out.as_deref()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    output::error(&format!("perfusion-trainer: cannot write the report: {error}"));
+                    ExitCode::from(EXIT_UNREADABLE)
+                }
+            }
+        }),
         // The binary opens the app itself (`open_target`); the command line does not know the UI.
         Command::Open { .. } => return ExitCode::from(EXIT_UNREADABLE),
         Command::Patient { scenario, json } => load_scenario(&scenario, &catalog).map(|scenario| {

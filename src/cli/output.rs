@@ -27,8 +27,8 @@ pub fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
 }
 
-/// CSV text to a file (atomically) or to standard output.
-pub fn csv(text: &str, path: Option<&std::path::Path>) -> std::io::Result<()> {
+/// Text (CSV, HTML) to a file (atomically) or to standard output.
+pub fn to_file_or_stdout(text: &str, path: Option<&std::path::Path>) -> std::io::Result<()> {
     match path {
         Some(path) => crate::atomic_write::write(path, text.as_bytes()),
         None => {

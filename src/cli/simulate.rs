@@ -52,5 +52,5 @@ pub fn write(trend: &Trend, csv: Option<&Path>, as_json: bool) -> std::io::Resul
         text.push_str(&output::csv_field(alarms));
         text.push('\n');
     }
-    output::csv(&text, csv)
+    output::to_file_or_stdout(&text, csv)
 }

@@ -19,6 +19,7 @@ pub struct Dialogs {
     pub open_scenario: FileDialog,
     pub open_attempt: FileDialog,
     pub save_attempt: FileDialog,
+    pub save_report: FileDialog,
 }
 
 impl Dialogs {
@@ -33,12 +34,24 @@ impl Dialogs {
             save_attempt: Box::new(move || {
                 ron("Save attempt", "Attempt (RON)").set_file_name("attempt.ron").save_file()
             }),
+            save_report: Box::new(|| {
+                rfd::FileDialog::new()
+                    .set_title("Export debrief report")
+                    .add_filter("Web page (HTML)", &["html"])
+                    .set_file_name("debrief.html")
+                    .save_file()
+            }),
         }
     }
 
     /// Dialogs the user always cancels (a stand-in for tests to override).
     pub fn cancelled() -> Self {
-        Self { open_scenario: Box::new(|| None), open_attempt: Box::new(|| None), save_attempt: Box::new(|| None) }
+        Self {
+            open_scenario: Box::new(|| None),
+            open_attempt: Box::new(|| None),
+            save_attempt: Box::new(|| None),
+            save_report: Box::new(|| None),
+        }
     }
 }
 
@@ -190,6 +203,9 @@ impl App {
     /// Saves the open attempt if the workbench asked, through the save dialog when it has no file yet.
     fn answer_save_request(&mut self) {
         let (Some(workbench), Ok(catalog)) = (self.workbench.as_mut(), &self.catalog) else { return };
+        if workbench.take_report_request() {
+            workbench.export_report(&mut self.dialogs.save_report, catalog);
+        }
         if let Some(as_new) = workbench.take_save_request() {
             workbench.save(as_new, &mut self.dialogs.save_attempt, catalog);
             // Saved work needs no recovery: the autosave is dropped until the next change.

@@ -140,3 +140,29 @@ fn grading_a_folder_lists_every_attempt_and_the_corrupt_one_with_its_error() {
         }
     }
 }
+
+#[test]
+fn the_debrief_report_is_one_self_contained_html_file() {
+    let catalog = catalog();
+    let dir = tempfile::tempdir().unwrap();
+    let mut attempt = adult_attempt("H. Trainee", &catalog);
+    attempt.notes.push(perfusion_trainer::attempt::Note { at_s: 20.0, text: "Venous side first <good>".into() });
+    attempt.grade = Some("Pass".into());
+    let path = saved(dir.path(), "h.ron", &attempt);
+    let out = dir.path().join("h.html");
+    let status = bin().arg("report").arg(&path).arg("--out").arg(&out).status().unwrap();
+    assert!(status.success());
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert!(html.contains("<svg") && html.contains("class=\"circuit\"") && html.contains("class=\"chart\""));
+    let total = format!("Score {:.0} / 100", attempt::score(&attempt, &scenario("adult_cabg"), &catalog).total);
+    assert!(html.contains(&total), "the score");
+    assert!(html.contains("Venous side first &lt;good&gt;"), "notes, escaped");
+    assert!(html.contains("Grade:</b> Pass"));
+    // Self-contained: nothing to fetch.
+    assert!(!html.contains("src=") && !html.contains("href=") && !html.contains("<script"));
+    // An attempt that cannot be loaded gets no report.
+    std::fs::write(dir.path().join("bad.ron"), "Attempt(").unwrap();
+    let bad = bin().arg("report").arg(dir.path().join("bad.ron")).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -518,10 +518,13 @@ fn review_scrubs_the_timeline_and_keeps_notes_and_a_grade() {
     let path = dir.path().join("attempt.ron");
     perfusion_trainer::attempt::save(&path, &super::attempt_fixture::adult_attempt("Gus", &catalog)).unwrap();
     let (opened, saved) = (path.clone(), path.clone());
+    let report = dir.path().join("debrief.html");
+    let reported = report.clone();
     let mut harness = app_with(
         move || Dialogs {
             open_attempt: Box::new(move || Some(opened.clone())),
             save_attempt: Box::new(move || Some(saved.clone())),
+            save_report: Box::new(move || Some(reported.clone())),
             ..Dialogs::cancelled()
         },
         None,
@@ -566,4 +569,9 @@ fn review_scrubs_the_timeline_and_keeps_notes_and_a_grade() {
     assert_eq!(loaded.attempt.grade.as_deref(), Some("Pass"));
     let note = loaded.attempt.notes.first().expect("a note");
     assert!((note.at_s - 20.0).abs() < 1e-9 && note.text.contains("venous side"));
+    // The debrief report from the Review tab.
+    harness.get_by_label("Export report…").click();
+    harness.run();
+    let html = std::fs::read_to_string(&report).expect("the report was written");
+    assert!(html.contains("Started with the venous side: good.") && html.contains("<svg"));
 }

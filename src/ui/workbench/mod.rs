@@ -86,6 +86,7 @@ pub enum Intent {
         text: String,
     },
     SetGrade(String),
+    ExportReport,
 }
 
 /// A line under the toolbar: why a gesture was refused, or what just happened.
@@ -118,6 +119,8 @@ pub struct Workbench {
     /// The moment under review and the circuit and findings rebuilt for it from the log.
     review: Option<(f64, Circuit, Vec<Finding>)>,
     drafts: review::Drafts,
+    /// The debrief report asked for (the app owns the dialog).
+    report_request: bool,
 }
 
 /// What the app asks the user for a save: a path, or `None` when they cancel.
@@ -162,6 +165,7 @@ impl Workbench {
             save_request: None,
             review: None,
             drafts: review::Drafts::default(),
+            report_request: false,
         }
     }
 
@@ -178,6 +182,22 @@ impl Workbench {
     /// A save the user asked for (`Some(true)`: to a new file), taken once.
     pub fn take_save_request(&mut self) -> Option<bool> {
         self.save_request.take()
+    }
+
+    pub fn take_report_request(&mut self) -> bool {
+        std::mem::take(&mut self.report_request)
+    }
+
+    /// Writes the debrief report (HTML) to the file `choose` gives.
+    pub fn export_report(&mut self, choose: SaveDialog, catalog: &Catalog) {
+        let Some(path) = choose() else { return };
+        let attempt = &self.recording.attempt;
+        let score = crate::attempt::score(attempt, &self.scenario, catalog);
+        let html = crate::attempt::report::html(attempt, &self.scenario, &self.circuit, catalog, &score);
+        match crate::atomic_write::write(&path, html.as_bytes()) {
+            Ok(()) => self.say(format!("Report written to {}.", path.display()), false),
+            Err(error) => self.say(format!("No report: cannot write {}: {error}.", path.display()), true),
+        }
     }
 
     /// Saves the attempt to its file, or to the one `choose` gives when it has none (or `as_new`).
@@ -470,6 +490,7 @@ impl Workbench {
             }
             Intent::AddNote { at_s, text } => self.recording.add_note(at_s, text),
             Intent::SetGrade(grade) => self.recording.set_grade(grade),
+            Intent::ExportReport => self.report_request = true,
             Intent::Validate => {
                 self.recording.validated(&self.findings);
                 self.tab = Tab::Findings;

@@ -34,7 +34,16 @@ fn clock(seconds: f64) -> String {
 pub fn review_ui(ui: &mut egui::Ui, view: &ReviewView, drafts: &mut Drafts, intents: &mut Vec<Intent>) {
     let attempt = view.attempt;
     ui.label(RichText::new(format!("{} on {}", attempt.trainee, attempt.scenario.id)).strong());
-    ui.label(RichText::new(format!("started {}", attempt.started)).weak().small());
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("started {}", attempt.started)).weak().small());
+        if ui
+            .button("Export report…")
+            .on_hover_text("One HTML file with the circuit, score, findings, trends and timeline")
+            .clicked()
+        {
+            intents.push(Intent::ExportReport);
+        }
+    });
     ui.add_space(4.0);
     score_ui(ui, view.score);
     ui.add_space(6.0);

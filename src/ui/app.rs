@@ -217,15 +217,17 @@ impl App {
         }
     }
 
-    fn autosave(&mut self, force: bool) {
-        if let (Some(workbench), Ok(catalog), Some(path)) =
+    /// Autosaves the open attempt if due (`force`: now); returns how long until the next autosave is due.
+    fn autosave(&mut self, force: bool) -> Option<std::time::Duration> {
+        let (Some(workbench), Ok(catalog), Some(path)) =
             (self.workbench.as_mut(), &self.catalog, self.autosave_path.as_deref())
-        {
-            if let Some(dir) = path.parent() {
-                let _ = std::fs::create_dir_all(dir);
-            }
-            workbench.autosave(path, force, catalog);
+        else {
+            return None;
+        };
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
         }
+        workbench.autosave(path, force, catalog)
     }
 
     /// The workbench open now, if any.
@@ -237,14 +239,14 @@ impl App {
         match command {
             UiCommand::OpenScenario => {
                 if let Some(path) = (self.dialogs.open_scenario)() {
-                    self.autosave(true);
+                    let _ = self.autosave(true);
                     self.workbench = None;
                     self.open_scenario(&path);
                 }
             }
             UiCommand::OpenAttempt => {
                 if let Some(path) = (self.dialogs.open_attempt)() {
-                    self.autosave(true);
+                    let _ = self.autosave(true);
                     self.open_attempt(&path);
                 }
             }
@@ -279,7 +281,7 @@ impl App {
                     )
                     .clicked()
             {
-                self.autosave(true);
+                let _ = self.autosave(true);
                 self.workbench = None;
             }
             for command in [UiCommand::OpenScenario, UiCommand::OpenAttempt] {
@@ -306,7 +308,7 @@ impl eframe::App for App {
     /// Called periodically and when the window closes: the recent files, and the open attempt's autosave.
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, RECENT_KEY, &self.recent);
-        self.autosave(true);
+        let _ = self.autosave(true);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -337,7 +339,10 @@ impl eframe::App for App {
                     workbench.ui(ui, catalog, &shortcuts);
                 }
                 self.answer_save_request();
-                self.autosave(false);
+                // An idle window draws no frames: wake up when the autosave falls due.
+                if let Some(due_in) = self.autosave(false) {
+                    ui.ctx().request_repaint_after(due_in);
+                }
             }
             Ok(catalog) => {
                 let mut start = None;

@@ -166,3 +166,44 @@ fn the_debrief_report_is_one_self_contained_html_file() {
     let bad = bin().arg("report").arg(dir.path().join("bad.ron")).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// The real app under a virtual display, killed with SIGKILL: the work it had is in the autosave, whole. Needs
+/// Xvfb (not on a fresh machine, so not in `cargo test`): run with `cargo test -- --ignored kill_9`.
+#[test]
+#[ignore = "needs Xvfb; run with --ignored on a machine that has it"]
+fn kill_9_loses_at_most_30_s_of_work() {
+    let data = tempfile::tempdir().unwrap();
+    let display = format!(":{}", 200 + std::process::id() % 300);
+    let mut xvfb = std::process::Command::new("Xvfb")
+        .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .spawn()
+        .expect("Xvfb is installed");
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let solution_path = super::support::repo_path("scenarios/solutions/adult_cabg.ron");
+    let mut app = bin()
+        .args(["open", "adult_cabg"])
+        .arg(&solution_path)
+        .env("DISPLAY", &display)
+        .env("XDG_DATA_HOME", data.path())
+        .env("XDG_RUNTIME_DIR", data.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Opening the file is work (its building edits start the log): autosaved within 30 s.
+    let autosave = data.path().join("perfusion-trainer").join("autosave.ron");
+    let started = std::time::Instant::now();
+    while !autosave.is_file() && started.elapsed() < std::time::Duration::from_secs(40) {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let waited = started.elapsed();
+    app.kill().unwrap();
+    let _ = app.wait();
+    let _ = xvfb.kill();
+    assert!(autosave.is_file(), "no autosave after {waited:?}");
+    assert!(waited.as_secs_f64() <= 35.0, "autosaved after {waited:?}");
+    let loaded = attempt::load(&autosave, &catalog()).unwrap_or_else(|d| panic!("{d}"));
+    let expected = solution("adult_cabg");
+    assert_eq!(loaded.circuit.parts().collect::<Vec<_>>(), expected.parts().collect::<Vec<_>>());
+    assert_eq!(loaded.circuit.tubes().collect::<Vec<_>>(), expected.tubes().collect::<Vec<_>>());
+}

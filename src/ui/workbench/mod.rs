@@ -213,13 +213,14 @@ impl Workbench {
         }
     }
 
-    /// Autosaves to `path` when due (`force` on closing).
-    pub fn autosave(&mut self, path: &Path, force: bool, catalog: &Catalog) {
+    /// Autosaves to `path` when due (`force` on closing); returns how long until the next one is due, if any.
+    pub fn autosave(&mut self, path: &Path, force: bool, catalog: &Catalog) -> Option<std::time::Duration> {
         if self.recording.autosave_due(force)
             && let Err(error) = self.recording.autosave(path, &self.scenario, &self.circuit, catalog)
         {
             self.say(format!("Autosave failed: cannot write {}: {error}.", path.display()), true);
         }
+        self.recording.autosave_in()
     }
 
     pub fn circuit(&self) -> &Circuit {

@@ -167,6 +167,12 @@ impl Recording {
         self.autosave_pending && (force || self.last_autosave.elapsed() >= AUTOSAVE_EVERY)
     }
 
+    /// How long until the pending autosave is due (`None`: nothing to save): the app wakes itself then, since an
+    /// idle window draws no frames.
+    pub fn autosave_in(&self) -> Option<Duration> {
+        self.autosave_pending.then(|| AUTOSAVE_EVERY.saturating_sub(self.last_autosave.elapsed()))
+    }
+
     pub fn autosave(
         &mut self,
         path: &Path,

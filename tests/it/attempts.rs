@@ -200,6 +200,7 @@ fn kill_9_loses_at_most_30_s_of_work() {
     app.kill().unwrap();
     let _ = app.wait();
     let _ = xvfb.kill();
+    let _ = xvfb.wait();
     assert!(autosave.is_file(), "no autosave after {waited:?}");
     assert!(waited.as_secs_f64() <= 35.0, "autosaved after {waited:?}");
     let loaded = attempt::load(&autosave, &catalog()).unwrap_or_else(|d| panic!("{d}"));

@@ -231,6 +231,34 @@ pub enum FaultKind {
     HighSvr { factor: f64 },
 }
 
+impl FaultKind {
+    /// The fault in words, for the log and the debrief.
+    pub fn describe(&self) -> String {
+        let line = |line: &LineRole| match line {
+            LineRole::Venous => "venous",
+            LineRole::Arterial => "arterial",
+        };
+        match self {
+            FaultKind::OxygenatorFailure { transfer_fraction, resistance_factor } => format!(
+                "oxygenator failure (gas transfer {:.0} % of normal, resistance ×{resistance_factor:.1})",
+                transfer_fraction * 100.0
+            ),
+            FaultKind::PumpPowerLoss { duration_s } if *duration_s > 0.0 => {
+                format!("arterial pump power loss for {duration_s:.0} s")
+            }
+            FaultKind::PumpPowerLoss { .. } => "arterial pump power loss until restarted".to_owned(),
+            FaultKind::AirEntry { line: l, ml_per_min } => {
+                format!("air entering the {} line at {ml_per_min} mL/min", line(l))
+            }
+            FaultKind::LineKink { line: l, open_fraction } => {
+                format!("{} line kinked ({:.0} % open)", line(l), open_fraction * 100.0)
+            }
+            FaultKind::VenousDisconnection => "venous line disconnected from the cannula".to_owned(),
+            FaultKind::HighSvr { factor } => format!("systemic vascular resistance ×{factor:.1}"),
+        }
+    }
+}
+
 /// Relative weights of the score components; they need not sum to 100. A teaching choice, not a clinical number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

@@ -31,6 +31,8 @@ pub struct FaultSchedule {
     restore: Vec<(f64, usize, f64)>,
     /// Model time at which bypass started (the arterial pump running), when it has: the faults' clock.
     started_s: Option<f64>,
+    /// The faults that have fired, in words, in order.
+    fired: Vec<String>,
 }
 
 impl FaultSchedule {
@@ -71,7 +73,7 @@ impl FaultSchedule {
             .arterial_pump
             .and_then(|p| circuit.part(p))
             .is_some_and(|p| matches!(p.controls, crate::circuit::Controls::Pump { rpm, .. } if rpm > 0.0));
-        Self { pending, roles, restore: Vec::new(), started_s: running.then_some(0.0) }
+        Self { pending, roles, restore: Vec::new(), started_s: running.then_some(0.0), fired: Vec::new() }
     }
 
     /// Starts the faults' clock at `now_s` if bypass has not started yet and the circuit's arterial pump now runs.
@@ -86,6 +88,11 @@ impl FaultSchedule {
         }
     }
 
+    /// The faults that have fired so far, in words.
+    pub fn fired(&self) -> &[String] {
+        &self.fired
+    }
+
     /// Applies the faults due by `time_s` and ends those whose time is over. Returns whether the network changed.
     pub fn apply_due(&mut self, now_s: f64, network: &mut Network) -> bool {
         let Some(started_s) = self.started_s else { return false };
@@ -94,6 +101,7 @@ impl FaultSchedule {
         while self.pending.first().is_some_and(|f| f.at_s <= time_s) {
             let fault = self.pending.remove(0);
             self.apply(&fault, network);
+            self.fired.push(fault.kind.describe());
             changed = true;
         }
         let (due, kept): (Vec<_>, Vec<_>) = self.restore.drain(..).partition(|(at, _, _)| *at <= time_s);

@@ -307,6 +307,11 @@ impl Simulation {
         Ok(())
     }
 
+    /// The scenario's faults that have fired so far, in words, in order.
+    pub fn faults_fired(&self) -> &[String] {
+        self.faults.fired()
+    }
+
     /// The alarms sounding now, in a fixed order.
     pub fn alarms(&self) -> Vec<Alarm> {
         self.alarms.active(self)

@@ -341,6 +341,15 @@ mod faults {
     }
 
     #[test]
+    fn a_fired_fault_is_reported_in_words_at_its_time() {
+        let mut simulation = with_faults(fault(5.0, FaultKind::HighSvr { factor: 1.8 }));
+        run(&mut simulation, 4.9);
+        assert!(simulation.faults_fired().is_empty(), "not before its time");
+        run(&mut simulation, 0.2);
+        assert_eq!(simulation.faults_fired(), ["systemic vascular resistance ×1.8"]);
+    }
+
+    #[test]
     fn an_oxygenator_failure_lowers_sao2_and_svo2() {
         let mut simulation =
             with_faults(fault(300.0, FaultKind::OxygenatorFailure { transfer_fraction: 0.2, resistance_factor: 3.0 }));

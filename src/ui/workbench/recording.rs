@@ -23,6 +23,8 @@ pub struct Recording {
     /// When the attempt (or its resumption) began, shifted so that `now_s` continues the log.
     clock: Instant,
     sounding: Vec<Alarm>,
+    /// Faults of the run already logged.
+    faults_logged: usize,
     next_sample_s: f64,
     /// Where Save writes; `None` until the first Save As.
     pub path: Option<PathBuf>,
@@ -48,6 +50,7 @@ impl Recording {
             attempt,
             clock: now.checked_sub(elapsed).unwrap_or(now),
             sounding: Vec::new(),
+            faults_logged: 0,
             next_sample_s: 0.0,
             path,
             unsaved: false,
@@ -83,6 +86,7 @@ impl Recording {
 
     pub fn run_started(&mut self) {
         self.sounding.clear();
+        self.faults_logged = 0;
         self.next_sample_s = 0.0;
         self.record(Some(0.0), Event::RunStarted);
     }
@@ -112,7 +116,7 @@ impl Recording {
         self.record(Some(model_time(run)), Event::AlarmAcknowledged { alarm: alarm.label().to_owned() });
     }
 
-    /// Notes the alarms that began or stopped, and samples the monitor when its time has come.
+    /// Notes the alarms that began or stopped and the faults that fired, and samples the monitor when its time has come.
     pub fn observe(&mut self, run: &Run) {
         let model_s = model_time(run);
         let now: Vec<Alarm> = run.alarms().into_iter().map(|(alarm, _)| alarm).collect();
@@ -125,6 +129,11 @@ impl Recording {
             self.record(Some(model_s), Event::AlarmCleared { alarm: alarm.label().to_owned() });
         }
         self.sounding = now;
+        let fired: Vec<String> = run.simulation().faults_fired().iter().skip(self.faults_logged).cloned().collect();
+        for fault in fired {
+            self.faults_logged += 1;
+            self.record(Some(model_s), Event::FaultFired { fault });
+        }
         if model_s >= self.next_sample_s
             && let Some(values) = run.rows().back()
         {

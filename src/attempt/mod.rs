@@ -73,6 +73,46 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The event in words, for the review timeline and the debrief.
+    pub fn describe(&self) -> String {
+        match self {
+            Event::Edit(edit) => format!("edit: {}", edit_name(edit)),
+            Event::Validated { critical, warning, advice } => {
+                format!("validated: {critical} critical, {warning} warning(s), {advice} advice")
+            }
+            Event::RunStarted => "run started".to_owned(),
+            Event::RunStopped => "run stopped".to_owned(),
+            Event::AlarmRaised { alarm } => format!("ALARM {alarm}"),
+            Event::AlarmAcknowledged { alarm } => format!("acknowledged {alarm}"),
+            Event::AlarmCleared { alarm } => format!("cleared {alarm}"),
+            Event::FaultFired { fault } => format!("fault: {fault}"),
+        }
+    }
+}
+
+/// An edit in a few words.
+fn edit_name(edit: &Edit) -> String {
+    match edit {
+        Edit::AddPart(part) => format!("placed {}", part.catalog_id),
+        Edit::RemovePart { part } => format!("removed {part}"),
+        Edit::MovePart { part, .. } => format!("moved {part}"),
+        Edit::SetHeight { part, height_cm } => format!("{part} height {height_cm:.0} cm"),
+        Edit::Connect(tube) => format!("tube {} laid", tube.id.0),
+        Edit::Disconnect { tube } => format!("tube {} removed", tube.0),
+        Edit::SetTubing { tube, tubing } => format!("tube {} to {tubing}", tube.0),
+        Edit::SetLength { tube, length_m } => format!("tube {} length {length_m:.2} m", tube.0),
+        Edit::SetClamp { tube, clamped } => {
+            format!("tube {} {}", tube.0, if *clamped { "clamped" } else { "unclamped" })
+        }
+        Edit::SetCap { port, capped } => format!("{} {port}", if *capped { "capped" } else { "uncapped" }),
+        Edit::SetControls { part, .. } => format!("{part} settings"),
+        Edit::SetMount { part, .. } => format!("{part} mounted"),
+        Edit::SetServo { part, .. } => format!("{part} safety link"),
+        Edit::Batch(edits) => format!("{} changes at once", edits.len()),
+    }
+}
+
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

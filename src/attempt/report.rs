@@ -190,18 +190,10 @@ fn timeline_section(out: &mut String, attempt: &Attempt) {
                 escape(&note.text)
             );
         }
-        let text = match &entry.event {
-            Event::Edit(_) => continue,
-            Event::Validated { critical, warning, advice } => {
-                format!("validated: {critical} critical, {warning} warning(s), {advice} advice")
-            }
-            Event::RunStarted => "run started".to_owned(),
-            Event::RunStopped => "run stopped".to_owned(),
-            Event::AlarmRaised { alarm } => format!("ALARM: {alarm}"),
-            Event::AlarmAcknowledged { alarm } => format!("acknowledged: {alarm}"),
-            Event::AlarmCleared { alarm } => format!("cleared: {alarm}"),
-            Event::FaultFired { fault } => format!("fault: {fault}"),
-        };
+        if matches!(entry.event, Event::Edit(_)) {
+            continue;
+        }
+        let text = entry.event.describe();
         let _ = write!(out, "<tr><td>{}</td><td>{}</td></tr>", clock(entry.at_s), escape(&text));
     }
     for note in notes {

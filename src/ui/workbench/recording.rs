@@ -156,7 +156,13 @@ impl Recording {
         self.attempt.score = Some(score(&self.attempt, scenario, catalog));
     }
 
-    /// Saves to `path` (atomically) and remembers it for the next Save.
+    /// The attempt brought up to date and written to `path` (atomically).
+    fn write(&mut self, path: &Path, scenario: &Scenario, circuit: &Circuit, catalog: &Catalog) -> std::io::Result<()> {
+        self.finish(scenario, circuit, catalog);
+        crate::attempt::save(path, &self.attempt)
+    }
+
+    /// Saves to `path` and remembers it for the next Save.
     pub fn save(
         &mut self,
         path: &Path,
@@ -164,8 +170,7 @@ impl Recording {
         circuit: &Circuit,
         catalog: &Catalog,
     ) -> std::io::Result<()> {
-        self.finish(scenario, circuit, catalog);
-        crate::attempt::save(path, &self.attempt)?;
+        self.write(path, scenario, circuit, catalog)?;
         self.path = Some(path.to_path_buf());
         self.unsaved = false;
         Ok(())
@@ -189,8 +194,7 @@ impl Recording {
         circuit: &Circuit,
         catalog: &Catalog,
     ) -> std::io::Result<()> {
-        self.finish(scenario, circuit, catalog);
-        crate::attempt::save(path, &self.attempt)?;
+        self.write(path, scenario, circuit, catalog)?;
         self.autosave_pending = false;
         self.last_autosave = Instant::now();
         Ok(())

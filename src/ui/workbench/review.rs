@@ -98,7 +98,7 @@ fn timeline_ui(ui: &mut egui::Ui, view: &ReviewView, intents: &mut Vec<Intent>) 
     trends_ui(ui, view);
     egui::CollapsingHeader::new(format!("Log ({} entries)", attempt.log.len())).default_open(false).show(ui, |ui| {
         for entry in &attempt.log {
-            let text = describe(&entry.event);
+            let text = entry.event.describe();
             let response = ui.selectable_label(false, format!("{}  {text}", clock(entry.at_s)));
             if response.clicked() {
                 intents.push(Intent::ReviewAt(Some(entry.at_s)));
@@ -140,43 +140,6 @@ fn trends_ui(ui: &mut egui::Ui, view: &ReviewView) {
         },
     );
     ui.label(RichText::new("Minutes of model time; vertical lines: alarms raised.").weak().small());
-}
-
-fn describe(event: &Event) -> String {
-    match event {
-        Event::Edit(edit) => format!("edit: {}", edit_name(edit)),
-        Event::Validated { critical, warning, advice } => {
-            format!("validated: {critical} critical, {warning} warning(s), {advice} advice")
-        }
-        Event::RunStarted => "run started".to_owned(),
-        Event::RunStopped => "run stopped".to_owned(),
-        Event::AlarmRaised { alarm } => format!("ALARM {alarm}"),
-        Event::AlarmAcknowledged { alarm } => format!("acknowledged {alarm}"),
-        Event::AlarmCleared { alarm } => format!("cleared {alarm}"),
-        Event::FaultFired { fault } => format!("fault: {fault}"),
-    }
-}
-
-fn edit_name(edit: &crate::circuit::Edit) -> String {
-    use crate::circuit::Edit;
-    match edit {
-        Edit::AddPart(part) => format!("placed {}", part.catalog_id),
-        Edit::RemovePart { part } => format!("removed {part}"),
-        Edit::MovePart { part, .. } => format!("moved {part}"),
-        Edit::SetHeight { part, height_cm } => format!("{part} height {height_cm:.0} cm"),
-        Edit::Connect(tube) => format!("tube {} laid", tube.id.0),
-        Edit::Disconnect { tube } => format!("tube {} removed", tube.0),
-        Edit::SetTubing { tube, tubing } => format!("tube {} to {tubing}", tube.0),
-        Edit::SetLength { tube, length_m } => format!("tube {} length {length_m:.2} m", tube.0),
-        Edit::SetClamp { tube, clamped } => {
-            format!("tube {} {}", tube.0, if *clamped { "clamped" } else { "unclamped" })
-        }
-        Edit::SetCap { port, capped } => format!("{} {port}", if *capped { "capped" } else { "uncapped" }),
-        Edit::SetControls { part, .. } => format!("{part} settings"),
-        Edit::SetMount { part, .. } => format!("{part} mounted"),
-        Edit::SetServo { part, .. } => format!("{part} safety link"),
-        Edit::Batch(edits) => format!("{} changes at once", edits.len()),
-    }
 }
 
 fn notes_ui(ui: &mut egui::Ui, view: &ReviewView, drafts: &mut Drafts, intents: &mut Vec<Intent>) {

@@ -6,6 +6,7 @@
 //! a file loads). Times in the log count seconds from the start of the attempt, as the app measured them; the core
 //! never reads a clock. Depends on `circuit`, `scenario`, `validate`, `sim`, `input`.
 
+pub mod checklist;
 mod file;
 pub mod grade;
 pub mod report;
@@ -37,6 +38,12 @@ impl ScenarioCopy {
         let text = text.into();
         Self { id: id.into(), sha256: sha256_hex(&text), text }
     }
+}
+
+/// "mm:ss" of a time in seconds (the log's and the run's clock as the trainee sees it).
+pub fn clock(seconds: f64) -> String {
+    let whole = seconds.max(0.0) as u64;
+    format!("{:02}:{:02}", whole / 60, whole % 60)
 }
 
 pub fn sha256_hex(text: &str) -> String {

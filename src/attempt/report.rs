@@ -2,7 +2,7 @@
 //! as an inline SVG drawing, the score and its breakdown, the findings, the timeline, the recorded trends as inline
 //! SVG charts with alarm markers, and the instructor's notes and grade. Readable offline in any browser.
 
-use super::{Attempt, Event, Score};
+use super::{Attempt, Event, Score, clock};
 use crate::catalog::Catalog;
 use crate::circuit::Circuit;
 use crate::scenario::Scenario;
@@ -15,11 +15,6 @@ const CHARTED: [&str; 4] =
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-fn clock(seconds: f64) -> String {
-    let whole = seconds.max(0.0) as u64;
-    format!("{:02}:{:02}", whole / 60, whole % 60)
 }
 
 pub fn html(attempt: &Attempt, scenario: &Scenario, circuit: &Circuit, catalog: &Catalog, score: &Score) -> String {
@@ -41,6 +36,7 @@ pub fn html(attempt: &Attempt, scenario: &Scenario, circuit: &Circuit, catalog: 
         (attempt.duration_s() / 60.0).round()
     );
     score_section(&mut out, score, attempt);
+    checklist_section(&mut out, &super::checklist::checklist(attempt, scenario, catalog));
     let _ = write!(out, "<h2>Circuit</h2>{}", circuit_svg(circuit, catalog));
     findings_section(&mut out, &findings);
     trends_section(&mut out, attempt);
@@ -70,6 +66,20 @@ fn score_section(out: &mut String, score: &Score, attempt: &Attempt) {
     if let Some(grade) = &attempt.grade {
         let _ = write!(out, "<p><b>Grade:</b> {}</p>", escape(grade));
     }
+}
+
+fn checklist_section(out: &mut String, items: &[super::checklist::CheckItem]) {
+    out.push_str("<h2>Checklist</h2><table><tr><th>action</th><th>status</th><th>time</th></tr>");
+    for item in items {
+        let _ = write!(
+            out,
+            "<tr class=\"{0}\"><td>{1}</td><td>{0}</td><td>{2}</td></tr>",
+            item.status.label(),
+            escape(&item.action),
+            item.at_s.map(clock).unwrap_or_default()
+        );
+    }
+    out.push_str("</table>");
 }
 
 fn findings_section(out: &mut String, findings: &[Finding]) {
@@ -206,7 +216,7 @@ fn timeline_section(out: &mut String, attempt: &Attempt) {
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}h1{margin-bottom:0}\
 .sub{color:#666}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px;text-align:left}\
-li.critical{color:#a00}li.warning{color:#8a5a00}svg.circuit{width:100%;border:1px solid #ccc;background:#fafafa}\
+li.critical{color:#a00}tr.missed td,tr.wrong td{color:#a00}tr.late td{color:#8a5a00}li.warning{color:#8a5a00}svg.circuit{width:100%;border:1px solid #ccc;background:#fafafa}\
 .part{fill:#e8eef6;stroke:#345}.tube{stroke:#678;stroke-width:3}svg text{font-size:11px;text-anchor:middle}\
 svg.chart text{text-anchor:start}svg.chart{width:100%;background:#fafafa}.trend{fill:none;stroke:#c33;stroke-width:2}\
 .alarm{stroke:#e00;stroke-width:1;opacity:.5}tr.note td{background:#fff8dc}figure{margin:1em 0}";

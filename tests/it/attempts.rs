@@ -208,3 +208,31 @@ fn kill_9_loses_at_most_30_s_of_work() {
     assert_eq!(loaded.circuit.parts().collect::<Vec<_>>(), expected.parts().collect::<Vec<_>>());
     assert_eq!(loaded.circuit.tubes().collect::<Vec<_>>(), expected.tubes().collect::<Vec<_>>());
 }
+
+#[test]
+fn the_checklist_marks_each_expected_action_with_its_time() {
+    use perfusion_trainer::attempt::checklist::{Status, checklist};
+    let catalog = catalog();
+    let attempt = adult_attempt("I. Trainee", &catalog);
+    let items = checklist(&attempt, &scenario("adult_cabg"), &catalog);
+    let status = |prefix: &str| items.iter().find(|i| i.action.starts_with(prefix)).map(|i| (i.status, i.at_s));
+    // Validated at 870 s, the run started at 900 s: done, at 870 s.
+    assert_eq!(status("Validate the circuit"), Some((Status::Done, Some(870.0))));
+    assert_eq!(status("Go on bypass with no critical"), Some((Status::Done, Some(900.0))));
+    assert!(matches!(status("Reach the target flow"), Some((Status::Done, Some(_)))), "{items:?}");
+    // Every alarm answered after 4 s.
+    let alarms: Vec<_> = items.iter().filter(|i| i.action.starts_with("Answer the alarm")).collect();
+    assert!(alarms.iter().all(|i| i.status == Status::Done), "{alarms:?}");
+
+    // Started without validating, with the arterial line clamped: missed and wrong.
+    let mut careless = attempt.clone();
+    careless.log.retain(|e| !matches!(e.event, Event::Validated { .. }));
+    let clamp = Edit::SetClamp { tube: perfusion_trainer::ids::TubeId(16), clamped: true };
+    let start = careless.log.iter().position(|e| e.event == Event::RunStarted).unwrap();
+    let at_s = careless.log[start].at_s - 1.0;
+    careless.log.insert(start, perfusion_trainer::attempt::LogEntry { at_s, model_s: None, event: Event::Edit(clamp) });
+    let items = checklist(&careless, &scenario("adult_cabg"), &catalog);
+    let status = |prefix: &str| items.iter().find(|i| i.action.starts_with(prefix)).map(|i| i.status);
+    assert_eq!(status("Validate the circuit"), Some(Status::Missed));
+    assert_eq!(status("Go on bypass with no critical"), Some(Status::Wrong));
+}

@@ -546,15 +546,23 @@ fn review_scrubs_the_timeline_and_keeps_notes_and_a_grade() {
     harness.get_by_label_contains("Log (").click();
     harness.run();
     // A note at that moment and a grade, saved into the file.
+    harness.get_by_label("Note text").scroll_to_me();
+    harness.run();
     harness.get_by_label("Note text").click();
     harness.run();
     harness.get_by_label("Note text").type_text("Started with the venous side: good.");
     harness.run();
+    harness.get_by_label("Add at 00:20").scroll_to_me();
+    harness.run();
     harness.get_by_label("Add at 00:20").click();
+    harness.run();
+    harness.get_by_label("Grade text").scroll_to_me();
     harness.run();
     harness.get_by_label("Grade text").click();
     harness.run();
     harness.get_by_label("Grade text").type_text("Pass");
+    harness.run();
+    harness.get_by_label("Set grade").scroll_to_me();
     harness.run();
     harness.get_by_label("Set grade").click();
     harness.run();
@@ -570,6 +578,8 @@ fn review_scrubs_the_timeline_and_keeps_notes_and_a_grade() {
     let note = loaded.attempt.notes.first().expect("a note");
     assert!((note.at_s - 20.0).abs() < 1e-9 && note.text.contains("venous side"));
     // The debrief report from the Review tab.
+    harness.get_by_label("Export report…").scroll_to_me();
+    harness.run();
     harness.get_by_label("Export report…").click();
     harness.run();
     let html = std::fs::read_to_string(&report).expect("the report was written");

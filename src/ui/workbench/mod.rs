@@ -380,9 +380,11 @@ impl Workbench {
             Tab::Monitor => monitor::monitor_ui(ui, self.run.as_ref(), &self.circuit, catalog, intents),
             Tab::Review => {
                 let score = crate::attempt::score(&self.recording.attempt, &self.scenario, catalog);
+                let checklist = crate::attempt::checklist::checklist(&self.recording.attempt, &self.scenario, catalog);
                 let view = review::ReviewView {
                     attempt: &self.recording.attempt,
                     score: &score,
+                    checklist: &checklist,
                     at_s: self.review.as_ref().map(|(at, _, _)| *at),
                     findings_then: self.review.as_ref().map_or(&[][..], |(_, _, f)| f.as_slice()),
                 };

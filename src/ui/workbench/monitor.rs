@@ -3,7 +3,8 @@
 
 use super::Intent;
 use super::inspector::{Layout, controls_ui};
-use super::run::{Run, SPEEDS, clock, rounded};
+use super::run::{Run, SPEEDS, rounded};
+use crate::attempt::clock;
 use crate::catalog::Catalog;
 use crate::circuit::{Circuit, Controls};
 use eframe::egui::{self, Color32, RichText};

@@ -3,7 +3,7 @@
 //! and the instructor's notes at timestamps and grade (saved with the attempt).
 
 use super::Intent;
-use crate::attempt::{Attempt, Event, Score};
+use crate::attempt::{Attempt, Event, Score, clock};
 use crate::validate::Finding;
 use eframe::egui::{self, RichText};
 use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
@@ -12,6 +12,7 @@ use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
 pub struct ReviewView<'a> {
     pub attempt: &'a Attempt,
     pub score: &'a Score,
+    pub checklist: &'a [crate::attempt::checklist::CheckItem],
     /// The moment shown, s from the start; `None`: now (the live circuit).
     pub at_s: Option<f64>,
     /// The findings of the circuit at that moment.
@@ -23,12 +24,6 @@ pub struct ReviewView<'a> {
 pub struct Drafts {
     pub note: String,
     pub grade: String,
-}
-
-/// "12:05" from seconds.
-fn clock(seconds: f64) -> String {
-    let whole = seconds.max(0.0) as u64;
-    format!("{:02}:{:02}", whole / 60, whole % 60)
 }
 
 pub fn review_ui(ui: &mut egui::Ui, view: &ReviewView, drafts: &mut Drafts, intents: &mut Vec<Intent>) {
@@ -46,6 +41,8 @@ pub fn review_ui(ui: &mut egui::Ui, view: &ReviewView, drafts: &mut Drafts, inte
     });
     ui.add_space(4.0);
     score_ui(ui, view.score);
+    ui.add_space(6.0);
+    checklist_ui(ui, view.checklist, intents);
     ui.add_space(6.0);
     timeline_ui(ui, view, intents);
     ui.add_space(6.0);
@@ -66,6 +63,27 @@ fn score_ui(ui: &mut egui::Ui, score: &Score) {
         }
     });
     ui.label(RichText::new("Rubric: docs/scoring.md").weak().small());
+}
+
+/// The expected actions, each with its status; clicking one shows that moment.
+fn checklist_ui(ui: &mut egui::Ui, items: &[crate::attempt::checklist::CheckItem], intents: &mut Vec<Intent>) {
+    use crate::attempt::checklist::Status;
+    ui.label(RichText::new("Checklist").strong());
+    for item in items {
+        let colour = match item.status {
+            Status::Done => ui.visuals().text_color(),
+            Status::Late => ui.visuals().warn_fg_color,
+            Status::Missed | Status::Wrong => ui.visuals().error_fg_color,
+        };
+        let when = item.at_s.map(|t| format!(" at {}", clock(t))).unwrap_or_default();
+        let text = RichText::new(format!("{}: {}{when}", item.status.label(), item.action)).color(colour);
+        let response = ui.selectable_label(false, text);
+        if let Some(at) = item.at_s
+            && response.clicked()
+        {
+            intents.push(Intent::ReviewAt(Some(at)));
+        }
+    }
 }
 
 fn timeline_ui(ui: &mut egui::Ui, view: &ReviewView, intents: &mut Vec<Intent>) {

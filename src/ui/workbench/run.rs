@@ -174,9 +174,3 @@ pub fn rounded(value: f64, decimals: i32) -> f64 {
     // Adding +0.0 turns a negative zero into a positive one.
     (value * scale).round() / scale + 0.0
 }
-
-/// "mm:ss" of model time.
-pub fn clock(time_s: f64) -> String {
-    let whole = time_s.max(0.0) as u64;
-    format!("{:02}:{:02}", whole / 60, whole % 60)
-}

@@ -9,6 +9,7 @@
 pub mod checklist;
 mod file;
 pub mod grade;
+pub mod replay;
 pub mod report;
 mod score;
 

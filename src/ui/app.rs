@@ -85,7 +85,7 @@ pub struct App {
     selected: Option<usize>,
     dialogs: Dialogs,
     workbench: Option<Workbench>,
-    /// Scenario files opened before, newest first; kept between sessions.
+    /// Scenario and attempt files opened before, newest first; kept between sessions.
     recent: Vec<PathBuf>,
     /// The name attempts are recorded under.
     trainee: String,
@@ -99,7 +99,7 @@ pub struct App {
 
 /// How many recent scenario files the picker offers.
 const RECENT_KEPT: usize = 8;
-/// The key the recent files are stored under.
+/// The key the recent files (scenarios and attempts) are stored under.
 const RECENT_KEY: &str = "recent_scenarios";
 
 impl App {
@@ -159,11 +159,21 @@ impl App {
         &self.recent
     }
 
-    /// Opens a scenario file and selects it; a broken file is listed with its diagnostics.
-    pub fn open_scenario(&mut self, path: &Path) {
+    fn remember(&mut self, path: &Path) {
         self.recent.retain(|p| p != path);
         self.recent.insert(0, path.to_path_buf());
         self.recent.truncate(RECENT_KEPT);
+    }
+
+    /// Opens a recent file as what its first word says it is: an attempt or a scenario.
+    fn reopen(&mut self, path: &Path) {
+        let is_attempt = crate::input::Source::read(path).is_ok_and(|source| source.header() == Some("Attempt"));
+        if is_attempt { self.open_attempt(path) } else { self.open_scenario(path) }
+    }
+
+    /// Opens a scenario file and selects it; a broken file is listed with its diagnostics.
+    pub fn open_scenario(&mut self, path: &Path) {
+        self.remember(path);
         let Ok(catalog) = &self.catalog else { return };
         let entry = ScenarioEntry {
             origin: path.display().to_string(),
@@ -187,6 +197,7 @@ impl App {
 
     /// Opens a saved attempt on the workbench, to go on with it; a file that cannot be read shows why.
     pub fn open_attempt(&mut self, path: &Path) {
+        self.remember(path);
         let Ok(catalog) = &self.catalog else { return };
         match crate::attempt::load(path, catalog) {
             Ok(loaded) => {
@@ -206,13 +217,14 @@ impl App {
         if workbench.take_report_request() {
             workbench.export_report(&mut self.dialogs.save_report, catalog);
         }
-        if let Some(as_new) = workbench.take_save_request() {
-            workbench.save(as_new, &mut self.dialogs.save_attempt, catalog);
+        let Some(as_new) = workbench.take_save_request() else { return };
+        workbench.save(as_new, &mut self.dialogs.save_attempt, catalog);
+        let saved = (!workbench.has_unsaved_work()).then(|| workbench.attempt_path().map(Path::to_path_buf)).flatten();
+        if let Some(path) = saved {
+            self.remember(&path);
             // Saved work needs no recovery: the autosave is dropped until the next change.
-            if !workbench.has_unsaved_work()
-                && let Some(path) = &self.autosave_path
-            {
-                let _ = std::fs::remove_file(path);
+            if let Some(autosave) = &self.autosave_path {
+                let _ = std::fs::remove_file(autosave);
             }
         }
     }
@@ -408,7 +420,7 @@ impl eframe::App for App {
                     None => {}
                 }
                 if let Some(path) = reopen {
-                    self.open_scenario(&path);
+                    self.reopen(&path);
                 }
             }
         }

@@ -236,3 +236,18 @@ fn the_checklist_marks_each_expected_action_with_its_time() {
     assert_eq!(status("Validate the circuit"), Some(Status::Missed));
     assert_eq!(status("Go on bypass with no critical"), Some(Status::Wrong));
 }
+
+#[test]
+fn the_run_at_any_moment_is_rebuilt_bit_for_bit_through_the_simulation() {
+    let catalog = catalog();
+    let adult = scenario("adult_cabg");
+    let attempt = adult_attempt("J. Trainee", &catalog);
+    let stop = attempt.log.iter().find(|e| e.event == Event::RunStopped).unwrap().at_s;
+    let replayed = attempt::replay::run_at(&attempt, &adult, &catalog, stop).unwrap().expect("a run was going");
+    assert!((replayed.simulation.state().time_s - 300.0).abs() < 1e-9);
+    let columns = perfusion_trainer::sim::TrendColumns::new(&replayed.simulation, &replayed.circuit, &catalog);
+    let recorded = &attempt.trends.rows.last().unwrap().values;
+    assert_eq!(&columns.sample(&replayed.simulation), recorded, "the monitor as recorded, bit for bit");
+    let start = attempt.log.iter().find(|e| e.event == Event::RunStarted).unwrap().at_s;
+    assert!(attempt::replay::run_at(&attempt, &adult, &catalog, start - 1.0).unwrap().is_none(), "before the run");
+}

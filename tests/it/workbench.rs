@@ -457,6 +457,7 @@ fn ctrl_s_saves_the_attempt_with_its_log_and_it_opens_again() {
     assert_eq!(edits, 3, "two parts and a tube");
     assert!(events.iter().any(|e| matches!(e.event, perfusion_trainer::attempt::Event::Validated { .. })));
     assert!(loaded.attempt.score.is_some(), "the score is saved with it");
+    assert_eq!(harness.state().recent().first(), Some(&path), "the saved attempt heads the recent files");
 
     // Opened again (Ctrl+Shift+O) on a fresh app: the same circuit on the workbench.
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::O);
@@ -536,13 +537,23 @@ fn review_scrubs_the_timeline_and_keeps_notes_and_a_grade() {
     harness.get_by_label("Review").click();
     harness.run();
     assert!(harness.query_by_label_contains("Score ").is_some(), "the score is shown");
+    // A checklist item shows its moment: on bypass, so the monitor then is re-simulated from the log.
+    harness.get_by_label_contains("done: Reach the target flow").click();
+    harness.run();
+    assert!(harness.query_by_label("Monitor then (re-simulated from the log)").is_some());
     // The log's first entry: 20 s in, only the venous cannula was placed.
+    harness.get_by_label_contains("Log (").scroll_to_me();
+    harness.run();
     harness.get_by_label_contains("Log (").click();
+    harness.run();
+    harness.get_by_label_contains("00:20  edit: placed").scroll_to_me();
     harness.run();
     harness.get_by_label_contains("00:20  edit: placed").click();
     harness.run();
     assert!(harness.query_by_label("Cannula 1").is_some() && harness.query_by_label("Roller pump 1").is_none());
     // The log closed again, so the notes are in view.
+    harness.get_by_label_contains("Log (").scroll_to_me();
+    harness.run();
     harness.get_by_label_contains("Log (").click();
     harness.run();
     // A note at that moment and a grade, saved into the file.

@@ -1,5 +1,5 @@
 //! The scenario picker: bundled scenarios and files opened from disk, each with its patient in one line, and the
-//! scenario files opened in earlier sessions.
+//! scenario and attempt files opened or saved before.
 
 use crate::ui::app::ScenarioEntry;
 use eframe::egui::{self, RichText};

@@ -118,6 +118,8 @@ pub struct Workbench {
     save_request: Option<bool>,
     /// The moment under review and the circuit and findings rebuilt for it from the log.
     review: Option<(f64, Circuit, Vec<Finding>)>,
+    /// The monitor at that moment, when a run was going (column with unit, value), re-simulated from the log.
+    review_monitor: Vec<(String, f64)>,
     drafts: review::Drafts,
     /// The debrief report asked for (the app owns the dialog).
     report_request: bool,
@@ -164,6 +166,7 @@ impl Workbench {
             recording,
             save_request: None,
             review: None,
+            review_monitor: Vec::new(),
             drafts: review::Drafts::default(),
             report_request: false,
         }
@@ -198,6 +201,11 @@ impl Workbench {
             Ok(()) => self.say(format!("Report written to {}.", path.display()), false),
             Err(error) => self.say(format!("No report: cannot write {}: {error}.", path.display()), true),
         }
+    }
+
+    /// Where the attempt was last saved or opened from.
+    pub fn attempt_path(&self) -> Option<&Path> {
+        self.recording.path.as_deref()
     }
 
     /// Saves the attempt to its file, or to the one `choose` gives when it has none (or `as_new`).
@@ -387,6 +395,7 @@ impl Workbench {
                     checklist: &checklist,
                     at_s: self.review.as_ref().map(|(at, _, _)| *at),
                     findings_then: self.review.as_ref().map_or(&[][..], |(_, _, f)| f.as_slice()),
+                    monitor_then: &self.review_monitor,
                 };
                 review::review_ui(ui, &view, &mut self.drafts, intents);
             }
@@ -489,6 +498,7 @@ impl Workbench {
                     let findings = validate(&self.scenario, &circuit, catalog);
                     (at_s, circuit, findings)
                 });
+                self.review_monitor = at.map_or_else(Vec::new, |at_s| self.monitor_at(at_s, catalog));
                 self.selection = Selection::None;
             }
             Intent::AddNote { at_s, text } => self.recording.add_note(at_s, text),
@@ -548,6 +558,22 @@ impl Workbench {
                     run.acknowledge(alarm);
                     self.recording.acknowledged(alarm, run);
                 }
+            }
+        }
+    }
+
+    /// The monitor's values at `at_s` of the attempt, re-simulated from the log; empty when no run was going.
+    fn monitor_at(&mut self, at_s: f64, catalog: &Catalog) -> Vec<(String, f64)> {
+        match crate::attempt::replay::run_at(&self.recording.attempt, &self.scenario, catalog, at_s) {
+            Ok(Some(run)) => {
+                let columns = crate::sim::TrendColumns::new(&run.simulation, &run.circuit, catalog);
+                let names = columns.columns().map(|c| format!("{} ({})", c.name, c.unit));
+                names.zip(columns.sample(&run.simulation)).collect()
+            }
+            Ok(None) => Vec::new(),
+            Err(error) => {
+                self.say(format!("The run cannot be replayed there: {error}."), true);
+                Vec::new()
             }
         }
     }

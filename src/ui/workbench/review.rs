@@ -17,6 +17,8 @@ pub struct ReviewView<'a> {
     pub at_s: Option<f64>,
     /// The findings of the circuit at that moment.
     pub findings_then: &'a [Finding],
+    /// The monitor at that moment (re-simulated), when a run was going.
+    pub monitor_then: &'a [(String, f64)],
 }
 
 /// Text being typed in the panel, kept between frames.
@@ -95,7 +97,8 @@ fn timeline_ui(ui: &mut egui::Ui, view: &ReviewView, intents: &mut Vec<Intent>) 
         let slider = ui
             .add(egui::Slider::new(&mut at, 0.0..=end.max(1.0)).custom_formatter(|v, _| clock(v)).text("moment shown"));
         slider.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, true, "Timeline moment"));
-        if slider.changed() {
+        // Re-simulating a moment takes a while for a long run: once the slider is let go, or stepped by key.
+        if slider.drag_stopped() || (slider.changed() && !slider.dragged()) {
             intents.push(Intent::ReviewAt(Some(at)));
         }
         if view.at_s.is_some() && ui.button("Back to now").on_hover_text("Show the live circuit again").clicked() {
@@ -111,6 +114,16 @@ fn timeline_ui(ui: &mut egui::Ui, view: &ReviewView, intents: &mut Vec<Intent>) 
         ));
         for finding in view.findings_then.iter().take(6) {
             ui.label(RichText::new(format!("• {}", finding.title)).small());
+        }
+        if !view.monitor_then.is_empty() {
+            ui.label(RichText::new("Monitor then (re-simulated from the log)").strong());
+            egui::Grid::new("monitor_then").num_columns(2).striped(true).show(ui, |ui| {
+                for (name, value) in view.monitor_then {
+                    ui.label(name);
+                    ui.label(RichText::new(format!("{value:.1}")).monospace());
+                    ui.end_row();
+                }
+            });
         }
     }
     trends_ui(ui, view);

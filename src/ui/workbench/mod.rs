@@ -391,6 +391,7 @@ impl Workbench {
                 let checklist = crate::attempt::checklist::checklist(&self.recording.attempt, &self.scenario, catalog);
                 let view = review::ReviewView {
                     attempt: &self.recording.attempt,
+                    instructor_notes: &self.scenario.instructor_notes,
                     score: &score,
                     checklist: &checklist,
                     at_s: self.review.as_ref().map(|(at, _, _)| *at),

@@ -11,6 +11,8 @@ use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
 /// What the review panel shows and edits.
 pub struct ReviewView<'a> {
     pub attempt: &'a Attempt,
+    /// The scenario author's notes for the instructor.
+    pub instructor_notes: &'a str,
     pub score: &'a Score,
     pub checklist: &'a [crate::attempt::checklist::CheckItem],
     /// The moment shown, s from the start; `None`: now (the live circuit).
@@ -49,6 +51,11 @@ pub fn review_ui(ui: &mut egui::Ui, view: &ReviewView, drafts: &mut Drafts, inte
     timeline_ui(ui, view, intents);
     ui.add_space(6.0);
     notes_ui(ui, view, drafts, intents);
+    if !view.instructor_notes.is_empty() {
+        egui::CollapsingHeader::new("The scenario's notes for the instructor").default_open(false).show(ui, |ui| {
+            ui.label(view.instructor_notes);
+        });
+    }
 }
 
 fn score_ui(ui: &mut egui::Ui, score: &Score) {

@@ -100,7 +100,8 @@ fn solve_po2(content: f64, capacity: f64, guess: f64) -> f64 {
     let mut p = guess.clamp(low, high);
     for _ in 0..50 {
         let error = content_at(p) - content;
-        if error.abs() < 1e-9 {
+        // 1e-7 mL/dL: a thousand times finer than any figure the monitor shows.
+        if error.abs() < 1e-7 {
             break;
         }
         if error < 0.0 {

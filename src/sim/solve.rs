@@ -68,6 +68,8 @@ pub struct Workspace {
     slopes: Vec<f64>,
     /// d(flow)/d(pressure of the node that chokes the branch), per branch.
     choke_slopes: Vec<f64>,
+    /// The pivot row's nonzero columns during elimination.
+    nonzero: Vec<usize>,
 }
 
 /// Advances `pressures_pa` (indexed by node; the atmosphere stays 0) by `dt_s`, given the pressures at the start
@@ -150,7 +152,7 @@ pub fn step(
         for k in 1..n {
             work.residual[k] = -work.residual[k];
         }
-        if !lu_solve(&mut work.jacobian, &mut work.residual, n) {
+        if !lu_solve(&mut work.jacobian, &mut work.residual, n, &mut work.nonzero) {
             break;
         }
         for (pressure, delta) in pressures_pa.iter_mut().zip(&work.residual).skip(1) {
@@ -162,7 +164,7 @@ pub fn step(
 
 /// Gaussian elimination with partial pivoting on rows/columns 1..n of a row-major n×n matrix; the solution
 /// replaces `rhs`. Returns false for a singular matrix.
-fn lu_solve(a: &mut [f64], rhs: &mut [f64], n: usize) -> bool {
+fn lu_solve(a: &mut [f64], rhs: &mut [f64], n: usize, nonzero: &mut Vec<usize>) -> bool {
     for col in 1..n {
         let Some(pivot) = (col..n).max_by(|&i, &j| a[i * n + col].abs().total_cmp(&a[j * n + col].abs())) else {
             return false;
@@ -177,12 +179,16 @@ fn lu_solve(a: &mut [f64], rhs: &mut [f64], n: usize) -> bool {
             rhs.swap(pivot, col);
         }
         let diagonal = a[col * n + col];
+        // A circuit's nodes each touch a few others: eliminate with the pivot row's nonzero entries only. Column
+        // `col` below the diagonal is not updated, as nothing reads it again.
+        nonzero.clear();
+        nonzero.extend((col + 1..n).filter(|&k| a[col * n + k] != 0.0));
         for row in col + 1..n {
             let factor = a[row * n + col] / diagonal;
             if factor == 0.0 {
                 continue;
             }
-            for k in col..n {
+            for &k in nonzero.iter() {
                 a[row * n + k] -= factor * a[col * n + k];
             }
             rhs[row] -= factor * rhs[col];

@@ -65,6 +65,18 @@ pub enum Edit {
     Batch(Vec<Edit>),
 }
 
+impl Edit {
+    /// Whether a running circuit can take this edit: settings, clamps, heights, and moving a part on the canvas;
+    /// anything that adds or removes parts, tubes, caps or links changes what the simulation runs on.
+    pub fn changes_settings_only(&self) -> bool {
+        match self {
+            Edit::SetControls { .. } | Edit::SetClamp { .. } | Edit::SetHeight { .. } | Edit::MovePart { .. } => true,
+            Edit::Batch(edits) => edits.iter().all(Edit::changes_settings_only),
+            _ => false,
+        }
+    }
+}
+
 /// Why an edit was refused, in words for the trainee.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EditError {

@@ -143,7 +143,7 @@ impl Source {
                 (format!("unknown value `{found}`"), Some(nearest_hint(found, expected.iter().copied())))
             }
             E::ExpectedDifferentStructName { expected, found } => (
-                format!("this file is a `{found}`, expected a `{expected}`"),
+                format!("this file is a `{found}` file, not a `{expected}` file"),
                 Some(format!("open it as a {found}, or start the file with `{expected}(`")),
             ),
             E::Eof => (

@@ -13,7 +13,7 @@ pub use raw::{
     SCENARIO_FORMAT_VERSION, ScoringWeights, Targets,
 };
 
-use crate::catalog::Catalog;
+use crate::catalog::{Bore, Catalog};
 use crate::ids::CatalogId;
 use crate::input::{Diagnostics, Source};
 use crate::patient::{Dilution, Patient};
@@ -121,6 +121,18 @@ impl Scenario {
             circuit_prime_ml,
             cardioplegia_crystalloid_ml: self.targets.cardioplegia_crystalloid_ml,
         }
+    }
+
+    /// The kit's tubing for a line between ports of these bores: one both accept, else one either accepts (a
+    /// mismatch the validator will explain), else the first on the shelf; `None` when the kit has no tubing.
+    pub fn kit_tubing_for(&self, catalog: &Catalog, a: Bore, b: Bore) -> Option<CatalogId> {
+        let on_shelf: Vec<(&CatalogId, Bore)> =
+            self.kit.iter().filter_map(|(id, _)| catalog.tubing(id).map(|t| (id, t.bore))).collect();
+        let pick = |accepts: &dyn Fn(Bore) -> bool| on_shelf.iter().find(|(_, bore)| accepts(*bore));
+        pick(&|bore| a.accepts(bore) && b.accepts(bore))
+            .or_else(|| pick(&|bore| a.accepts(bore) || b.accepts(bore)))
+            .or(on_shelf.first())
+            .map(|(id, _)| (*id).clone())
     }
 
     /// How much of `id` the kit holds, if any.

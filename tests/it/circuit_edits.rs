@@ -286,3 +286,29 @@ fn labels_in_one_pass_match_labels_one_by_one() {
         assert_eq!(labels[&part.id], circuit.label(&catalog, part.id));
     }
 }
+
+#[test]
+fn only_settings_clamps_heights_and_moves_can_change_while_running() {
+    let clamp = Edit::SetClamp { tube: TubeId(1), clamped: true };
+    let speed = Edit::SetControls { part: PartId(3), controls: Controls::None };
+    let moved = Edit::MovePart { part: PartId(3), to: CanvasPos { x: 0.0, y: 0.0 } };
+    assert!(clamp.changes_settings_only() && speed.changes_settings_only() && moved.changes_settings_only());
+    assert!(Edit::Batch(vec![clamp.clone(), moved]).changes_settings_only());
+    let removed = Edit::Disconnect { tube: TubeId(1) };
+    assert!(!removed.changes_settings_only());
+    assert!(!Edit::Batch(vec![clamp, removed]).changes_settings_only(), "one structural edit spoils the batch");
+}
+
+#[test]
+fn a_new_tube_takes_the_kit_tubing_that_fits_its_ports() {
+    use perfusion_trainer::catalog::Bore;
+    let catalog = catalog();
+    let adult = super::support::scenario("adult_cabg");
+    let bore = |id: Option<CatalogId>| id.and_then(|id| catalog.tubing(&id)).map(|t| t.bore);
+    assert_eq!(bore(adult.kit_tubing_for(&catalog, Bore::In1_2, Bore::In1_2)), Some(Bore::In1_2));
+    // A sensor takes any bore: the other end decides.
+    assert_eq!(bore(adult.kit_tubing_for(&catalog, Bore::Any, Bore::In3_8)), Some(Bore::In3_8));
+    // No size fits both (1/2" to 3/8"): one that fits either end, for the validator to explain.
+    let mixed = bore(adult.kit_tubing_for(&catalog, Bore::In1_2, Bore::In3_8));
+    assert!(mixed == Some(Bore::In1_2) || mixed == Some(Bore::In3_8), "{mixed:?}");
+}

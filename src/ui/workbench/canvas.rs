@@ -240,8 +240,10 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
         if response.clicked() {
             intents.push(Intent::Select(Selection::Part(part.id)));
         }
-        let hover_text = format!("{label}: {}", spec.name);
-        response.on_hover_text(hover_text);
+        // Tooltips are worded only when shown: the canvas draws every frame while a run goes.
+        response.on_hover_ui(|ui| {
+            ui.label(format!("{label}: {}", spec.name));
+        });
 
         let style = IconStyle {
             line: colours.line,
@@ -313,22 +315,9 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
         let connected = input.circuit.tube_on(&drawn.port).is_some();
         let capped = input.circuit.part(drawn.port.part).is_some_and(|p| p.capped.contains(&drawn.port.port));
         let hovered = response.hovered();
-        response.on_hover_text(format!(
-            "{label}: {} port, {} bore{}",
-            match drawn.dir {
-                PortDir::In => "inlet",
-                PortDir::Out => "outlet",
-                PortDir::Either => "two-way",
-            },
-            drawn.bore,
-            if capped {
-                ", capped"
-            } else if connected {
-                ", connected"
-            } else {
-                "; drag from here to another port to connect"
-            }
-        ));
+        response.on_hover_ui(|ui| {
+            ui.label(port_tooltip(&label, drawn, connected, capped));
+        });
         paint_port(&painter, &colours, drawn, port_radius, connected, capped, hovered);
     }
 
@@ -472,6 +461,22 @@ fn drawn_ports(input: &CanvasInput, state: &CanvasState, rect: Rect) -> Vec<Draw
     out
 }
 
+fn port_tooltip(label: &str, drawn: &DrawnPort, connected: bool, capped: bool) -> String {
+    let dir = match drawn.dir {
+        PortDir::In => "inlet",
+        PortDir::Out => "outlet",
+        PortDir::Either => "two-way",
+    };
+    let state = if capped {
+        ", capped"
+    } else if connected {
+        ", connected"
+    } else {
+        "; drag from here to another port to connect"
+    };
+    format!("{label}: {dir} port, {} bore{state}", drawn.bore)
+}
+
 fn paint_port(
     painter: &egui::Painter,
     colours: &Palette,
@@ -580,13 +585,15 @@ fn clamp_handle(
     if response.clicked() {
         intents.push(Intent::Edit(crate::circuit::Edit::SetClamp { tube: tube.id, clamped: !tube.clamped }));
     }
-    let label = super::tube_name(input.labels, tube);
     let hovered = response.hovered();
-    response.on_hover_text(format!(
-        "{label}\n{}: click to {}",
-        if tube.clamped { "Clamped" } else { "Open" },
-        if tube.clamped { "take the clamp off" } else { "clamp this line" }
-    ));
+    response.on_hover_ui(|ui| {
+        ui.label(format!(
+            "{}\n{}: click to {}",
+            super::tube_name(input.labels, tube),
+            if tube.clamped { "Clamped" } else { "Open" },
+            if tube.clamped { "take the clamp off" } else { "clamp this line" }
+        ));
+    });
     if tube.clamped {
         // Two jaws across the line.
         let jaw = Stroke::new(3.0, colours.highlight);

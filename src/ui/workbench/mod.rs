@@ -120,6 +120,8 @@ pub struct Workbench {
     review: Option<(f64, Circuit, Vec<Finding>)>,
     /// The monitor at that moment, when a run was going (column with unit, value), re-simulated from the log.
     review_monitor: Vec<(String, f64)>,
+    /// The score and checklist for the log as it was (its length and the trend rows' count).
+    review_summary: Option<((usize, usize), crate::attempt::Score, Vec<crate::attempt::checklist::CheckItem>)>,
     drafts: review::Drafts,
     /// The debrief report asked for (the app owns the dialog).
     report_request: bool,
@@ -167,6 +169,7 @@ impl Workbench {
             save_request: None,
             review: None,
             review_monitor: Vec::new(),
+            review_summary: None,
             drafts: review::Drafts::default(),
             report_request: false,
         }
@@ -387,13 +390,20 @@ impl Workbench {
             Tab::Findings => findings::findings_ui(ui, &self.findings, self.highlighted, intents),
             Tab::Monitor => monitor::monitor_ui(ui, self.run.as_ref(), &self.circuit, catalog, intents),
             Tab::Review => {
-                let score = crate::attempt::score(&self.recording.attempt, &self.scenario, catalog);
-                let checklist = crate::attempt::checklist::checklist(&self.recording.attempt, &self.scenario, catalog);
+                // Scoring replays and validates the log: once per change of the log or trends, not every frame.
+                let attempt = &self.recording.attempt;
+                let key = (attempt.log.len(), attempt.trends.rows.len());
+                if self.review_summary.as_ref().is_none_or(|(k, _, _)| *k != key) {
+                    let score = crate::attempt::score(attempt, &self.scenario, catalog);
+                    let checklist = crate::attempt::checklist::checklist(attempt, &self.scenario, catalog);
+                    self.review_summary = Some((key, score, checklist));
+                }
+                let Some((_, score, checklist)) = &self.review_summary else { return };
                 let view = review::ReviewView {
-                    attempt: &self.recording.attempt,
+                    attempt,
                     instructor_notes: &self.scenario.instructor_notes,
-                    score: &score,
-                    checklist: &checklist,
+                    score,
+                    checklist,
                     at_s: self.review.as_ref().map(|(at, _, _)| *at),
                     findings_then: self.review.as_ref().map_or(&[][..], |(_, _, f)| f.as_slice()),
                     monitor_then: &self.review_monitor,
@@ -425,7 +435,7 @@ impl Workbench {
             self.say("The canvas shows an earlier moment: press Back to now (Review tab) to edit.", true);
             return false;
         }
-        if self.run.is_some() && !changes_settings_only(&edit) {
+        if self.run.is_some() && !edit.changes_settings_only() {
             self.say("Stop the run to change the assembly; while it runs you can change settings and clamps.", true);
             return false;
         }
@@ -469,25 +479,8 @@ impl Workbench {
                 }
             }
             Intent::ShowTab(tab) => self.tab = tab,
-            Intent::Undo | Intent::Redo if self.run.is_some() => {
-                self.say("Stop the run before undoing changes to the assembly.", true);
-            }
-            Intent::Undo => match self.history.undo(&mut self.circuit, catalog) {
-                Ok(Some(edit)) => {
-                    self.recording.edit(&edit, None);
-                    self.say("Undone.", false);
-                }
-                Ok(None) => self.say("Nothing to undo.", false),
-                Err(error) => self.say(format!("Cannot undo: {error}."), true),
-            },
-            Intent::Redo => match self.history.redo(&mut self.circuit, catalog) {
-                Ok(Some(edit)) => {
-                    self.recording.edit(&edit, None);
-                    self.say("Redone.", false);
-                }
-                Ok(None) => self.say("Nothing to redo.", false),
-                Err(error) => self.say(format!("Cannot redo: {error}."), true),
-            },
+            Intent::Undo => self.step_history(true, catalog),
+            Intent::Redo => self.step_history(false, catalog),
             Intent::Save { as_new } => self.save_request = Some(as_new),
             Intent::ReviewAt(at) => {
                 self.review = at.map(|at_s| {
@@ -579,6 +572,29 @@ impl Workbench {
         }
     }
 
+    /// Undoes (`back`) or redoes the last step; the edit it applied goes into the log like any other.
+    fn step_history(&mut self, back: bool, catalog: &Catalog) {
+        if self.run.is_some() || self.review.is_some() {
+            self.say("Stop the run and come back to now before undoing or redoing changes to the assembly.", true);
+            return;
+        }
+        let (done, none, verb) =
+            if back { ("Undone.", "Nothing to undo.", "undo") } else { ("Redone.", "Nothing to redo.", "redo") };
+        let stepped = if back {
+            self.history.undo(&mut self.circuit, catalog)
+        } else {
+            self.history.redo(&mut self.circuit, catalog)
+        };
+        match stepped {
+            Ok(Some(edit)) => {
+                self.recording.edit(&edit, None);
+                self.say(done, false);
+            }
+            Ok(None) => self.say(none, false),
+            Err(error) => self.say(format!("Cannot {verb}: {error}."), true),
+        }
+    }
+
     fn bounds_of(&self, finding: &Finding, catalog: &Catalog) -> Option<egui::Rect> {
         let tube_parts =
             finding.tubes.iter().filter_map(|t| self.circuit.tube(*t)).flat_map(|t| [t.from.part, t.to.part]);
@@ -648,7 +664,7 @@ impl Workbench {
                 .and_then(|spec| spec.port(&port.port))
                 .map_or(Bore::Any, |p| p.bore)
         };
-        let Some(tubing) = tubing_for(&self.scenario, catalog, bore_of(&from), bore_of(&to)) else {
+        let Some(tubing) = self.scenario.kit_tubing_for(catalog, bore_of(&from), bore_of(&to)) else {
             self.say("The kit has no tubing at all: this scenario cannot be built.", true);
             return;
         };
@@ -668,25 +684,4 @@ pub fn tube_name(labels: &std::collections::BTreeMap<PartId, String>, tube: &Tub
         format!("{} {}", labels.get(&port.part).cloned().unwrap_or_default(), port.port.replace('_', " "))
     };
     format!("{} to {}", end(&tube.from), end(&tube.to))
-}
-
-/// The kit's tubing for a line between ports of these bores: one both accept, else one either accepts (a
-/// mismatch the validator will explain), else the first on the shelf.
-pub fn tubing_for(scenario: &Scenario, catalog: &Catalog, a: Bore, b: Bore) -> Option<CatalogId> {
-    let on_shelf: Vec<(&CatalogId, Bore)> =
-        scenario.kit.iter().filter_map(|(id, _)| catalog.tubing(id).map(|t| (id, t.bore))).collect();
-    let pick =
-        |accepts: &dyn Fn(Bore) -> bool| on_shelf.iter().find(|(_, bore)| accepts(*bore)).map(|(id, _)| (*id).clone());
-    pick(&|bore| a.accepts(bore) && b.accepts(bore) && !(a == Bore::Any && b == Bore::Any))
-        .or_else(|| pick(&|bore| a.accepts(bore) || b.accepts(bore)))
-        .or_else(|| on_shelf.first().map(|(id, _)| (*id).clone()))
-}
-
-/// Edits a running circuit can take: settings, clamps, heights, and moving a part on the canvas.
-fn changes_settings_only(edit: &Edit) -> bool {
-    match edit {
-        Edit::SetControls { .. } | Edit::SetClamp { .. } | Edit::SetHeight { .. } | Edit::MovePart { .. } => true,
-        Edit::Batch(edits) => edits.iter().all(changes_settings_only),
-        _ => false,
-    }
 }

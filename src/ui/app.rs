@@ -365,7 +365,7 @@ impl eframe::App for App {
                 });
                 egui::CentralPanel::default().show(ui, |ui| {
                     if let Some(loaded) = &self.recovery {
-                        recover = recovery_ui(ui, &loaded.attempt);
+                        recover = recovery_ui(ui, &loaded.attempt, &loaded.scenario.title);
                     }
                     if let Some((file, diagnostics)) = &self.failed_open {
                         briefing::diagnostics_ui(ui, &format!("{file} cannot be opened"), diagnostics);
@@ -431,17 +431,17 @@ impl eframe::App for App {
 }
 
 /// The offer to recover an unfinished attempt: `Some(true)` to recover, `Some(false)` to discard it.
-fn recovery_ui(ui: &mut egui::Ui, attempt: &crate::attempt::Attempt) -> Option<bool> {
+fn recovery_ui(ui: &mut egui::Ui, attempt: &crate::attempt::Attempt, scenario_title: &str) -> Option<bool> {
     let mut answer = None;
     egui::Frame::group(ui.style()).fill(ui.visuals().faint_bg_color).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(RichText::new("Unfinished attempt").strong());
         let edits = attempt.log.iter().filter(|e| matches!(e.event, crate::attempt::Event::Edit(_))).count();
+        let duration = attempt.duration_s();
+        let span = if duration >= 1.0 { format!(" over {}", crate::attempt::clock(duration)) } else { String::new() };
         ui.label(format!(
-            "{} on {}: {edits} change(s), {:.0} min of work, not saved when the program last ended.",
-            attempt.trainee,
-            attempt.scenario.id,
-            attempt.duration_s() / 60.0
+            "{} on {scenario_title}: {edits} change(s){span}, not saved when the program last ended.",
+            attempt.trainee
         ));
         ui.horizontal(|ui| {
             if ui.button("Recover").on_hover_text("Go on with it on the workbench").clicked() {

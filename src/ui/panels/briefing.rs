@@ -95,12 +95,14 @@ fn section_ui(ui: &mut egui::Ui, title: &str, add_rows: impl FnOnce(&mut egui::U
         ui.set_width(ui.available_width());
         ui.label(RichText::new(title).strong().size(15.0));
         ui.add_space(4.0);
-        // Two equal columns, so the stripes run the width of the frame.
+        // Two equal columns, so the stripes run the width of the frame; a long name wraps rather than pushing the
+        // value out of the frame.
         let column_width = (ui.available_width() - 16.0) / 2.0;
         egui::Grid::new(title)
             .num_columns(2)
             .spacing([16.0, 4.0])
             .min_col_width(column_width)
+            .max_col_width(column_width)
             .striped(true)
             .show(ui, add_rows);
     });

@@ -19,6 +19,7 @@ pub mod patient;
 pub mod priming;
 pub mod rules;
 pub mod scenario;
+pub mod session;
 pub mod sim;
 pub mod ui;
 pub mod units;

@@ -6,6 +6,7 @@ use super::{Attempt, Event, clock};
 use crate::catalog::Catalog;
 use crate::rules::Severity;
 use crate::scenario::Scenario;
+use crate::sim::{Alarm, TrendKey};
 use serde::Serialize;
 
 /// Going on bypass later than this after starting the run counts as late, s. A teaching choice.
@@ -54,15 +55,12 @@ pub fn checklist(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> V
         }
     });
     if let Some(s) = started {
-        let mut circuit = crate::circuit::Circuit::new();
-        for edit in attempt.edits_until(s) {
-            let _ = circuit.apply(catalog, edit.clone());
-        }
+        let circuit = attempt.circuit_at(catalog, s);
         let critical =
             crate::validate::validate(scenario, &circuit, catalog).iter().any(|f| f.severity == Severity::Critical);
         let status = if critical { Status::Wrong } else { Status::Done };
         items.push(item("Go on bypass with no critical finding", status, Some(s)));
-        items.push(target_flow(attempt, s));
+        items.push(target_flow(attempt));
     }
     for (index, entry) in attempt.log.iter().enumerate() {
         match &entry.event {
@@ -76,7 +74,8 @@ pub fn checklist(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> V
                     Some(later) => (Status::Late, Some(later.at_s)),
                     None => (Status::Missed, None),
                 };
-                items.push(item(&format!("Answer the alarm \"{alarm}\" ({})", clock(entry.at_s)), status, at));
+                let label = alarm.label();
+                items.push(item(&format!("Answer the alarm \"{label}\" ({})", clock(entry.at_s)), status, at));
             }
             Event::FaultFired { fault } => {
                 let answer = attempt.log[index + 1..]
@@ -92,25 +91,28 @@ pub fn checklist(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> V
     items
 }
 
-/// Flow at target: the first trend sample on bypass without the "Flow below target" alarm.
-fn target_flow(attempt: &Attempt, started_s: f64) -> CheckItem {
-    let flows: Vec<usize> = attempt
-        .trends
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.ends_with("flow (L/min)"))
-        .map(|(i, _)| i)
-        .collect();
-    let reached = attempt.trends.rows.iter().find(|row| {
-        flows.iter().any(|i| row.values.get(*i).is_some_and(|q| *q > 0.1))
-            && !row.alarms.iter().any(|a| a == "Flow below target")
+/// Flow at target: the first trend sample on bypass without the "Flow below target" alarm, in any run.
+fn target_flow(attempt: &Attempt) -> CheckItem {
+    let reached = attempt.trends.iter().find_map(|trend| {
+        let flows: Vec<usize> = trend
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c.key, TrendKey::PumpFlow(_)))
+            .map(|(i, _)| i)
+            .collect();
+        let time = trend.column(TrendKey::Time)?;
+        let row = trend.rows.iter().find(|row| {
+            flows.iter().any(|i| row.values.get(*i).is_some_and(|q| *q > 0.1))
+                && !row.alarms.contains(&Alarm::FlowBelowTarget)
+        })?;
+        Some((trend.started_at_s, *row.values.get(time)?))
     });
     let action = "Reach the target flow";
-    match reached.and_then(|row| row.values.first()) {
-        Some(model_s) => {
-            let at = started_s + model_s;
-            item(action, if *model_s <= TARGET_FLOW_LATE_S { Status::Done } else { Status::Late }, Some(at))
+    match reached {
+        Some((run_started_s, model_s)) => {
+            let at = run_started_s + model_s;
+            item(action, if model_s <= TARGET_FLOW_LATE_S { Status::Done } else { Status::Late }, Some(at))
         }
         None => item(action, Status::Missed, None),
     }

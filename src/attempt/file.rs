@@ -1,24 +1,32 @@
 //! Attempt files: RON, versioned, written atomically. Loading checks, in order, that the file parses, that its
-//! version is one this program reads, that the scenario copy matches its hash, that the copy is a valid scenario,
-//! and that the log rebuilds the saved circuit; each failure names the file, line and field.
+//! version is one this program reads (2, or 1 read through `v1`), that the scenario copy matches its hash, that
+//! the copy is a valid scenario, that the log replays through a session (every action accepted at its time) and
+//! that the replay ends with the saved circuit; each failure names the file, line and field. What the model did
+//! (alarms, faults, trends) and the score come from the replay, never from the file.
 
 use super::{Attempt, CircuitCopy, sha256_hex};
 use crate::catalog::Catalog;
 use crate::circuit::Circuit;
 use crate::input::{Checker, Diagnostics, Source};
 use crate::scenario::Scenario;
+use crate::session::{Session, replay};
 use serde::Deserialize;
 use std::path::Path;
 
 /// The attempt format version files carry.
-pub const ATTEMPT_FORMAT_VERSION: u32 = 1;
+pub const ATTEMPT_FORMAT_VERSION: u32 = 2;
+/// The oldest version still read.
+const OLDEST_READ_VERSION: u32 = 1;
 
-/// An attempt read from a file, with its scenario and circuit rebuilt.
+/// An attempt read from a file and replayed: the attempt as the replay recorded it (with the file's notes and
+/// grade, and its summary and score recomputed), its scenario, the circuit it ended with, and the session, which
+/// can go on or show any moment.
 #[derive(Debug, Clone)]
 pub struct LoadedAttempt {
     pub attempt: Attempt,
     pub scenario: Scenario,
     pub circuit: Circuit,
+    pub session: Session,
 }
 
 /// Only the version, read first so that a file of another version is reported as such, not as a field mismatch.
@@ -33,12 +41,28 @@ pub fn load(path: &Path, catalog: &Catalog) -> Result<LoadedAttempt, Diagnostics
 }
 
 pub fn from_source(source: &Source, catalog: &Catalog) -> Result<LoadedAttempt, Diagnostics> {
+    read(source, catalog, true)
+}
+
+/// Like `from_source`, keeping no checkpoints in the replayed session (for reading many files once: grading).
+pub fn from_source_once(source: &Source, catalog: &Catalog) -> Result<LoadedAttempt, Diagnostics> {
+    read(source, catalog, false)
+}
+
+fn read(source: &Source, catalog: &Catalog, checkpoints: bool) -> Result<LoadedAttempt, Diagnostics> {
     let header: Header = source.parse()?;
     let mut check = Checker::new(source);
-    if !check.version(header.version, ATTEMPT_FORMAT_VERSION, "attempt") {
+    let attempt = if header.version == OLDEST_READ_VERSION {
+        let old: super::v1::AttemptV1 = source.parse()?;
+        old.upgrade(&mut check)
+    } else if check.version(header.version, ATTEMPT_FORMAT_VERSION, "attempt") {
+        source.parse::<Attempt>()?
+    } else {
+        return Err(Diagnostics(check.diagnostics));
+    };
+    if !check.diagnostics.is_empty() {
         return Err(Diagnostics(check.diagnostics));
     }
-    let attempt: Attempt = source.parse()?;
     if sha256_hex(&attempt.scenario.text) != attempt.scenario.sha256 {
         check.error(
             "scenario.sha256",
@@ -57,22 +81,30 @@ pub fn from_source(source: &Source, catalog: &Catalog) -> Result<LoadedAttempt, 
             return Err(Diagnostics(check.diagnostics));
         }
     };
-    let mut circuit = Circuit::new();
-    for (index, entry) in attempt.log.iter().enumerate() {
-        if let super::Event::Edit(edit) = &entry.event
-            && let Err(error) = circuit.apply(catalog, edit.clone())
-        {
-            check.error(&format!("log[{index}].event"), format!("this edit cannot be replayed: {error}"), None);
+    let session = match replay::replay(&attempt, scenario.clone(), catalog.clone()) {
+        Ok(session) if checkpoints => session,
+        Ok(session) => session.without_checkpoints(),
+        Err(error) => {
+            let field = if error.index == attempt.log.len() {
+                format!("end.{}", error.field)
+            } else {
+                format!("log[{}].{}", error.index, error.field)
+            };
+            check.error(&field, error.problem, Some("the log was changed outside the program".into()));
+            return Err(Diagnostics(check.diagnostics));
         }
-    }
-    if check.diagnostics.is_empty() && CircuitCopy::from(&circuit) != attempt.circuit {
+    };
+    if CircuitCopy::from(session.circuit()) != attempt.circuit {
         check.error(
             "circuit",
             "the log does not rebuild the saved circuit",
             Some("the file was changed outside the program or written incompletely".into()),
         );
+        return Err(Diagnostics(check.diagnostics));
     }
-    check.finish(LoadedAttempt { attempt, scenario, circuit })
+    let replayed = session.attempt();
+    let circuit = session.circuit().clone();
+    check.finish(LoadedAttempt { attempt: replayed, scenario, circuit, session })
 }
 
 /// The attempt as RON text.

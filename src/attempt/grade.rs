@@ -1,8 +1,9 @@
 //! Grading many attempts at once, in parallel: each file is loaded with every check and scored; a file that
 //! cannot be is reported with its error, never skipped.
 
-use super::{Score, load, score};
+use super::{Score, from_source_once};
 use crate::catalog::Catalog;
+use crate::input::Source;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -27,10 +28,13 @@ pub fn grade_files(paths: &[PathBuf], catalog: &Catalog) -> Vec<GradeRow> {
     paths.par_iter().map(|path| GradeRow { path: path.clone(), result: grade_file(path, catalog) }).collect()
 }
 
+/// Loads (which replays the log through a session) and scores what the replay recorded.
 fn grade_file(path: &Path, catalog: &Catalog) -> Result<Graded, String> {
-    let loaded = load(path, catalog).map_err(|diagnostics| diagnostics.to_string())?;
-    let score = score(&loaded.attempt, &loaded.scenario, catalog);
-    Ok(Graded { trainee: loaded.attempt.trainee, scenario: loaded.scenario.id, score, grade: loaded.attempt.grade })
+    let source = Source::read(path).map_err(|diagnostics| diagnostics.to_string())?;
+    let loaded = from_source_once(&source, catalog).map_err(|diagnostics| diagnostics.to_string())?;
+    let attempt = loaded.attempt;
+    let score = attempt.score.clone().unwrap_or_else(|| super::score(&attempt, &loaded.scenario, catalog));
+    Ok(Graded { trainee: attempt.trainee, scenario: loaded.scenario.id, score, grade: attempt.grade })
 }
 
 /// The files of a folder to grade: every `.ron` file, by name (one that is not an attempt gets its error row).

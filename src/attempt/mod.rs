@@ -9,15 +9,18 @@
 pub mod checklist;
 mod file;
 pub mod grade;
-pub mod replay;
 pub mod report;
 mod score;
+mod v1;
 
-pub use file::{ATTEMPT_FORMAT_VERSION, LoadedAttempt, from_source, load, save, to_ron};
-pub use score::{Component, Score, score};
+pub use file::{ATTEMPT_FORMAT_VERSION, LoadedAttempt, from_source, from_source_once, load, save, to_ron};
+pub use score::{Component, ComponentKind, Score, score};
 
+use crate::catalog::Catalog;
 use crate::circuit::{Circuit, Edit, PlacedPart, Tube};
 use crate::rules::Severity;
+use crate::session::Action;
+use crate::sim::{Alarm, TrendKey};
 use crate::validate::Finding;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -65,15 +68,21 @@ pub enum Event {
     /// The run started (model time 0) on the circuit as it was.
     RunStarted,
     RunStopped,
-    /// An alarm began to sound (its label, as the monitor shows it).
+    RunPaused,
+    RunResumed,
+    /// The run's speed was set, × real time.
+    SpeedSet {
+        times: f64,
+    },
+    /// An alarm began to sound.
     AlarmRaised {
-        alarm: String,
+        alarm: Alarm,
     },
     AlarmAcknowledged {
-        alarm: String,
+        alarm: Alarm,
     },
     AlarmCleared {
-        alarm: String,
+        alarm: Alarm,
     },
     /// A scenario fault fired (its description).
     FaultFired {
@@ -91,11 +100,29 @@ impl Event {
             }
             Event::RunStarted => "run started".to_owned(),
             Event::RunStopped => "run stopped".to_owned(),
-            Event::AlarmRaised { alarm } => format!("ALARM {alarm}"),
-            Event::AlarmAcknowledged { alarm } => format!("acknowledged {alarm}"),
-            Event::AlarmCleared { alarm } => format!("cleared {alarm}"),
+            Event::RunPaused => "run paused".to_owned(),
+            Event::RunResumed => "run resumed".to_owned(),
+            Event::SpeedSet { times } => format!("speed ×{times}"),
+            Event::AlarmRaised { alarm } => format!("ALARM {}", alarm.label()),
+            Event::AlarmAcknowledged { alarm } => format!("acknowledged {}", alarm.label()),
+            Event::AlarmCleared { alarm } => format!("cleared {}", alarm.label()),
             Event::FaultFired { fault } => format!("fault: {fault}"),
         }
+    }
+
+    /// Whether the trainee did this (as opposed to something the model or the program did): what a replay feeds.
+    pub fn action(&self) -> Option<Action> {
+        Some(match self {
+            Event::Edit(edit) => Action::Edit(edit.clone()),
+            Event::Validated { .. } => Action::Validate,
+            Event::RunStarted => Action::StartRun,
+            Event::RunStopped => Action::StopRun,
+            Event::RunPaused => Action::PauseRun,
+            Event::RunResumed => Action::ResumeRun,
+            Event::SpeedSet { times } => Action::SetSpeed(*times),
+            Event::AlarmAcknowledged { alarm } => Action::Acknowledge(*alarm),
+            Event::AlarmRaised { .. } | Event::AlarmCleared { .. } | Event::FaultFired { .. } => return None,
+        })
     }
 }
 
@@ -133,22 +160,55 @@ pub struct LogEntry {
     pub event: Event,
 }
 
-/// The run's trend, sampled.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// The trend of one run, sampled every 10 s of model time from its start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Trends {
-    /// Column names with their units ("time (s)", "DO2i (mL/min/m²)").
-    pub columns: Vec<String>,
+pub struct RunTrend {
+    /// When the run started, s since the attempt began.
+    pub started_at_s: f64,
+    pub columns: Vec<TrendColumn>,
     pub rows: Vec<TrendRow>,
+}
+
+impl RunTrend {
+    /// The index of the column that measures `key`.
+    pub fn column(&self, key: TrendKey) -> Option<usize> {
+        self.columns.iter().position(|c| c.key == key)
+    }
+
+    /// The points (model time s, value) of the column that measures `key`; empty when the run had no such column.
+    pub fn series(&self, key: TrendKey) -> Vec<(f64, f64)> {
+        let Some(column) = self.column(key) else { return Vec::new() };
+        let time = self.column(TrendKey::Time).unwrap_or(0);
+        self.rows.iter().filter_map(|r| Some((*r.values.get(time)?, *r.values.get(column)?))).collect()
+    }
+}
+
+/// A trend column: what it measures, and its heading as the trainee saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrendColumn {
+    pub key: TrendKey,
+    /// "Pressure transducer 1 (mmHg)".
+    pub heading: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrendRow {
     pub values: Vec<f64>,
-    /// The alarms sounding at that moment, by label.
+    /// The alarms sounding at that moment.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub alarms: Vec<String>,
+    pub alarms: Vec<Alarm>,
+}
+
+/// A moment of an attempt: seconds since it began and, while a run went, the run's model time.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Moment {
+    pub at_s: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_s: Option<f64>,
 }
 
 /// A finding as it was recorded (the rule's words for this patient).
@@ -203,8 +263,12 @@ pub struct Attempt {
     pub log: Vec<LogEntry>,
     #[serde(default)]
     pub circuit: CircuitCopy,
+    /// One per run, in order; regenerated by re-simulating the log when the file is read.
     #[serde(default)]
-    pub trends: Trends,
+    pub trends: Vec<RunTrend>,
+    /// How far the attempt went: the clock, and the model time when a run was still going.
+    #[serde(default)]
+    pub end: Moment,
     #[serde(default)]
     pub findings: Vec<FindingRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,7 +288,8 @@ impl Attempt {
             scenario,
             log: Vec::new(),
             circuit: CircuitCopy::default(),
-            trends: Trends::default(),
+            trends: Vec::new(),
+            end: Moment::default(),
             findings: Vec::new(),
             score: None,
             notes: Vec::new(),
@@ -236,16 +301,21 @@ impl Attempt {
         self.log.push(LogEntry { at_s, model_s, event });
     }
 
-    /// The edits of the log up to and including time `until_s`, in order.
-    pub fn edits_until(&self, until_s: f64) -> impl Iterator<Item = &Edit> {
-        self.log.iter().take_while(move |e| e.at_s <= until_s).filter_map(|e| match &e.event {
-            Event::Edit(edit) => Some(edit),
-            _ => None,
-        })
+    /// The circuit as it was at `at_s` (seconds since the start): the log's edits up to then, applied to an empty
+    /// circuit. The one place the circuit of a moment is rebuilt (score, checklist, review). An edit that cannot
+    /// apply is skipped: a log recorded or loaded through a session replays whole.
+    pub fn circuit_at(&self, catalog: &Catalog, at_s: f64) -> Circuit {
+        let mut circuit = Circuit::new();
+        for entry in self.log.iter().take_while(|e| e.at_s <= at_s) {
+            if let Event::Edit(edit) = &entry.event {
+                let _ = circuit.apply(catalog, edit.clone());
+            }
+        }
+        circuit
     }
 
-    /// Seconds from the start to the last thing logged.
+    /// Seconds from the start to the end of the attempt (its last entry, or further when the run went on).
     pub fn duration_s(&self) -> f64 {
-        self.log.last().map_or(0.0, |e| e.at_s)
+        self.log.last().map_or(0.0, |e| e.at_s).max(self.end.at_s)
     }
 }

@@ -6,12 +6,13 @@ use super::{Attempt, Event, Score, clock};
 use crate::catalog::Catalog;
 use crate::circuit::Circuit;
 use crate::scenario::Scenario;
+use crate::sim::TrendKey;
 use crate::validate::Finding;
 use std::fmt::Write as _;
 
 /// Trend columns charted, when the attempt has them.
-const CHARTED: [&str; 4] =
-    ["patient arterial pressure (mmHg)", "DO2i (mL/min/m²)", "SvO2 (%)", "patient temperature (°C)"];
+const CHARTED: [TrendKey; 4] =
+    [TrendKey::PatientArterialPressure, TrendKey::Do2i, TrendKey::Svo2, TrendKey::PatientTemperature];
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -58,7 +59,7 @@ fn score_section(out: &mut String, score: &Score, attempt: &Attempt) {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{points:.1} / {most:.0}</td><td>{}</td></tr>",
-            escape(&c.name.replace('_', " ")),
+            escape(&c.name.field().replace('_', " ")),
             escape(&c.detail)
         );
     }
@@ -139,21 +140,26 @@ fn circuit_svg(circuit: &Circuit, catalog: &Catalog) -> String {
 }
 
 fn trends_section(out: &mut String, attempt: &Attempt) {
-    let trends = &attempt.trends;
-    if trends.rows.is_empty() {
+    if attempt.trends.iter().all(|t| t.rows.is_empty()) {
         return;
     }
     out.push_str("<h2>Trends</h2><p class=\"sub\">Model time in minutes; red lines: alarms raised.</p>");
-    let alarm_times: Vec<f64> = attempt
-        .log
-        .iter()
-        .filter_map(|e| matches!(e.event, Event::AlarmRaised { .. }).then_some(e.model_s).flatten())
-        .collect();
-    for name in CHARTED {
-        let Some(column) = trends.columns.iter().position(|c| c == name) else { continue };
-        let points: Vec<(f64, f64)> =
-            trends.rows.iter().filter_map(|r| Some((*r.values.first()?, *r.values.get(column)?))).collect();
-        out.push_str(&chart(name, &points, &alarm_times));
+    for (number, trend) in attempt.trends.iter().enumerate() {
+        if attempt.trends.len() > 1 {
+            let _ = write!(out, "<h3>Run {} (started at {})</h3>", number + 1, clock(trend.started_at_s));
+        }
+        let next_start = attempt.trends.get(number + 1).map_or(f64::INFINITY, |t| t.started_at_s);
+        let alarm_times: Vec<f64> = attempt
+            .log
+            .iter()
+            .filter(|e| e.at_s >= trend.started_at_s && e.at_s < next_start)
+            .filter_map(|e| matches!(e.event, Event::AlarmRaised { .. }).then_some(e.model_s).flatten())
+            .collect();
+        for key in CHARTED {
+            let Some(column) = trend.column(key) else { continue };
+            let name = trend.columns.get(column).map_or("", |c| c.heading.as_str());
+            out.push_str(&chart(name, &trend.series(key), &alarm_times));
+        }
     }
 }
 

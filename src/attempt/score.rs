@@ -4,9 +4,9 @@
 
 use super::{Attempt, Event};
 use crate::catalog::Catalog;
-use crate::circuit::Circuit;
 use crate::rules::Severity;
 use crate::scenario::Scenario;
+use crate::sim::{Alarm, TrendKey};
 use serde::{Deserialize, Serialize};
 
 /// Assembly time that earns the full component, and the time from which it earns nothing, s.
@@ -21,15 +21,36 @@ const PRIME_NONE_SHARE: f64 = 1.2;
 /// A pump moving more than this is running, L/min: samples from then on count for time in targets.
 const RUNNING_FLOW_L_MIN: f64 = 0.1;
 /// Alarms that mean a target is missed (the alarm logic compares with the scenario's limits).
-const TARGET_ALARMS: [&str; 3] = ["Flow below target", "DO2i low", "Arterial line pressure high"];
-/// The trend column of the mean arterial pressure.
-const MAP_COLUMN: &str = "patient arterial pressure (mmHg)";
+const TARGET_ALARMS: [Alarm; 3] = [Alarm::FlowBelowTarget, Alarm::Do2iLow, Alarm::ArterialLinePressureHigh];
+
+/// A component of the score, named as the scenario's `scoring` field that weighs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentKind {
+    CriticalFindings,
+    AssemblyTime,
+    AlarmResponse,
+    TimeInTargets,
+    PrimeVolume,
+}
+
+impl ComponentKind {
+    /// The scenario's `scoring` field name ("critical_findings").
+    pub fn field(self) -> &'static str {
+        match self {
+            ComponentKind::CriticalFindings => "critical_findings",
+            ComponentKind::AssemblyTime => "assembly_time",
+            ComponentKind::AlarmResponse => "alarm_response",
+            ComponentKind::TimeInTargets => "time_in_targets",
+            ComponentKind::PrimeVolume => "prime_volume",
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Component {
-    /// The scenario's `scoring` field this component weighs by ("critical_findings").
-    pub name: String,
+    pub name: ComponentKind,
     pub weight: f64,
     /// 0 (nothing earned) to 1 (all earned).
     pub fraction: f64,
@@ -70,26 +91,16 @@ pub fn score(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> Score
     Score { total: if weight > 0.0 { 100.0 * earned / weight } else { 0.0 }, components }
 }
 
-/// The circuit as it was at `until_s`, rebuilt from the log (edits that cannot apply are skipped: a loaded
-/// attempt has been checked to replay whole).
-fn circuit_at(attempt: &Attempt, catalog: &Catalog, until_s: f64) -> Circuit {
-    let mut circuit = Circuit::new();
-    for edit in attempt.edits_until(until_s) {
-        let _ = circuit.apply(catalog, edit.clone());
-    }
-    circuit
-}
-
 fn critical_findings(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog, weight: f64) -> Component {
     let started = attempt.log.iter().find(|e| e.event == Event::RunStarted).map(|e| e.at_s);
-    let circuit = circuit_at(attempt, catalog, started.unwrap_or(f64::INFINITY));
+    let circuit = attempt.circuit_at(catalog, started.unwrap_or(f64::INFINITY));
     let critical = crate::validate::validate(scenario, &circuit, catalog)
         .iter()
         .filter(|f| f.severity == Severity::Critical)
         .count();
     let when = if started.is_some() { "when the pump started" } else { "at the end (the circuit never ran)" };
     Component {
-        name: "critical_findings".into(),
+        name: ComponentKind::CriticalFindings,
         weight,
         fraction: if critical == 0 { 1.0 } else { 0.0 },
         detail: format!("{critical} critical finding(s) {when}"),
@@ -105,7 +116,7 @@ fn assembly_time(attempt: &Attempt, weight: f64) -> Component {
         ),
         None => (0.0, "never validated without a critical finding".to_owned()),
     };
-    Component { name: "assembly_time".into(), weight, fraction, detail }
+    Component { name: ComponentKind::AssemblyTime, weight, fraction, detail }
 }
 
 fn alarm_response(attempt: &Attempt, weight: f64) -> Component {
@@ -119,7 +130,12 @@ fn alarm_response(attempt: &Attempt, weight: f64) -> Component {
         responses.push(answered.map(|later| later.at_s - entry.at_s));
     }
     if responses.is_empty() {
-        return Component { name: "alarm_response".into(), weight, fraction: 1.0, detail: "no alarm sounded".into() };
+        return Component {
+            name: ComponentKind::AlarmResponse,
+            weight,
+            fraction: 1.0,
+            detail: "no alarm sounded".into(),
+        };
     }
     let fraction = responses.iter().map(|r| r.map_or(0.0, |s| falling(s, ALARM_FULL_S, ALARM_NONE_S))).sum::<f64>()
         / responses.len() as f64;
@@ -134,29 +150,34 @@ fn alarm_response(attempt: &Attempt, weight: f64) -> Component {
             answered.iter().sum::<f64>() / answered.len() as f64
         )
     };
-    Component { name: "alarm_response".into(), weight, fraction, detail }
+    Component { name: ComponentKind::AlarmResponse, weight, fraction, detail }
 }
 
 fn time_in_targets(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Component {
-    let columns = &attempt.trends.columns;
-    let flows: Vec<usize> =
-        columns.iter().enumerate().filter(|(_, c)| c.ends_with("flow (L/min)")).map(|(i, _)| i).collect();
-    let map = columns.iter().position(|c| c == MAP_COLUMN);
     let targets = &scenario.targets;
-    let on_bypass = attempt
-        .trends
-        .rows
-        .iter()
-        .skip_while(|row| !flows.iter().any(|i| row.values.get(*i).is_some_and(|q| q.abs() > RUNNING_FLOW_L_MIN)));
     let (mut samples, mut within) = (0usize, 0usize);
-    for row in on_bypass {
-        samples += 1;
-        let alarmed = row.alarms.iter().any(|a| TARGET_ALARMS.contains(&a.as_str()));
-        let map_ok = map
-            .and_then(|i| row.values.get(i))
-            .is_none_or(|p| (targets.map_min_mmhg..=targets.map_max_mmhg).contains(p));
-        if !alarmed && map_ok {
-            within += 1;
+    for trend in &attempt.trends {
+        let flows: Vec<usize> = trend
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c.key, TrendKey::PumpFlow(_)))
+            .map(|(i, _)| i)
+            .collect();
+        let map = trend.column(TrendKey::PatientArterialPressure);
+        let on_bypass = trend
+            .rows
+            .iter()
+            .skip_while(|row| !flows.iter().any(|i| row.values.get(*i).is_some_and(|q| q.abs() > RUNNING_FLOW_L_MIN)));
+        for row in on_bypass {
+            samples += 1;
+            let alarmed = row.alarms.iter().any(|a| TARGET_ALARMS.contains(a));
+            let map_ok = map
+                .and_then(|i| row.values.get(i))
+                .is_none_or(|p| (targets.map_min_mmhg..=targets.map_max_mmhg).contains(p));
+            if !alarmed && map_ok {
+                within += 1;
+            }
         }
     }
     let (fraction, detail) = if samples == 0 {
@@ -167,11 +188,11 @@ fn time_in_targets(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Compo
             format!("{within} of {samples} samples on bypass within flow, DO2i, line pressure and MAP targets"),
         )
     };
-    Component { name: "time_in_targets".into(), weight, fraction, detail }
+    Component { name: ComponentKind::TimeInTargets, weight, fraction, detail }
 }
 
 fn prime_volume(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog, weight: f64) -> Component {
-    let circuit = circuit_at(attempt, catalog, f64::INFINITY);
+    let circuit = attempt.circuit_at(catalog, f64::INFINITY);
     let prime_ml = circuit.prime(catalog).total_ml;
     let derived = scenario.derived();
     let reference = derived
@@ -184,7 +205,7 @@ fn prime_volume(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog, weigh
         ),
         _ => (1.0, format!("prime {prime_ml:.0} mL; the scenario sets no limit")),
     };
-    Component { name: "prime_volume".into(), weight, fraction, detail }
+    Component { name: ComponentKind::PrimeVolume, weight, fraction, detail }
 }
 
 #[cfg(test)]

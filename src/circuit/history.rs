@@ -1,9 +1,10 @@
 //! Undo and redo: stacks of the inverses `Circuit::apply` returns.
 //!
-//! One gesture should be one step: callers coalesce (one `MovePart` on release, a `Batch` for compound changes).
+//! The history only keeps the stacks; `session::Session` is the one place that applies edits, so that a step is
+//! checked whole (kit, run, simulation) before the circuit, the history and the log change together. One gesture
+//! should be one step: callers coalesce (one `MovePart` on release, a `Batch` for compound changes).
 
-use super::{Circuit, Edit, EditError};
-use crate::catalog::Catalog;
+use super::Edit;
 
 #[derive(Debug, Clone, Default)]
 pub struct History {
@@ -18,41 +19,32 @@ impl History {
         Self::default()
     }
 
-    /// Applies `edit` and records it; a new edit forgets what could be redone.
-    pub fn apply(&mut self, circuit: &mut Circuit, catalog: &Catalog, edit: Edit) -> Result<(), EditError> {
-        let inverse = circuit.apply(catalog, edit)?;
+    /// The edit that would undo the last step.
+    pub fn next_undo(&self) -> Option<&Edit> {
+        self.undo.last()
+    }
+
+    /// The edit that would redo the last undone step.
+    pub fn next_redo(&self) -> Option<&Edit> {
+        self.redo.last()
+    }
+
+    /// A new step was applied; `inverse` undoes it. What could be redone is forgotten.
+    pub fn record(&mut self, inverse: Edit) {
         self.undo.push(inverse);
         self.redo.clear();
-        Ok(())
     }
 
-    /// Undoes the last step and returns the edit that did it (for a log); `Ok(None)` when there is nothing to undo.
-    pub fn undo(&mut self, circuit: &mut Circuit, catalog: &Catalog) -> Result<Option<Edit>, EditError> {
-        Self::swap(&mut self.undo, &mut self.redo, circuit, catalog)
+    /// `next_undo` was applied; `inverse` redoes it.
+    pub fn record_undone(&mut self, inverse: Edit) {
+        self.undo.pop();
+        self.redo.push(inverse);
     }
 
-    /// Redoes the last undone step and returns the edit that did it; `Ok(None)` when there is nothing to redo.
-    pub fn redo(&mut self, circuit: &mut Circuit, catalog: &Catalog) -> Result<Option<Edit>, EditError> {
-        Self::swap(&mut self.redo, &mut self.undo, circuit, catalog)
-    }
-
-    fn swap(
-        from: &mut Vec<Edit>,
-        to: &mut Vec<Edit>,
-        circuit: &mut Circuit,
-        catalog: &Catalog,
-    ) -> Result<Option<Edit>, EditError> {
-        let Some(edit) = from.pop() else { return Ok(None) };
-        match circuit.apply(catalog, edit.clone()) {
-            Ok(inverse) => {
-                to.push(inverse);
-                Ok(Some(edit))
-            }
-            Err(error) => {
-                from.push(edit);
-                Err(error)
-            }
-        }
+    /// `next_redo` was applied; `inverse` undoes it again.
+    pub fn record_redone(&mut self, inverse: Edit) {
+        self.redo.pop();
+        self.undo.push(inverse);
     }
 
     pub fn can_undo(&self) -> bool {

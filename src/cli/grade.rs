@@ -2,13 +2,19 @@
 //! total), the instructor's grade, or the error that kept the file from being graded.
 
 use super::{EXIT_INVALID, EXIT_UNREADABLE, output};
+use crate::attempt::ComponentKind;
 use crate::attempt::grade::{attempt_files, grade_files};
 use crate::catalog::Catalog;
 use std::path::Path;
 use std::process::ExitCode;
 
-const COMPONENTS: [&str; 5] =
-    ["critical_findings", "assembly_time", "alarm_response", "time_in_targets", "prime_volume"];
+const COMPONENTS: [ComponentKind; 5] = [
+    ComponentKind::CriticalFindings,
+    ComponentKind::AssemblyTime,
+    ComponentKind::AlarmResponse,
+    ComponentKind::TimeInTargets,
+    ComponentKind::PrimeVolume,
+];
 
 pub fn run(dir: &Path, csv: Option<&Path>, catalog: &Catalog) -> ExitCode {
     let files = match attempt_files(dir) {
@@ -20,8 +26,8 @@ pub fn run(dir: &Path, csv: Option<&Path>, catalog: &Catalog) -> ExitCode {
     };
     let rows = grade_files(&files, catalog);
     let mut text = String::from("file,trainee,scenario,total");
-    for name in COMPONENTS {
-        text.push_str(&format!(",{name}"));
+    for kind in COMPONENTS {
+        text.push_str(&format!(",{}", kind.field()));
     }
     text.push_str(",grade,error\n");
     for row in &rows {

@@ -9,6 +9,7 @@ mod grade;
 mod output;
 mod patient;
 mod prime;
+mod run;
 mod simulate;
 mod validate;
 
@@ -75,6 +76,26 @@ pub enum Command {
         csv: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+    },
+    /// Play a timed action script (docs/cli.md, "Actions files") on a circuit as a trainee would, and write the
+    /// attempt it makes: the app opens it, `grade` scores it, `report` renders it.
+    Run {
+        /// A scenario file, or the id of a bundled scenario.
+        scenario: String,
+        /// The circuit file the attempt starts from.
+        circuit: PathBuf,
+        /// The actions file (or a `simulate` commands file).
+        #[arg(long, value_name = "FILE")]
+        actions: PathBuf,
+        /// The attempt file to write.
+        #[arg(long, value_name = "ATTEMPT")]
+        out: PathBuf,
+        /// Minutes of the attempt's clock to go on for (default: until the last action).
+        #[arg(long, value_parser = parse_minutes)]
+        minutes: Option<f64>,
+        /// The trainee's name written in the attempt.
+        #[arg(long, default_value = "scripted")]
+        trainee: String,
     },
     /// Open the app on a scenario's workbench, with a circuit file on the canvas if given.
     Open {
@@ -156,7 +177,7 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
             .and_then(|scenario| {
                 let loaded = load_circuit_for(&circuit, &scenario, &catalog)?;
                 let commands = match commands {
-                    Some(path) => crate::sim::command::load(&path)?,
+                    Some(path) => crate::session::script::load(&path)?,
                     None => Vec::new(),
                 };
                 match simulate::trend(&scenario, &loaded.circuit, &catalog, &commands, minutes) {
@@ -164,6 +185,24 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
                         Ok(()) => Ok(ExitCode::SUCCESS),
                         Err(error) => {
                             output::error(&format!("perfusion-trainer: cannot write the CSV: {error}"));
+                            Ok(ExitCode::from(EXIT_UNREADABLE))
+                        }
+                    },
+                    Err(error) => {
+                        output::error(&format!("perfusion-trainer: {error}"));
+                        Ok(ExitCode::from(EXIT_INVALID))
+                    }
+                }
+            }),
+        Command::Run { scenario, circuit, actions, out, minutes, trainee } => load_scenario(&scenario, &catalog)
+            .and_then(|scenario| {
+                let loaded = load_circuit_for(&circuit, &scenario, &catalog)?;
+                let actions = crate::session::script::load(&actions)?;
+                match run::attempt(&scenario, &loaded.circuit, &catalog, &actions, minutes, &trainee) {
+                    Ok(attempt) => match crate::attempt::save(&out, &attempt) {
+                        Ok(()) => Ok(ExitCode::SUCCESS),
+                        Err(error) => {
+                            output::error(&format!("perfusion-trainer: cannot write {}: {error}", out.display()));
                             Ok(ExitCode::from(EXIT_UNREADABLE))
                         }
                     },

@@ -1,12 +1,13 @@
-//! `perfusion-trainer simulate SCENARIO CIRCUIT --minutes N [--csv OUT | --json]`: runs the model headless and
-//! prints a trend sampled every second of model time.
+//! `perfusion-trainer simulate SCENARIO CIRCUIT --minutes N [--commands FILE] [--csv OUT | --json]`: runs the
+//! model headless through a session (the run starts at 0, then the file's actions at their times) and prints a
+//! trend sampled every second of model time.
 
 use super::output;
 use crate::catalog::Catalog;
 use crate::circuit::Circuit;
 use crate::scenario::Scenario;
-use crate::sim::command::{self, RunError, TimedEdit};
-use crate::sim::{Simulation, TrendColumns};
+use crate::session::script::{Player, TimedAction};
+use crate::session::{Action, Session};
 use serde_json::json;
 use std::path::Path;
 
@@ -22,18 +23,25 @@ pub fn trend(
     scenario: &Scenario,
     circuit: &Circuit,
     catalog: &Catalog,
-    commands: &[TimedEdit],
+    actions: &[TimedAction],
     minutes: f64,
-) -> Result<Trend, RunError> {
-    let columns = TrendColumns::new(&Simulation::new(scenario, circuit, catalog), circuit, catalog);
-    let mut header: Vec<String> = columns.columns().map(|c| format!("{} ({})", c.name, c.unit)).collect();
-    header.push("alarms (list)".to_owned());
-    let seconds = (minutes * 60.0).round() as u64;
+) -> Result<Trend, String> {
+    let mut session = Session::with_circuit(scenario.clone(), catalog.clone(), "", "", circuit)
+        .map_err(|refusal| format!("the circuit cannot be set up: {refusal}"))?;
+    session.apply(Action::StartRun).map_err(|refusal| refusal.to_string())?;
+    let mut header: Vec<String> = Vec::new();
     let mut rows = Vec::new();
-    command::run(scenario, circuit, catalog, commands, seconds, |simulation| {
-        let alarms: Vec<&str> = simulation.alarms().into_iter().map(|a| a.label()).collect();
-        rows.push((columns.sample(simulation), alarms.join("; ")));
-    })?;
+    let mut player = Player::new(actions);
+    for second in 0..=(minutes * 60.0).round() as u64 {
+        player.play_until(&mut session, second as f64).map_err(|error| error.to_string())?;
+        let Some(run) = session.run() else { return Err(format!("the run was stopped at {second} s")) };
+        if header.is_empty() {
+            header = run.columns().columns().map(|c| c.heading()).collect();
+            header.push("alarms (list)".to_owned());
+        }
+        let alarms: Vec<&str> = run.simulation().alarms().into_iter().map(|a| a.label()).collect();
+        rows.push((run.columns().sample(run.simulation()), alarms.join("; ")));
+    }
     Ok(Trend { header, rows })
 }
 

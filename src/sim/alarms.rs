@@ -8,9 +8,10 @@ use crate::circuit::Circuit;
 use crate::circuit::flow::{Rotation, Route, main_line};
 use crate::ids::{PartId, PortRef};
 use crate::scenario::Scenario;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// An alarm, by identity: attempt files store this, not the label, so renaming a label never changes a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Alarm {
     ArterialLinePressureHigh,
     VenousPressureLow,
@@ -24,6 +25,23 @@ pub enum Alarm {
 }
 
 impl Alarm {
+    pub const ALL: [Alarm; 9] = [
+        Alarm::ArterialLinePressureHigh,
+        Alarm::VenousPressureLow,
+        Alarm::ReservoirLevelLow,
+        Alarm::FlowBelowTarget,
+        Alarm::Do2iLow,
+        Alarm::Svo2Low,
+        Alarm::MembranePressureDropHigh,
+        Alarm::ReversedArterialFlow,
+        Alarm::AirDetected,
+    ];
+
+    /// The alarm a label names (attempt files of format version 1 stored labels).
+    pub fn from_label(label: &str) -> Option<Alarm> {
+        Self::ALL.into_iter().find(|alarm| alarm.label() == label)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Alarm::ArterialLinePressureHigh => "Arterial line pressure high",
@@ -77,6 +95,7 @@ pub const AIR_DETECTION_SHARE: f64 = 0.001;
 /// Backward flow through a return cannula that counts as reversed, L/min (beyond a roller's back-leak).
 const REVERSED_FLOW_L_MIN: f64 = -0.05;
 
+#[derive(Debug, Clone)]
 pub struct AlarmWatch {
     monitors: Monitors,
     limits: Limits,

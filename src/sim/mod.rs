@@ -7,7 +7,6 @@
 
 mod alarms;
 mod blood;
-pub mod command;
 mod faults;
 mod law;
 mod network;
@@ -22,7 +21,7 @@ pub use law::Law;
 pub use network::{ATMOSPHERE, Branch, Network, Node, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
 pub use solve::NoConvergence;
 pub use transport::Metabolism;
-pub use trend::{Column, TrendColumns};
+pub use trend::{Column, TrendColumns, TrendKey};
 
 use crate::catalog::Catalog;
 use crate::circuit::Circuit;
@@ -61,6 +60,7 @@ pub struct State {
 /// once a second of model time follows them closely at a hundredth of the cost.
 const VISCOSITY_REFRESH_STEPS: u64 = 100;
 
+#[derive(Debug, Clone)]
 pub struct Simulation {
     /// The network as the circuit built it, before any fault: what a restored state starts again from.
     base_network: Network,

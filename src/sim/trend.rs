@@ -1,17 +1,112 @@
-//! What a run records each second: one column per monitored quantity, named with its unit — pressure at each
-//! transducer, flow through each pump, each reservoir's volume, each oxygenator's outlet saturation and
-//! temperature and PCO2, the patient's arterial and venous pressures, SaO2, SvO2, PaCO2, DO2i and temperature.
+//! What a run records: one column per monitored quantity — pressure at each transducer, flow through each pump,
+//! each reservoir's volume, each oxygenator's outlet saturation, temperature and PCO2, the patient's arterial and
+//! venous pressures, SaO2, SvO2, PaCO2, DO2i and temperature. A column's identity is its `TrendKey`; its heading
+//! ("Pressure transducer 1 (mmHg)") is only for people, so renaming a heading never changes what a column means.
 
 use super::Simulation;
 use super::network::{NodeKind, PATIENT_ARTERIAL, PATIENT_VENOUS};
 use crate::catalog::{Catalog, PartKind};
 use crate::circuit::Circuit;
 use crate::ids::{PartId, PortRef};
+use serde::{Deserialize, Serialize};
 
+/// What a trend column measures, and where. Stored in attempt files (docs/attempt-format.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum TrendKey {
+    /// Model time since the run started, s.
+    Time,
+    /// The pressure a transducer reads, mmHg.
+    LinePressure(PartId),
+    /// Flow through a pump, L/min.
+    PumpFlow(PartId),
+    /// Blood a reservoir holds, mL.
+    ReservoirVolume(PartId),
+    /// Saturation at an oxygenator's arterial outlet, %.
+    OxygenatorOutletSaturation(PartId),
+    /// Temperature at an oxygenator's arterial outlet, °C.
+    OxygenatorOutletTemperature(PartId),
+    /// PCO2 at an oxygenator's arterial outlet, mmHg.
+    OxygenatorOutletPco2(PartId),
+    /// The patient's mean arterial pressure, mmHg.
+    PatientArterialPressure,
+    /// The patient's central venous pressure, mmHg.
+    PatientVenousPressure,
+    /// The patient's arterial saturation, %.
+    PatientSao2,
+    /// Mixed venous saturation, %.
+    Svo2,
+    /// Arterial PCO2, mmHg.
+    Paco2,
+    /// Oxygen delivery index, mL/min/m².
+    Do2i,
+    /// The patient's body temperature, °C.
+    PatientTemperature,
+}
+
+impl TrendKey {
+    pub fn unit(self) -> &'static str {
+        match self {
+            TrendKey::Time => "s",
+            TrendKey::LinePressure(_)
+            | TrendKey::OxygenatorOutletPco2(_)
+            | TrendKey::PatientArterialPressure
+            | TrendKey::PatientVenousPressure
+            | TrendKey::Paco2 => "mmHg",
+            TrendKey::PumpFlow(_) => "L/min",
+            TrendKey::ReservoirVolume(_) => "mL",
+            TrendKey::OxygenatorOutletSaturation(_) | TrendKey::PatientSao2 | TrendKey::Svo2 => "%",
+            TrendKey::OxygenatorOutletTemperature(_) | TrendKey::PatientTemperature => "°C",
+            TrendKey::Do2i => "mL/min/m²",
+        }
+    }
+
+    /// The part the column is about, if it is about one.
+    pub fn part(self) -> Option<PartId> {
+        match self {
+            TrendKey::LinePressure(part)
+            | TrendKey::PumpFlow(part)
+            | TrendKey::ReservoirVolume(part)
+            | TrendKey::OxygenatorOutletSaturation(part)
+            | TrendKey::OxygenatorOutletTemperature(part)
+            | TrendKey::OxygenatorOutletPco2(part) => Some(part),
+            _ => None,
+        }
+    }
+
+    /// The column's name for people, with `label` the part's label ("Roller pump 1 flow").
+    pub fn name(self, label: &str) -> String {
+        match self {
+            TrendKey::Time => "time".into(),
+            TrendKey::LinePressure(_) => label.to_owned(),
+            TrendKey::PumpFlow(_) => format!("{label} flow"),
+            TrendKey::ReservoirVolume(_) => format!("{label} volume"),
+            TrendKey::OxygenatorOutletSaturation(_) => format!("{label} outlet SaO2"),
+            TrendKey::OxygenatorOutletTemperature(_) => format!("{label} outlet temperature"),
+            TrendKey::OxygenatorOutletPco2(_) => format!("{label} outlet PCO2"),
+            TrendKey::PatientArterialPressure => "patient arterial pressure".into(),
+            TrendKey::PatientVenousPressure => "patient venous pressure".into(),
+            TrendKey::PatientSao2 => "patient SaO2".into(),
+            TrendKey::Svo2 => "SvO2".into(),
+            TrendKey::Paco2 => "PaCO2".into(),
+            TrendKey::Do2i => "DO2i".into(),
+            TrendKey::PatientTemperature => "patient temperature".into(),
+        }
+    }
+}
+
+/// A column as the monitor shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
+    pub key: TrendKey,
     pub name: String,
     pub unit: &'static str,
+}
+
+impl Column {
+    /// "Roller pump 1 flow (L/min)".
+    pub fn heading(&self) -> String {
+        format!("{} ({})", self.name, self.unit)
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -28,62 +123,59 @@ enum Probe {
 }
 
 /// The columns of a circuit's trend and how to read each from the simulation.
+#[derive(Debug, Clone)]
 pub struct TrendColumns {
     columns: Vec<(Column, Probe)>,
 }
 
 impl TrendColumns {
     pub fn new(simulation: &Simulation, circuit: &Circuit, catalog: &Catalog) -> Self {
-        let mut columns = vec![(Column { name: "time".into(), unit: "s" }, Probe::Time)];
         let labels = circuit.labels(catalog);
-        let label = |id: PartId| labels.get(&id).cloned().unwrap_or_default();
+        let column = |key: TrendKey| {
+            let label = key.part().and_then(|p| labels.get(&p)).map_or("", String::as_str);
+            Column { key, name: key.name(label), unit: key.unit() }
+        };
+        let mut columns = vec![(column(TrendKey::Time), Probe::Time)];
         let network = simulation.network();
         for part in circuit.parts() {
             match circuit.kind_of(catalog, part.id) {
                 Some(PartKind::PressureTransducer) => {
                     if let Some(node) = network.port_node.get(&PortRef::new(part.id, "line")) {
-                        columns.push((Column { name: label(part.id), unit: "mmHg" }, Probe::NodePressure(*node)));
+                        columns.push((column(TrendKey::LinePressure(part.id)), Probe::NodePressure(*node)));
                     }
                 }
                 Some(PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. }) => {
-                    columns.push((
-                        Column { name: format!("{} flow", label(part.id)), unit: "L/min" },
-                        Probe::PartFlow(part.id),
-                    ));
+                    columns.push((column(TrendKey::PumpFlow(part.id)), Probe::PartFlow(part.id)));
                 }
                 _ => {}
             }
         }
         for (index, node) in network.nodes.iter().enumerate() {
             if let NodeKind::Reservoir { part, .. } = node.kind {
-                columns
-                    .push((Column { name: format!("{} volume", label(part)), unit: "mL" }, Probe::NodeVolume(index)));
+                columns.push((column(TrendKey::ReservoirVolume(part)), Probe::NodeVolume(index)));
             }
         }
         for part in circuit.parts() {
             if let Some(PartKind::Oxygenator { .. }) = circuit.kind_of(catalog, part.id)
                 && let Some(node) = network.port_node.get(&PortRef::new(part.id, "arterial_outlet"))
             {
-                let name = label(part.id);
-                columns.push((Column { name: format!("{name} outlet SaO2"), unit: "%" }, Probe::NodeSaturation(*node)));
-                columns.push((
-                    Column { name: format!("{name} outlet temperature"), unit: "°C" },
-                    Probe::NodeTemperature(*node),
-                ));
-                columns.push((Column { name: format!("{name} outlet PCO2"), unit: "mmHg" }, Probe::NodePco2(*node)));
+                let id = part.id;
+                columns.push((column(TrendKey::OxygenatorOutletSaturation(id)), Probe::NodeSaturation(*node)));
+                columns.push((column(TrendKey::OxygenatorOutletTemperature(id)), Probe::NodeTemperature(*node)));
+                columns.push((column(TrendKey::OxygenatorOutletPco2(id)), Probe::NodePco2(*node)));
             }
         }
         let patient = [
-            ("patient arterial pressure", "mmHg", Probe::NodePressure(PATIENT_ARTERIAL)),
-            ("patient venous pressure", "mmHg", Probe::NodePressure(PATIENT_VENOUS)),
-            ("patient SaO2", "%", Probe::NodeSaturation(PATIENT_ARTERIAL)),
-            ("SvO2", "%", Probe::NodeSaturation(PATIENT_VENOUS)),
-            ("PaCO2", "mmHg", Probe::NodePco2(PATIENT_ARTERIAL)),
-            ("DO2i", "mL/min/m²", Probe::Do2i),
-            ("patient temperature", "°C", Probe::BodyTemperature),
+            (TrendKey::PatientArterialPressure, Probe::NodePressure(PATIENT_ARTERIAL)),
+            (TrendKey::PatientVenousPressure, Probe::NodePressure(PATIENT_VENOUS)),
+            (TrendKey::PatientSao2, Probe::NodeSaturation(PATIENT_ARTERIAL)),
+            (TrendKey::Svo2, Probe::NodeSaturation(PATIENT_VENOUS)),
+            (TrendKey::Paco2, Probe::NodePco2(PATIENT_ARTERIAL)),
+            (TrendKey::Do2i, Probe::Do2i),
+            (TrendKey::PatientTemperature, Probe::BodyTemperature),
         ];
-        for (name, unit, probe) in patient {
-            columns.push((Column { name: name.into(), unit }, probe));
+        for (key, probe) in patient {
+            columns.push((column(key), probe));
         }
         Self { columns }
     }

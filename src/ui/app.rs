@@ -192,7 +192,8 @@ impl App {
 
     /// Opens the workbench on `scenario` with `circuit` on the canvas.
     pub fn open_workbench(&mut self, scenario: Scenario, circuit: crate::circuit::Circuit) {
-        self.workbench = Some(Workbench::with_circuit(scenario, circuit, &self.trainee));
+        let Ok(catalog) = &self.catalog else { return };
+        self.workbench = Some(Workbench::with_circuit(scenario, catalog, circuit, &self.trainee));
     }
 
     /// Opens a saved attempt on the workbench, to go on with it; a file that cannot be read shows why.
@@ -213,12 +214,12 @@ impl App {
 
     /// Saves the open attempt if the workbench asked, through the save dialog when it has no file yet.
     fn answer_save_request(&mut self) {
-        let (Some(workbench), Ok(catalog)) = (self.workbench.as_mut(), &self.catalog) else { return };
+        let Some(workbench) = self.workbench.as_mut() else { return };
         if workbench.take_report_request() {
-            workbench.export_report(&mut self.dialogs.save_report, catalog);
+            workbench.export_report(&mut self.dialogs.save_report);
         }
         let Some(as_new) = workbench.take_save_request() else { return };
-        workbench.save(as_new, &mut self.dialogs.save_attempt, catalog);
+        workbench.save(as_new, &mut self.dialogs.save_attempt);
         let saved = (!workbench.has_unsaved_work()).then(|| workbench.attempt_path().map(Path::to_path_buf)).flatten();
         if let Some(path) = saved {
             self.remember(&path);
@@ -231,15 +232,13 @@ impl App {
 
     /// Autosaves the open attempt if due (`force`: now); returns how long until the next autosave is due.
     fn autosave(&mut self, force: bool) -> Option<std::time::Duration> {
-        let (Some(workbench), Ok(catalog), Some(path)) =
-            (self.workbench.as_mut(), &self.catalog, self.autosave_path.as_deref())
-        else {
+        let (Some(workbench), Some(path)) = (self.workbench.as_mut(), self.autosave_path.as_deref()) else {
             return None;
         };
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        workbench.autosave(path, force, catalog)
+        workbench.autosave(path, force)
     }
 
     /// The workbench open now, if any.
@@ -345,10 +344,10 @@ impl eframe::App for App {
                     briefing::diagnostics_ui(ui, "The component catalog cannot be loaded", diagnostics);
                 });
             }
-            Ok(catalog) if self.workbench.is_some() => {
+            Ok(_) if self.workbench.is_some() => {
                 let shortcuts: Vec<Intent> = commands.iter().filter_map(|c| Self::intent_for(*c)).collect();
                 if let Some(workbench) = self.workbench.as_mut() {
-                    workbench.ui(ui, catalog, &shortcuts);
+                    workbench.ui(ui, &shortcuts);
                 }
                 self.answer_save_request();
                 // An idle window draws no frames: wake up when the autosave falls due.
@@ -403,7 +402,7 @@ impl eframe::App for App {
                     }
                 });
                 if let Some(scenario) = start {
-                    self.workbench = Some(Workbench::new(scenario, &self.trainee));
+                    self.workbench = Some(Workbench::new(scenario, catalog, &self.trainee));
                 }
                 match recover {
                     Some(true) => {

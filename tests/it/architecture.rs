@@ -49,3 +49,38 @@ fn the_scan_would_catch_an_offence() {
     let text = std::fs::read_to_string(repo_path("src/ui/app.rs")).unwrap();
     assert!(text.lines().any(|line| line.contains("egui::")));
 }
+
+/// Calls that change the circuit's undo history, the attempt's log or the running simulation: only the session
+/// makes them (and the modules that define them).
+const SESSION_ONLY: [(&str, &[&str]); 4] = [
+    (".take_edit(", &["src/session/", "src/sim/mod.rs"]),
+    ("history.record", &["src/session/", "src/circuit/history.rs"]),
+    ("attempt.record(", &["src/session/", "src/attempt/mod.rs"]),
+    ("History::new(", &["src/session/", "src/circuit/history.rs"]),
+];
+
+#[test]
+fn only_the_session_changes_the_history_the_log_and_the_simulation() {
+    let root = repo_path("");
+    let mut files = Vec::new();
+    rust_files(&repo_path("src"), &mut files);
+    let mut offences = Vec::new();
+    let mut seen = [false; SESSION_ONLY.len()];
+    for file in files {
+        let relative = file.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for (index, (call, allowed)) in SESSION_ONLY.iter().enumerate() {
+                if code.contains(call) {
+                    seen[index] = true;
+                    if !allowed.iter().any(|prefix| relative.starts_with(prefix)) {
+                        offences.push(format!("{relative}:{}: {call}", number + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen.iter().all(|s| *s), "the scan finds each call where it is allowed: {seen:?}");
+    assert!(offences.is_empty(), "only src/session may make these calls:\n{}", offences.join("\n"));
+}

@@ -1,7 +1,7 @@
 //! Attempt files: round trip, replay, refusal of truncated, corrupt, tampered and older files with the file, line
 //! and field; the score against hand calculations; grading a folder with a corrupt file among good ones.
 
-use super::attempt_fixture::{SCENARIO_TEXT, adult_attempt};
+use super::attempt_fixture::{SCENARIO_TEXT, adult_attempt, adult_session};
 use super::support::{bin, catalog, scenario, solution};
 use perfusion_trainer::attempt::{self, Attempt, Event, ScenarioCopy};
 use perfusion_trainer::circuit::{CanvasPos, Controls, Edit, PlacedPart, PumpDirection};
@@ -58,7 +58,7 @@ fn truncated_corrupt_tampered_and_older_files_are_refused_with_where_and_why() {
     assert!(error.contains("tampered.ron:") && error.contains("scenario.sha256") && error.contains("hash"), "{error}");
 
     let older = dir.path().join("older.ron");
-    std::fs::write(&older, text.replacen("version: 1,", "version: 0,", 1)).unwrap();
+    std::fs::write(&older, text.replacen("version: 2,", "version: 0,", 1)).unwrap();
     let error = load_error(&older);
     assert!(error.contains("older.ron:") && error.contains("attempt format version 0 is not supported"), "{error}");
 
@@ -76,7 +76,7 @@ fn the_score_follows_the_rubric() {
     let adult = scenario("adult_cabg");
     let attempt = adult_attempt("C. Trainee", &catalog);
     let score = attempt::score(&attempt, &adult, &catalog);
-    let part = |name: &str| score.components.iter().find(|c| c.name == name).unwrap().clone();
+    let part = |name: &str| score.components.iter().find(|c| c.name.field() == name).unwrap().clone();
     assert!((part("critical_findings").fraction - 1.0).abs() < 1e-12, "no critical finding at go-on");
     // Validated without a critical finding at 24 × 20 + 22 × 15 + 6 × 5 + 30 = 870 s = 14.5 min ≤ 20 min: full.
     let validated = attempt.log.iter().find(|e| matches!(e.event, Event::Validated { .. })).unwrap().at_s;
@@ -105,7 +105,7 @@ fn going_on_bypass_with_a_critical_finding_and_never_validating_earn_nothing() {
     attempt.record(5.0, None, Event::Edit(Edit::AddPart(pump)));
     attempt.record(10.0, Some(0.0), Event::RunStarted);
     let score = attempt::score(&attempt, &adult, &catalog);
-    let part = |name: &str| score.components.iter().find(|c| c.name == name).unwrap().clone();
+    let part = |name: &str| score.components.iter().find(|c| c.name.field() == name).unwrap().clone();
     assert!(part("critical_findings").fraction.abs() < 1e-12, "{}", part("critical_findings").detail);
     assert!(part("assembly_time").fraction.abs() < 1e-12);
     assert_eq!(part("time_in_targets").detail, "never on bypass");
@@ -238,16 +238,24 @@ fn the_checklist_marks_each_expected_action_with_its_time() {
 }
 
 #[test]
-fn the_run_at_any_moment_is_rebuilt_bit_for_bit_through_the_simulation() {
+fn the_run_at_any_moment_is_rebuilt_bit_for_bit_from_the_checkpoints() {
     let catalog = catalog();
-    let adult = scenario("adult_cabg");
-    let attempt = adult_attempt("J. Trainee", &catalog);
+    let session = adult_session("J. Trainee", &catalog);
+    let attempt = session.attempt();
     let stop = attempt.log.iter().find(|e| e.event == Event::RunStopped).unwrap().at_s;
-    let replayed = attempt::replay::run_at(&attempt, &adult, &catalog, stop).unwrap().expect("a run was going");
-    assert!((replayed.simulation.state().time_s - 300.0).abs() < 1e-9);
-    let columns = perfusion_trainer::sim::TrendColumns::new(&replayed.simulation, &replayed.circuit, &catalog);
-    let recorded = &attempt.trends.rows.last().unwrap().values;
-    assert_eq!(&columns.sample(&replayed.simulation), recorded, "the monitor as recorded, bit for bit");
+    // The last trend row was sampled at 300 s of model time, when the run was at its stop.
+    let moment = session.moment(stop).unwrap();
+    let (simulation, columns) = moment.run.expect("a run was going");
+    assert!((simulation.state().time_s - 300.0).abs() < 1e-9);
+    let recorded = &attempt.trends[0].rows.last().unwrap().values;
+    assert_eq!(&columns.sample(&simulation), recorded, "the monitor as recorded, bit for bit");
+    // A moment between two checkpoints and two actions: the same from the session loaded from the file.
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved(dir.path(), "j.ron", &attempt);
+    let loaded = attempt::load(&path, &catalog).unwrap();
     let start = attempt.log.iter().find(|e| e.event == Event::RunStarted).unwrap().at_s;
-    assert!(attempt::replay::run_at(&attempt, &adult, &catalog, start - 1.0).unwrap().is_none(), "before the run");
+    let (a, _) = session.moment(start + 151.37).unwrap().run.unwrap();
+    let (b, _) = loaded.session.moment(start + 151.37).unwrap().run.unwrap();
+    assert_eq!(a.state(), b.state(), "the same moment, bit for bit");
+    assert!(session.moment(start - 1.0).unwrap().run.is_none(), "before the run");
 }

@@ -1,11 +1,12 @@
 //! The circuit model through its one door: edits, refusals with reasons, undo/redo, queries, files.
 
-use super::support::{catalog, solution};
+use super::support::{catalog, scenario, solution};
 use perfusion_trainer::circuit::{
-    CanvasPos, Circuit, Controls, Edit, EditError, History, PlacedPart, PumpDirection, Tube, file,
+    CanvasPos, Circuit, Controls, Edit, EditError, PlacedPart, PumpDirection, Tube, file,
 };
 use perfusion_trainer::ids::{CatalogId, PartId, PortRef, TubeId};
 use perfusion_trainer::input::Source;
+use perfusion_trainer::session::{Action, Refusal, Session};
 
 fn place(circuit: &mut Circuit, id: &str) -> PartId {
     let part = PlacedPart::new(circuit.next_part_id(), CatalogId::new(id), CanvasPos { x: 10.0, y: 20.0 });
@@ -128,20 +129,21 @@ fn removing_a_part_takes_its_tubes_and_undo_restores_everything() {
     circuit.apply(&catalog, Edit::SetServo { part: sensor, to: Some(pump) }).unwrap();
     let before = circuit.clone();
 
-    let mut history = History::new();
-    history.apply(&mut circuit, &catalog, Edit::RemovePart { part: pump }).unwrap();
+    let mut session = Session::with_circuit(scenario("adult_cabg"), catalog.clone(), "", "", &circuit).unwrap();
+    session.apply(Action::Edit(Edit::RemovePart { part: pump })).unwrap();
+    let circuit = session.circuit();
     assert!(circuit.part(pump).is_none());
     assert_eq!(circuit.tubes().count(), 0, "both tubes were on the pump");
     assert_eq!(circuit.part(sensor).unwrap().servo_to, None, "the link to the removed pump is gone");
 
-    assert!(history.undo(&mut circuit, &catalog).unwrap().is_some());
-    assert_eq!(circuit.parts().collect::<Vec<_>>(), before.parts().collect::<Vec<_>>());
-    assert_eq!(circuit.tubes().collect::<Vec<_>>(), before.tubes().collect::<Vec<_>>());
+    session.apply(Action::Undo).unwrap();
+    assert_eq!(session.circuit().parts().collect::<Vec<_>>(), before.parts().collect::<Vec<_>>());
+    assert_eq!(session.circuit().tubes().collect::<Vec<_>>(), before.tubes().collect::<Vec<_>>());
 
-    assert!(history.redo(&mut circuit, &catalog).unwrap().is_some());
-    assert!(circuit.part(pump).is_none());
-    assert!(history.undo(&mut circuit, &catalog).unwrap().is_some());
-    assert!(history.undo(&mut circuit, &catalog).unwrap().is_none(), "nothing older to undo");
+    session.apply(Action::Redo).unwrap();
+    assert!(session.circuit().part(pump).is_none());
+    session.apply(Action::Undo).unwrap();
+    assert_eq!(session.apply(Action::Undo), Err(Refusal::NothingToUndo), "the opened circuit is not undoable");
 }
 
 #[test]
@@ -169,16 +171,16 @@ fn a_batch_applies_all_or_nothing() {
     assert_eq!(circuit.parts().collect::<Vec<_>>(), before.parts().collect::<Vec<_>>());
     assert_eq!(circuit.tubes().collect::<Vec<_>>(), before.tubes().collect::<Vec<_>>());
 
-    let mut history = History::new();
+    let mut session = Session::with_circuit(scenario("adult_cabg"), catalog.clone(), "", "", &circuit).unwrap();
     let batch = Edit::Batch(vec![
         Edit::MovePart { part: oxygenator, to: CanvasPos { x: 5.0, y: 5.0 } },
         Edit::SetClamp { tube: TubeId(2), clamped: true },
     ]);
-    history.apply(&mut circuit, &catalog, batch).unwrap();
-    assert!(circuit.tube(TubeId(2)).unwrap().clamped);
-    history.undo(&mut circuit, &catalog).unwrap();
-    assert_eq!(circuit.parts().collect::<Vec<_>>(), before.parts().collect::<Vec<_>>());
-    assert_eq!(circuit.tubes().collect::<Vec<_>>(), before.tubes().collect::<Vec<_>>());
+    session.apply(Action::Edit(batch)).unwrap();
+    assert!(session.circuit().tube(TubeId(2)).unwrap().clamped);
+    session.apply(Action::Undo).unwrap();
+    assert_eq!(session.circuit().parts().collect::<Vec<_>>(), before.parts().collect::<Vec<_>>());
+    assert_eq!(session.circuit().tubes().collect::<Vec<_>>(), before.tubes().collect::<Vec<_>>());
 }
 
 #[test]

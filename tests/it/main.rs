@@ -2,6 +2,8 @@
 
 // Tests fail by panicking: unwrap, expect and panic are how they report.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Tests may time what they wait for (a killed app's autosave, a hostile file's load); the core may not.
+#![allow(clippy::disallowed_methods)]
 
 mod architecture;
 mod attempt_fixture;
@@ -12,6 +14,7 @@ mod circuit_edits;
 mod cli;
 mod docs_examples;
 mod props;
+mod session;
 mod sim;
 mod support;
 mod ui;

@@ -7,11 +7,11 @@
 
 use super::geometry::{self, PortPlace, Side, View};
 use super::icons::{self, IconStyle};
-use super::run::Run;
 use super::{Intent, Selection};
 use crate::catalog::{Bore, Catalog, PortDir};
 use crate::circuit::{CanvasPos, Circuit, Tube};
 use crate::ids::{CatalogId, PartId, PortRef, TubeId};
+use crate::session::Run;
 use eframe::egui::{
     self, Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, Vec2, pos2, vec2,
 };
@@ -253,7 +253,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
                 part.controls,
                 crate::circuit::Controls::Pump { direction: crate::circuit::PumpDirection::Reverse, .. }
             ),
-            level: input.run.and_then(|run| run.reservoir_fill(input.circuit, input.catalog, part.id)),
+            level: input.run.and_then(|run| super::run::reservoir_fill(run, input.circuit, input.catalog, part.id)),
         };
         icons::paint_part(&painter, part_rect, &spec.kind, &style);
         let outline = if input.highlight_parts.contains(&part.id) {
@@ -281,7 +281,9 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
                 colours.text,
             );
         }
-        if let Some(reading) = input.run.and_then(|run| run.reading_for(input.circuit, input.catalog, part.id)) {
+        if let Some(reading) =
+            input.run.and_then(|run| super::run::reading_for(run, input.circuit, input.catalog, part.id))
+        {
             let at = part_rect.center_top() - vec2(0.0, 3.0);
             let galley = painter.layout_no_wrap(reading, font, colours.text);
             let bg = Rect::from_center_size(at - vec2(0.0, galley.size().y / 2.0), galley.size() + vec2(8.0, 4.0));

@@ -1,6 +1,7 @@
 //! The trainee's workbench for one scenario: the kit on the left, the canvas in the middle, the inspector,
-//! findings and monitor on the right, the run controls on top. Panels report `Intent`s; the workbench carries
-//! them out through the core (`Circuit::apply` with undo history, `validate`, the simulation) after drawing.
+//! findings and monitor on the right, the run controls on top. It is a view of a core `Session`: panels report
+//! `Intent`s, and the workbench turns those that change anything into `Action`s for `Session::apply` after
+//! drawing; what is only the view's (selection, tab, pan and zoom, the moment under review) stays here.
 
 mod canvas;
 mod findings;
@@ -14,15 +15,16 @@ mod review;
 mod run;
 
 use crate::catalog::{Bore, Catalog};
-use crate::circuit::{CanvasPos, Circuit, Edit, History, PlacedPart, Tube};
+use crate::circuit::{CanvasPos, Circuit, Edit, PlacedPart, Tube};
 use crate::ids::{CatalogId, PartId, PortRef, TubeId};
-use crate::scenario::{KitAmount, Scenario};
+use crate::scenario::Scenario;
+use crate::session::{Action, MomentView, Session};
 use crate::sim::Alarm;
-use crate::validate::{Finding, validate};
+use crate::validate::Finding;
 use canvas::{CanvasInput, CanvasState};
 use eframe::egui::{self, RichText};
 use recording::Recording;
-use run::Run;
+use run::Pacer;
 use std::path::{Path, PathBuf};
 
 /// What is selected on the canvas.
@@ -73,7 +75,7 @@ pub enum Intent {
     /// Start the run if none, else pause or resume it.
     ToggleRun,
     Stop,
-    Speed(f32),
+    Speed(f64),
     Acknowledge(Alarm),
     /// Save the attempt (`as_new`: to a file chosen now).
     Save {
@@ -100,28 +102,22 @@ struct Status {
 const NEW_TUBE_LENGTH_M: f64 = 0.5;
 
 pub struct Workbench {
-    pub scenario: Scenario,
-    circuit: Circuit,
-    history: History,
+    session: Session,
     selection: Selection,
     canvas: CanvasState,
-    findings: Vec<Finding>,
-    findings_revision: Option<u64>,
     highlighted: Option<usize>,
     tab: Tab,
     status: Option<Status>,
-    run: Option<Run>,
+    pacer: Pacer,
     model_dt_s: f64,
     recording: Recording,
     /// Save asked for (from the toolbar or Ctrl+S): `true` to choose a new file. The app answers it, as it owns the
     /// file dialogs.
     save_request: Option<bool>,
-    /// The moment under review and the circuit and findings rebuilt for it from the log.
-    review: Option<(f64, Circuit, Vec<Finding>)>,
-    /// The monitor at that moment, when a run was going (column with unit, value), re-simulated from the log.
-    review_monitor: Vec<(String, f64)>,
-    /// The score and checklist for the log as it was (its length and the trend rows' count).
-    review_summary: Option<((usize, usize), crate::attempt::Score, Vec<crate::attempt::checklist::CheckItem>)>,
+    /// The moment under review: the circuit, its findings and the run then, from the session.
+    review: Option<MomentView>,
+    /// The score and checklist for the attempt as it was (the session's change count).
+    review_summary: Option<(u64, crate::attempt::Score, Vec<crate::attempt::checklist::CheckItem>)>,
     drafts: review::Drafts,
     /// The debrief report asked for (the app owns the dialog).
     report_request: bool,
@@ -131,58 +127,64 @@ pub struct Workbench {
 pub type SaveDialog<'a> = &'a mut dyn FnMut() -> Option<PathBuf>;
 
 impl Workbench {
-    pub fn new(scenario: Scenario, trainee: &str) -> Self {
-        Self::with_circuit(scenario, Circuit::new(), trainee)
+    pub fn new(scenario: Scenario, catalog: &Catalog, trainee: &str) -> Self {
+        Self::with_circuit(scenario, catalog, Circuit::new(), trainee)
     }
 
     /// A new attempt starting from `circuit` (a file opened with it): its building edits open the log.
-    pub fn with_circuit(scenario: Scenario, circuit: Circuit, trainee: &str) -> Self {
-        let mut recording = Recording::new(trainee, &scenario);
-        for edit in circuit.rebuild_edits() {
-            recording.edit(&edit, None);
+    pub fn with_circuit(scenario: Scenario, catalog: &Catalog, circuit: Circuit, trainee: &str) -> Self {
+        let started = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+        let fresh = Session::new(scenario.clone(), catalog.clone(), trainee, &started);
+        let (session, refused) = match Session::with_circuit(scenario, catalog.clone(), trainee, &started, &circuit) {
+            Ok(session) => (session, None),
+            Err(refusal) => (fresh, Some(refusal)),
+        };
+        let mut workbench = Self::resuming(session, None);
+        if let Some(refusal) = refused {
+            workbench.say(format!("The circuit file could not be set up ({refusal}); starting empty."), true);
         }
-        Self::resuming(scenario, circuit, recording)
+        workbench
     }
 
-    /// Goes on with a saved attempt: its circuit, its log, its file.
+    /// Goes on with a saved attempt: its session (replayed from the log), its file.
     pub fn from_attempt(loaded: crate::attempt::LoadedAttempt, path: Option<PathBuf>) -> Self {
-        let recording = Recording::resume(loaded.attempt, path);
-        Self::resuming(loaded.scenario, loaded.circuit, recording)
+        Self::resuming(loaded.session, path)
     }
 
-    fn resuming(scenario: Scenario, circuit: Circuit, recording: Recording) -> Self {
-        let canvas = CanvasState::framing(!circuit.is_empty());
+    fn resuming(session: Session, path: Option<PathBuf>) -> Self {
+        let canvas = CanvasState::framing(!session.circuit().is_empty());
+        let recording = Recording::resume(&session, path);
         Self {
-            scenario,
-            circuit,
-            history: History::new(),
+            session,
             selection: Selection::None,
             canvas,
-            findings: Vec::new(),
-            findings_revision: None,
             highlighted: None,
             tab: Tab::Inspector,
             status: None,
-            run: None,
+            pacer: Pacer::default(),
             model_dt_s: 0.0,
             recording,
             save_request: None,
             review: None,
-            review_monitor: Vec::new(),
             review_summary: None,
             drafts: review::Drafts::default(),
             report_request: false,
         }
     }
 
-    /// The attempt as recorded so far.
-    pub fn attempt(&self) -> &crate::attempt::Attempt {
-        &self.recording.attempt
+    /// The session this workbench shows.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The attempt as recorded so far, brought up to date.
+    pub fn attempt(&self) -> crate::attempt::Attempt {
+        self.session.attempt()
     }
 
     /// Whether work has been recorded since the last explicit save.
     pub fn has_unsaved_work(&self) -> bool {
-        self.recording.unsaved
+        self.recording.unsaved(&self.session)
     }
 
     /// A save the user asked for (`Some(true)`: to a new file), taken once.
@@ -195,11 +197,12 @@ impl Workbench {
     }
 
     /// Writes the debrief report (HTML) to the file `choose` gives.
-    pub fn export_report(&mut self, choose: SaveDialog, catalog: &Catalog) {
+    pub fn export_report(&mut self, choose: SaveDialog) {
         let Some(path) = choose() else { return };
-        let attempt = &self.recording.attempt;
-        let score = crate::attempt::score(attempt, &self.scenario, catalog);
-        let html = crate::attempt::report::html(attempt, &self.scenario, &self.circuit, catalog, &score);
+        let attempt = self.session.attempt();
+        let (scenario, catalog) = (self.session.scenario(), self.session.catalog());
+        let score = attempt.score.clone().unwrap_or_else(|| crate::attempt::score(&attempt, scenario, catalog));
+        let html = crate::attempt::report::html(&attempt, scenario, self.session.circuit(), catalog, &score);
         match crate::atomic_write::write(&path, html.as_bytes()) {
             Ok(()) => self.say(format!("Report written to {}.", path.display()), false),
             Err(error) => self.say(format!("No report: cannot write {}: {error}.", path.display()), true),
@@ -212,63 +215,57 @@ impl Workbench {
     }
 
     /// Saves the attempt to its file, or to the one `choose` gives when it has none (or `as_new`).
-    pub fn save(&mut self, as_new: bool, choose: SaveDialog, catalog: &Catalog) {
+    pub fn save(&mut self, as_new: bool, choose: SaveDialog) {
         let path = match (&self.recording.path, as_new) {
             (Some(path), false) => Some(path.clone()),
             _ => choose(),
         };
         let Some(path) = path else { return };
-        match self.recording.save(&path, &self.scenario, &self.circuit, catalog) {
+        match self.recording.save(&path, &self.session) {
             Ok(()) => self.say(format!("Saved to {}.", path.display()), false),
             Err(error) => self.say(format!("Not saved: cannot write {}: {error}.", path.display()), true),
         }
     }
 
     /// Autosaves to `path` when due (`force` on closing); returns how long until the next one is due, if any.
-    pub fn autosave(&mut self, path: &Path, force: bool, catalog: &Catalog) -> Option<std::time::Duration> {
-        if self.recording.autosave_due(force)
-            && let Err(error) = self.recording.autosave(path, &self.scenario, &self.circuit, catalog)
+    pub fn autosave(&mut self, path: &Path, force: bool) -> Option<std::time::Duration> {
+        if self.recording.autosave_due(&self.session, force)
+            && let Err(error) = self.recording.autosave(path, &self.session)
         {
             self.say(format!("Autosave failed: cannot write {}: {error}.", path.display()), true);
         }
-        self.recording.autosave_in()
+        self.recording.autosave_in(&self.session)
     }
 
     pub fn circuit(&self) -> &Circuit {
-        &self.circuit
+        self.session.circuit()
     }
 
     /// The finding shown on the canvas, if one was clicked.
     pub fn highlighted_finding(&self) -> Option<&Finding> {
-        self.highlighted.and_then(|i| self.findings.get(i))
+        self.highlighted.and_then(|i| self.session.findings().get(i))
     }
 
     /// The simulation of the run under way, if any.
     pub fn simulation(&self) -> Option<&crate::sim::Simulation> {
-        self.run.as_ref().map(Run::simulation)
+        self.session.run().map(crate::session::Run::simulation)
     }
 
     pub fn is_running(&self) -> bool {
-        self.run.as_ref().is_some_and(|run| !run.paused && run.failed.is_none())
+        self.session.run().is_some_and(|run| !run.paused && run.failed().is_none())
     }
 
     /// Draws the workbench and carries out what was asked.
-    pub fn ui(&mut self, ui: &mut egui::Ui, catalog: &Catalog, shortcuts: &[Intent]) {
-        if self.findings_revision != Some(self.circuit.revision()) {
-            // Live validation: it takes well under a millisecond (benches/validate.rs).
-            self.findings = validate(&self.scenario, &self.circuit, catalog);
-            self.findings_revision = Some(self.circuit.revision());
-            self.highlighted = None;
+    pub fn ui(&mut self, ui: &mut egui::Ui, shortcuts: &[Intent]) {
+        let now_s = self.recording.now_s();
+        let frame_s = ui.input(|i| i.stable_dt);
+        let (advanced, failed) = self.pacer.advance(&mut self.session, now_s, frame_s);
+        self.model_dt_s = advanced;
+        if let Some(error) = failed {
+            self.say(format!("The model stopped: {error}. Stop the run and check the circuit."), true);
         }
-        if let Some(run) = self.run.as_mut() {
-            let frame_s = ui.input(|i| i.stable_dt);
-            self.model_dt_s = run.advance(frame_s);
-            self.recording.observe(run);
-            if !run.paused && run.failed.is_none() {
-                ui.ctx().request_repaint();
-            }
-        } else {
-            self.model_dt_s = 0.0;
+        if self.is_running() {
+            ui.ctx().request_repaint();
         }
 
         let mut intents: Vec<Intent> = shortcuts.to_vec();
@@ -289,18 +286,21 @@ impl Workbench {
                 }
             });
         });
+        let catalog = self.session.catalog();
         egui::Panel::left("kit_palette").default_size(230.0).size_range(190.0..=360.0).show(ui, |ui| {
-            palette::palette_ui(ui, &self.scenario, &self.circuit, catalog, self.run.is_none(), &mut intents);
+            let building = self.session.run().is_none();
+            palette::palette_ui(ui, self.session.scenario(), self.session.circuit(), catalog, building, &mut intents);
         });
         egui::Panel::right("side_panel").default_size(340.0).size_range(280.0..=520.0).show(ui, |ui| {
-            self.side_panel_ui(ui, catalog, &mut intents);
+            self.side_panel_ui(ui, &mut intents);
         });
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
-            let shown = self.review.as_ref().map_or(&self.circuit, |(_, circuit, _)| circuit);
+            let catalog = self.session.catalog();
+            let shown = self.review.as_ref().map_or(self.session.circuit(), |moment| &moment.circuit);
             let labels = shown.labels(catalog);
             let (parts, tubes) = self
                 .highlighted
-                .and_then(|i| self.findings.get(i))
+                .and_then(|i| self.session.findings().get(i))
                 .map_or((&[][..], &[][..]), |f| (f.parts.as_slice(), f.tubes.as_slice()));
             let input = CanvasInput {
                 catalog,
@@ -309,39 +309,38 @@ impl Workbench {
                 selection: self.selection,
                 highlight_parts: parts,
                 highlight_tubes: tubes,
-                run: self.run.as_ref(),
+                run: self.session.run(),
                 model_dt_s: self.model_dt_s,
             };
             canvas::canvas_ui(ui, &mut self.canvas, &input, &mut intents);
-            if let (Some(run), Some(rect)) = (&self.run, self.canvas.last_rect) {
+            if let (Some(run), Some(rect)) = (self.session.run(), self.canvas.last_rect) {
                 monitor::alarm_overlay(ui, run, rect, &mut intents);
             }
         });
         for intent in intents {
-            self.carry_out(intent, catalog);
+            self.carry_out(intent);
         }
     }
 
     fn toolbar_ui(&self, ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(&self.scenario.title).strong());
+            ui.label(RichText::new(&self.session.scenario().title).strong());
             ui.separator();
-            let editable = self.run.is_none();
             let undo = ui
-                .add_enabled(editable && self.history.can_undo(), egui::Button::new("Undo"))
+                .add_enabled(self.session.can_undo(), egui::Button::new("Undo"))
                 .on_hover_text("Undo the last change (Ctrl+Z)")
                 .on_disabled_hover_text("Nothing to undo, or the pump is running");
             if undo.clicked() {
                 intents.push(Intent::Undo);
             }
             let redo = ui
-                .add_enabled(editable && self.history.can_redo(), egui::Button::new("Redo"))
+                .add_enabled(self.session.can_redo(), egui::Button::new("Redo"))
                 .on_hover_text("Redo (Ctrl+Shift+Z or Ctrl+Y)")
                 .on_disabled_hover_text("Nothing to redo, or the pump is running");
             if redo.clicked() {
                 intents.push(Intent::Redo);
             }
-            let save = if self.recording.unsaved { "Save*" } else { "Save" };
+            let save = if self.has_unsaved_work() { "Save*" } else { "Save" };
             if ui.button(save).on_hover_text("Save the attempt (Ctrl+S); Ctrl+Shift+S saves to a new file").clicked() {
                 intents.push(Intent::Save { as_new: false });
             }
@@ -349,18 +348,22 @@ impl Workbench {
                 intents.push(Intent::FitView);
             }
             ui.separator();
-            let critical = self.findings.iter().filter(|f| f.severity == crate::rules::Severity::Critical).count();
+            let critical = self.critical_count();
             let validate_text =
                 if critical > 0 { format!("Validate ({critical} critical)") } else { "Validate".to_owned() };
             if ui.button(validate_text).on_hover_text("Check the assembly against the scenario (F5)").clicked() {
                 intents.push(Intent::Validate);
             }
             ui.separator();
-            monitor::run_controls_ui(ui, self.run.as_ref(), intents);
+            monitor::run_controls_ui(ui, self.session.run(), self.pacer.behind, intents);
         });
     }
 
-    fn side_panel_ui(&mut self, ui: &mut egui::Ui, catalog: &Catalog, intents: &mut Vec<Intent>) {
+    fn critical_count(&self) -> usize {
+        self.session.findings().iter().filter(|f| f.severity == crate::rules::Severity::Critical).count()
+    }
+
+    fn side_panel_ui(&mut self, ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             for (tab, name) in [
@@ -369,44 +372,60 @@ impl Workbench {
                 (Tab::Monitor, "Monitor"),
                 (Tab::Review, "Review"),
             ] {
-                let text =
-                    if tab == Tab::Findings { format!("{name} ({})", self.findings.len()) } else { name.to_owned() };
+                let text = if tab == Tab::Findings {
+                    format!("{name} ({})", self.session.findings().len())
+                } else {
+                    name.to_owned()
+                };
                 if ui.selectable_label(self.tab == tab, text).clicked() {
                     intents.push(Intent::ShowTab(tab));
                 }
             }
         });
         ui.separator();
+        let session = &self.session;
+        let catalog = session.catalog();
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| match self.tab {
             Tab::Inspector => inspector::inspector_ui(
                 ui,
-                &self.scenario,
-                &self.circuit,
+                session.scenario(),
+                session.circuit(),
                 catalog,
                 self.selection,
-                self.run.is_some(),
+                session.run().is_some(),
                 intents,
             ),
-            Tab::Findings => findings::findings_ui(ui, &self.findings, self.highlighted, intents),
-            Tab::Monitor => monitor::monitor_ui(ui, self.run.as_ref(), &self.circuit, catalog, intents),
+            Tab::Findings => findings::findings_ui(ui, session.findings(), self.highlighted, intents),
+            Tab::Monitor => monitor::monitor_ui(ui, session.run(), session.circuit(), catalog, intents),
             Tab::Review => {
-                // Scoring replays and validates the log: once per change of the log or trends, not every frame.
-                let attempt = &self.recording.attempt;
-                let key = (attempt.log.len(), attempt.trends.rows.len());
+                // Scoring replays and validates the log: once per change of the attempt, not every frame.
+                let key = session.changes();
                 if self.review_summary.as_ref().is_none_or(|(k, _, _)| *k != key) {
-                    let score = crate::attempt::score(attempt, &self.scenario, catalog);
-                    let checklist = crate::attempt::checklist::checklist(attempt, &self.scenario, catalog);
+                    let attempt = session.attempt();
+                    let checklist = crate::attempt::checklist::checklist(&attempt, session.scenario(), catalog);
+                    let score = attempt
+                        .score
+                        .clone()
+                        .unwrap_or_else(|| crate::attempt::score(&attempt, session.scenario(), catalog));
                     self.review_summary = Some((key, score, checklist));
                 }
                 let Some((_, score, checklist)) = &self.review_summary else { return };
+                let monitor_then: Vec<(String, f64)> = self
+                    .review
+                    .as_ref()
+                    .and_then(|moment| moment.run.as_ref())
+                    .map(|(simulation, columns)| {
+                        columns.columns().map(|c| c.heading()).zip(columns.sample(simulation)).collect()
+                    })
+                    .unwrap_or_default();
                 let view = review::ReviewView {
-                    attempt,
-                    instructor_notes: &self.scenario.instructor_notes,
+                    attempt: session.log(),
+                    instructor_notes: &session.scenario().instructor_notes,
                     score,
                     checklist,
-                    at_s: self.review.as_ref().map(|(at, _, _)| *at),
-                    findings_then: self.review.as_ref().map_or(&[][..], |(_, _, f)| f.as_slice()),
-                    monitor_then: &self.review_monitor,
+                    at_s: self.review.as_ref().map(|moment| moment.at_s),
+                    findings_then: self.review.as_ref().map_or(&[][..], |moment| moment.findings.as_slice()),
+                    monitor_then: &monitor_then,
                 };
                 review::review_ui(ui, &view, &mut self.drafts, intents);
             }
@@ -415,9 +434,9 @@ impl Workbench {
 
     /// What to do next, when there is nothing to report.
     fn hint(&self) -> &'static str {
-        if self.run.is_some() {
+        if self.session.run().is_some() {
             "Running: set pump speed, sweep, FiO2 and water in the monitor; click a tube's square to clamp it."
-        } else if self.circuit.is_empty() {
+        } else if self.session.circuit().is_empty() {
             "Drag parts from the kit onto the canvas."
         } else {
             "Drag from port to port to lay tubing; select a part or tube to set it; F5 validates, F6 runs."
@@ -428,40 +447,29 @@ impl Workbench {
         self.status = Some(Status { text: text.into(), is_error });
     }
 
-    /// Applies an edit through the undo history; while the pump runs only settings may change, and the run takes
-    /// them at once.
-    fn edit(&mut self, edit: Edit, catalog: &Catalog) -> bool {
-        if self.review.is_some() {
+    /// Hands an action to the session; a refusal is said in the status bar. Returns whether it took effect.
+    fn act(&mut self, action: Action) -> bool {
+        if self.review.is_some() && matches!(action, Action::Edit(_) | Action::Undo | Action::Redo) {
             self.say("The canvas shows an earlier moment: press Back to now (Review tab) to edit.", true);
             return false;
         }
-        if self.run.is_some() && !edit.changes_settings_only() {
-            self.say("Stop the run to change the assembly; while it runs you can change settings and clamps.", true);
-            return false;
-        }
-        match self.history.apply(&mut self.circuit, catalog, edit.clone()) {
+        self.session.set_clock(self.recording.now_s());
+        match self.session.apply(action) {
             Ok(()) => {
-                self.recording.edit(&edit, self.run.as_ref());
-                if let Some(run) = self.run.as_mut()
-                    && let Err(error) = run.take_edit(&edit, &self.scenario, &self.circuit, catalog)
-                {
-                    self.say(error.to_string(), true);
-                    return false;
-                }
                 self.status = None;
                 true
             }
-            Err(error) => {
-                self.say(format!("Not done: {error}."), true);
+            Err(refusal) => {
+                self.say(format!("Not done: {refusal}."), true);
                 false
             }
         }
     }
 
-    fn carry_out(&mut self, intent: Intent, catalog: &Catalog) {
+    fn carry_out(&mut self, intent: Intent) {
         match intent {
             Intent::Edit(edit) => {
-                self.edit(edit, catalog);
+                self.act(Action::Edit(edit));
             }
             Intent::Select(selection) => {
                 self.selection = selection;
@@ -469,47 +477,53 @@ impl Workbench {
                     self.tab = Tab::Inspector;
                 }
             }
-            Intent::Place { catalog_id, at } => self.place(catalog_id, at, catalog),
-            Intent::Connect { from, to } => self.connect(from, to, catalog),
+            Intent::Place { catalog_id, at } => self.place(catalog_id, at),
+            Intent::Connect { from, to } => self.connect(from, to),
             Intent::Refuse(reason) => self.say(reason, true),
             Intent::Highlight(index) => {
                 self.highlighted = Some(index);
-                if let Some(bounds) = self.findings.get(index).and_then(|f| self.bounds_of(f, catalog)) {
+                if let Some(bounds) = self.session.findings().get(index).and_then(|f| self.bounds_of(f)) {
                     self.canvas.focus_pending = Some(bounds);
                 }
             }
             Intent::ShowTab(tab) => self.tab = tab,
-            Intent::Undo => self.step_history(true, catalog),
-            Intent::Redo => self.step_history(false, catalog),
+            Intent::Undo => {
+                if self.act(Action::Undo) {
+                    self.say("Undone.", false);
+                }
+            }
+            Intent::Redo => {
+                if self.act(Action::Redo) {
+                    self.say("Redone.", false);
+                }
+            }
             Intent::Save { as_new } => self.save_request = Some(as_new),
             Intent::ReviewAt(at) => {
-                self.review = at.map(|at_s| {
-                    let mut circuit = Circuit::new();
-                    for edit in self.recording.attempt.edits_until(at_s) {
-                        // The log replays whole (checked on load, recorded from accepted edits).
-                        let _ = circuit.apply(catalog, edit.clone());
+                self.review = None;
+                if let Some(at_s) = at {
+                    match self.session.moment(at_s) {
+                        Ok(moment) => self.review = Some(moment),
+                        Err(error) => self.say(format!("The run cannot be replayed there: {error}."), true),
                     }
-                    let findings = validate(&self.scenario, &circuit, catalog);
-                    (at_s, circuit, findings)
-                });
-                self.review_monitor = at.map_or_else(Vec::new, |at_s| self.monitor_at(at_s, catalog));
+                }
                 self.selection = Selection::None;
             }
-            Intent::AddNote { at_s, text } => self.recording.add_note(at_s, text),
-            Intent::SetGrade(grade) => self.recording.set_grade(grade),
+            Intent::AddNote { at_s, text } => self.session.add_note(at_s, text),
+            Intent::SetGrade(grade) => self.session.set_grade(grade),
             Intent::ExportReport => self.report_request = true,
             Intent::Validate => {
-                self.recording.validated(&self.findings);
-                self.tab = Tab::Findings;
-                let critical = self.findings.iter().filter(|f| f.severity == crate::rules::Severity::Critical).count();
-                self.say(
-                    match (self.findings.len(), critical) {
-                        (0, _) => "Validated: no findings.".to_owned(),
-                        (n, 0) => format!("Validated: {n} finding(s), none critical."),
-                        (n, c) => format!("Validated: {n} finding(s), {c} critical."),
-                    },
-                    critical > 0,
-                );
+                if self.act(Action::Validate) {
+                    self.tab = Tab::Findings;
+                    let (count, critical) = (self.session.findings().len(), self.critical_count());
+                    self.say(
+                        match (count, critical) {
+                            (0, _) => "Validated: no findings.".to_owned(),
+                            (n, 0) => format!("Validated: {n} finding(s), none critical."),
+                            (n, c) => format!("Validated: {n} finding(s), {c} critical."),
+                        },
+                        critical > 0,
+                    );
+                }
             }
             Intent::DeleteSelection => {
                 let edit = match self.selection {
@@ -518,117 +532,65 @@ impl Workbench {
                     Selection::None => None,
                 };
                 if let Some(edit) = edit
-                    && self.edit(edit, catalog)
+                    && self.act(Action::Edit(edit))
                 {
                     self.selection = Selection::None;
                 }
             }
             Intent::FitView => self.canvas.fit_pending = true,
             Intent::Start => {
-                self.run = Some(Run::start(&self.scenario, &self.circuit, catalog));
-                self.recording.run_started();
-                self.tab = Tab::Monitor;
-                self.say("Running. Set the arterial pump's speed to go on bypass; settings and clamps can change while it runs.", false);
-            }
-            Intent::ToggleRun if self.run.is_none() => self.carry_out(Intent::Start, catalog),
-            Intent::ToggleRun | Intent::TogglePause => {
-                if let Some(run) = self.run.as_mut() {
-                    run.paused = !run.paused;
+                if self.act(Action::StartRun) {
+                    self.pacer = Pacer::default();
+                    self.tab = Tab::Monitor;
+                    self.say("Running. Set the arterial pump's speed to go on bypass; settings and clamps can change while it runs.", false);
                 }
+            }
+            Intent::ToggleRun if self.session.run().is_none() => self.carry_out(Intent::Start),
+            Intent::ToggleRun | Intent::TogglePause => {
+                let paused = self.session.run().is_some_and(|run| run.paused);
+                self.act(if paused { Action::ResumeRun } else { Action::PauseRun });
             }
             Intent::Stop => {
-                if let Some(run) = self.run.take() {
-                    self.recording.run_stopped(&run);
+                if self.act(Action::StopRun) {
+                    self.say("Stopped. The assembly can be changed again.", false);
                 }
-                self.say("Stopped. The assembly can be changed again.", false);
             }
             Intent::Speed(speed) => {
-                if let Some(run) = self.run.as_mut() {
-                    run.speed = speed;
-                }
+                self.act(Action::SetSpeed(speed));
             }
             Intent::Acknowledge(alarm) => {
-                if let Some(run) = self.run.as_mut() {
-                    run.acknowledge(alarm);
-                    self.recording.acknowledged(alarm, run);
-                }
+                self.act(Action::Acknowledge(alarm));
             }
         }
     }
 
-    /// The monitor's values at `at_s` of the attempt, re-simulated from the log; empty when no run was going.
-    fn monitor_at(&mut self, at_s: f64, catalog: &Catalog) -> Vec<(String, f64)> {
-        match crate::attempt::replay::run_at(&self.recording.attempt, &self.scenario, catalog, at_s) {
-            Ok(Some(run)) => {
-                let columns = crate::sim::TrendColumns::new(&run.simulation, &run.circuit, catalog);
-                let names = columns.columns().map(|c| format!("{} ({})", c.name, c.unit));
-                names.zip(columns.sample(&run.simulation)).collect()
-            }
-            Ok(None) => Vec::new(),
-            Err(error) => {
-                self.say(format!("The run cannot be replayed there: {error}."), true);
-                Vec::new()
-            }
-        }
-    }
-
-    /// Undoes (`back`) or redoes the last step; the edit it applied goes into the log like any other.
-    fn step_history(&mut self, back: bool, catalog: &Catalog) {
-        if self.run.is_some() || self.review.is_some() {
-            self.say("Stop the run and come back to now before undoing or redoing changes to the assembly.", true);
-            return;
-        }
-        let (done, none, verb) =
-            if back { ("Undone.", "Nothing to undo.", "undo") } else { ("Redone.", "Nothing to redo.", "redo") };
-        let stepped = if back {
-            self.history.undo(&mut self.circuit, catalog)
-        } else {
-            self.history.redo(&mut self.circuit, catalog)
-        };
-        match stepped {
-            Ok(Some(edit)) => {
-                self.recording.edit(&edit, None);
-                self.say(done, false);
-            }
-            Ok(None) => self.say(none, false),
-            Err(error) => self.say(format!("Cannot {verb}: {error}."), true),
-        }
-    }
-
-    fn bounds_of(&self, finding: &Finding, catalog: &Catalog) -> Option<egui::Rect> {
-        let tube_parts =
-            finding.tubes.iter().filter_map(|t| self.circuit.tube(*t)).flat_map(|t| [t.from.part, t.to.part]);
+    fn bounds_of(&self, finding: &Finding) -> Option<egui::Rect> {
+        let (circuit, catalog) = (self.session.circuit(), self.session.catalog());
+        let tube_parts = finding.tubes.iter().filter_map(|t| circuit.tube(*t)).flat_map(|t| [t.from.part, t.to.part]);
         finding
             .parts
             .iter()
             .copied()
             .chain(tube_parts)
             .filter_map(|id| {
-                let part = self.circuit.part(id)?;
-                Some(geometry::part_bounds(part.pos_in_canvas, self.circuit.kind_of(catalog, id)?))
+                let part = circuit.part(id)?;
+                Some(geometry::part_bounds(part.pos_in_canvas, circuit.kind_of(catalog, id)?))
             })
             .reduce(|a, b| a.union(b))
     }
 
-    fn place(&mut self, catalog_id: CatalogId, at: Option<CanvasPos>, catalog: &Catalog) {
-        let Some(spec) = catalog.part(&catalog_id) else { return };
-        if let Some(KitAmount::Count(on_shelf)) = self.scenario.kit_amount(&catalog_id) {
-            let used = self.circuit.usage(catalog).counts.get(&catalog_id).copied().unwrap_or(0);
-            if used >= on_shelf {
-                self.say(format!("No {} left on the shelf ({on_shelf} in the kit, all placed).", spec.name), true);
-                return;
-            }
-        }
-        let at = at.unwrap_or_else(|| self.free_spot(catalog));
-        let id = self.circuit.next_part_id();
-        if self.edit(Edit::AddPart(PlacedPart::new(id, catalog_id, at)), catalog) {
+    fn place(&mut self, catalog_id: CatalogId, at: Option<CanvasPos>) {
+        let at = at.unwrap_or_else(|| self.free_spot());
+        let id = self.session.circuit().next_part_id();
+        if self.act(Action::Edit(Edit::AddPart(PlacedPart::new(id, catalog_id, at)))) {
             self.selection = Selection::Part(id);
             self.tab = Tab::Inspector;
         }
     }
 
     /// A place in view, below the parts already there, for a part added from the keyboard.
-    fn free_spot(&self, catalog: &Catalog) -> CanvasPos {
+    fn free_spot(&self) -> CanvasPos {
+        let (circuit, catalog) = (self.session.circuit(), self.session.catalog());
         let rect =
             self.canvas.last_rect.unwrap_or(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(700.0, 600.0)));
         let view = &self.canvas.view;
@@ -641,8 +603,8 @@ impl Workbench {
                 x: top_left.x + (index % columns) as f32 * step,
                 y: top_left.y + (index / columns) as f32 * 140.0,
             };
-            let taken = self.circuit.parts().any(|p| {
-                self.circuit.kind_of(catalog, p.id).is_some_and(|kind| {
+            let taken = circuit.parts().any(|p| {
+                circuit.kind_of(catalog, p.id).is_some_and(|kind| {
                     geometry::part_bounds(p.pos_in_canvas, kind)
                         .expand(20.0)
                         .contains(egui::pos2(candidate.x, candidate.y))
@@ -656,21 +618,22 @@ impl Workbench {
     }
 
     /// Lays a tube from `from` to `to`, of the kit's tubing that fits both ports, and opens it in the inspector.
-    fn connect(&mut self, from: PortRef, to: PortRef, catalog: &Catalog) {
+    fn connect(&mut self, from: PortRef, to: PortRef) {
+        let (circuit, catalog) = (self.session.circuit(), self.session.catalog());
         let bore_of = |port: &PortRef| {
-            self.circuit
+            circuit
                 .part(port.part)
                 .and_then(|p| catalog.part(&p.catalog_id))
                 .and_then(|spec| spec.port(&port.port))
                 .map_or(Bore::Any, |p| p.bore)
         };
-        let Some(tubing) = self.scenario.kit_tubing_for(catalog, bore_of(&from), bore_of(&to)) else {
+        let Some(tubing) = self.session.scenario().kit_tubing_for(catalog, bore_of(&from), bore_of(&to)) else {
             self.say("The kit has no tubing at all: this scenario cannot be built.", true);
             return;
         };
-        let id = self.circuit.next_tube_id();
+        let id = circuit.next_tube_id();
         let tube = Tube { id, from, to, tubing, length_m: NEW_TUBE_LENGTH_M, clamped: false };
-        if self.edit(Edit::Connect(tube), catalog) {
+        if self.act(Action::Edit(Edit::Connect(tube))) {
             self.selection = Selection::Tube(id);
             self.tab = Tab::Inspector;
             self.say("Tube laid. Set its size and length in the inspector.", false);

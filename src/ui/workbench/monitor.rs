@@ -3,14 +3,15 @@
 
 use super::Intent;
 use super::inspector::{Layout, controls_ui};
-use super::run::{Run, SPEEDS, rounded};
+use super::run::{SPEEDS, rounded};
 use crate::attempt::clock;
 use crate::catalog::Catalog;
 use crate::circuit::{Circuit, Controls};
+use crate::session::Run;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
 
-pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, intents: &mut Vec<Intent>) {
+pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, behind: Option<f32>, intents: &mut Vec<Intent>) {
     match run {
         None => {
             if ui
@@ -44,7 +45,7 @@ pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, intents: &mut Vec<I
                 intents.push(Intent::Speed(speed));
             }
             ui.label(RichText::new(format!("t = {}", clock(run.simulation().state().time_s))).monospace());
-            if let Some(reached) = run.behind {
+            if let Some(reached) = behind {
                 ui.label(
                     RichText::new(format!(
                         "running at ×{reached:.1}: this machine cannot keep up with ×{:.0}",
@@ -53,7 +54,7 @@ pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, intents: &mut Vec<I
                     .color(ui.visuals().warn_fg_color),
                 );
             }
-            if let Some(failed) = &run.failed {
+            if let Some(failed) = run.failed() {
                 ui.label(RichText::new(format!("Model stopped: {failed}")).color(ui.visuals().error_fg_color));
             }
         }

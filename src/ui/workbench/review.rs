@@ -4,6 +4,7 @@
 
 use super::Intent;
 use crate::attempt::{Attempt, Event, Score, clock};
+use crate::sim::TrendKey;
 use crate::validate::Finding;
 use eframe::egui::{self, RichText};
 use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
@@ -65,7 +66,7 @@ fn score_ui(ui: &mut egui::Ui, score: &Score) {
         for component in &score.components {
             let points = if weight > 0.0 { 100.0 * component.weight * component.fraction / weight } else { 0.0 };
             let most = if weight > 0.0 { 100.0 * component.weight / weight } else { 0.0 };
-            ui.label(component.name.replace('_', " "));
+            ui.label(component.name.field().replace('_', " "));
             ui.label(RichText::new(format!("{points:.1} / {most:.0}")).monospace());
             ui.label(RichText::new(&component.detail).small());
             ui.end_row();
@@ -145,34 +146,37 @@ fn timeline_ui(ui: &mut egui::Ui, view: &ReviewView, intents: &mut Vec<Intent>) 
     });
 }
 
-/// The recorded trends up to the moment shown, with a line at every alarm raised.
+/// The recorded trends of the run under review (the last one when the moment shown is not in a run) up to the
+/// moment shown, with a line at every alarm raised.
 fn trends_ui(ui: &mut egui::Ui, view: &ReviewView) {
     let trends = &view.attempt.trends;
-    if trends.rows.is_empty() {
+    let at_s = view.at_s.unwrap_or(f64::INFINITY);
+    let Some((index, trend)) = trends.iter().enumerate().rev().find(|(_, t)| t.started_at_s <= at_s) else { return };
+    if trend.rows.is_empty() {
         return;
     }
-    let started = view.attempt.log.iter().find(|e| e.event == Event::RunStarted).map_or(0.0, |e| e.at_s);
-    let until_model_s = view.at_s.map_or(f64::INFINITY, |at| at - started);
-    let wanted = ["DO2i (mL/min/m²)", "patient arterial pressure (mmHg)", "SvO2 (%)"];
+    let until_model_s = view.at_s.map_or(f64::INFINITY, |at| at - trend.started_at_s);
+    let next_start = trends.get(index + 1).map_or(f64::INFINITY, |t| t.started_at_s);
+    let wanted = [TrendKey::Do2i, TrendKey::PatientArterialPressure, TrendKey::Svo2];
     Plot::new("review_trends").height(140.0).legend(Legend::default()).allow_drag(false).allow_zoom(false).show(
         ui,
         |plot| {
-            for name in wanted {
-                let Some(column) = trends.columns.iter().position(|c| c == name) else { continue };
-                let points: Vec<[f64; 2]> = trends
-                    .rows
-                    .iter()
-                    .filter_map(|row| Some([*row.values.first()?, *row.values.get(column)?]))
-                    .filter(|[t, _]| *t <= until_model_s)
-                    .map(|[t, v]| [t / 60.0, v])
+            for key in wanted {
+                let Some(column) = trend.column(key) else { continue };
+                let name = trend.columns.get(column).map_or_else(String::new, |c| c.heading.clone());
+                let points: Vec<[f64; 2]> = trend
+                    .series(key)
+                    .into_iter()
+                    .filter(|(t, _)| *t <= until_model_s)
+                    .map(|(t, v)| [t / 60.0, v])
                     .collect();
                 plot.line(Line::new(name, PlotPoints::from(points)));
             }
-            for entry in &view.attempt.log {
+            for entry in view.attempt.log.iter().filter(|e| e.at_s >= trend.started_at_s && e.at_s < next_start) {
                 if let (Event::AlarmRaised { alarm }, Some(model_s)) = (&entry.event, entry.model_s)
                     && model_s <= until_model_s
                 {
-                    plot.vline(VLine::new(alarm.clone(), model_s / 60.0));
+                    plot.vline(VLine::new(alarm.label(), model_s / 60.0));
                 }
             }
         },

@@ -1,0 +1,465 @@
+//! The session: the one door through which everything a trainee does reaches the circuit, the undo history, the
+//! attempt's log and the simulation. A front end (the app, the `run` command, a replay, a test) hands it
+//! `Action`s through `Session::apply`, which checks the whole step first (the kit, what may change while the pump
+//! runs, the edit itself, the running model) and then commits circuit, history, log and simulation together, or
+//! changes nothing and says why. `Session::advance` moves the attempt's clock and the model, and records what the
+//! model does: alarms raised and cleared, faults fired, the trend every 10 s of model time.
+//!
+//! The session never reads a clock: the front end says what time it is (seconds since the attempt began) and how
+//! far the model goes. Replaying a log is feeding a fresh session its actions at their times (`replay`), so a
+//! recorded attempt, a replayed one and a scripted one (`script`) are the same computation.
+
+mod moment;
+pub mod replay;
+mod run;
+pub mod script;
+
+pub use moment::{Checkpoint, MomentView};
+pub use run::Run;
+
+use crate::attempt::{Attempt, CircuitCopy, Event, FindingRecord, Moment, Note, RunTrend, ScenarioCopy, TrendColumn};
+use crate::catalog::Catalog;
+use crate::circuit::{Circuit, Edit, EditError, History};
+use crate::ids::CatalogId;
+use crate::rules::Severity;
+use crate::scenario::{KitAmount, Scenario};
+use crate::sim::{Alarm, NoConvergence, STEP_S, StructureChanged};
+use crate::validate::{Finding, validate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Speeds a run may go at, × real time: the app offers steps between them.
+pub const SPEED_RANGE: std::ops::RangeInclusive<f64> = 0.1..=60.0;
+
+/// Something the trainee does. Every one goes through `Session::apply` and, when it takes effect, into the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    /// A change to the circuit: while the pump runs, only settings, clamps, heights and moves.
+    Edit(Edit),
+    /// Undo the last change to the circuit (not while the pump runs).
+    Undo,
+    Redo,
+    /// Check the circuit against the scenario; the counts go into the log.
+    Validate,
+    /// Start the pump run on the circuit as it is (model time 0).
+    StartRun,
+    PauseRun,
+    ResumeRun,
+    StopRun,
+    /// Run at this many times real time (within `SPEED_RANGE`).
+    SetSpeed(f64),
+    /// Silence a sounding alarm; it sounds again if it clears and returns.
+    Acknowledge(Alarm),
+}
+
+/// Why an action was refused; the session is unchanged.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{0}")]
+    Edit(#[from] EditError),
+    #[error("no {name} left on the shelf ({count} in the kit, all placed)")]
+    KitUsedUp { name: String, count: u32 },
+    #[error("stop the run to change the assembly; while it runs you can change settings and clamps")]
+    AssemblyWhileRunning,
+    #[error("stop the run before undoing or redoing changes to the assembly")]
+    HistoryWhileRunning,
+    #[error("nothing to undo")]
+    NothingToUndo,
+    #[error("nothing to redo")]
+    NothingToRedo,
+    #[error("no run is going")]
+    NotRunning,
+    #[error("a run is already going")]
+    AlreadyRunning,
+    #[error("the run is already paused")]
+    AlreadyPaused,
+    #[error("the run is not paused")]
+    NotPaused,
+    #[error("a speed of ×{0} is outside ×0.1 to ×60")]
+    Speed(f64),
+    #[error("\"{}\" is not sounding", .0.label())]
+    NotSounding(Alarm),
+    #[error("\"{}\" is already acknowledged", .0.label())]
+    AlreadyAcknowledged(Alarm),
+    #[error(transparent)]
+    StructureChanged(#[from] StructureChanged),
+    #[error("the model stopped ({0}); stop the run and check the circuit")]
+    ModelStopped(NoConvergence),
+}
+
+/// One trainee's work on one scenario.
+#[derive(Debug, Clone)]
+pub struct Session {
+    scenario: Scenario,
+    catalog: Catalog,
+    circuit: Circuit,
+    history: History,
+    run: Option<Run>,
+    attempt: Attempt,
+    /// The attempt's clock: seconds since it began, as the front end last said.
+    clock_s: f64,
+    /// Findings for the circuit's revision.
+    findings: (u64, Vec<Finding>),
+    /// Simulation snapshots at a fixed model-time interval, for showing any moment quickly.
+    checkpoints: Vec<Checkpoint>,
+    /// Whether to keep checkpoints (off for a one-pass replay such as grading).
+    keep_checkpoints: bool,
+    /// Whether placing a part is held to the kit's counts: off while a circuit file or a recorded log is read in,
+    /// since those edits were not taken from the shelf now (the validator's kit rule still reports overuse).
+    hold_to_kit: bool,
+    /// Bumped whenever the attempt changes: a front end compares it to know there is unsaved work.
+    changes: u64,
+    /// The clock and model time of the last thing the trainee did: the model's later moments are dated from it.
+    pace: Pace,
+}
+
+/// A clock time and the model time of the run then.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pace {
+    at_s: f64,
+    model_s: f64,
+}
+
+impl Pace {
+    /// The clock time at which the run, going at `speed` × real time, reaches `model_s`.
+    fn at(self, model_s: f64, speed: f64) -> f64 {
+        self.at_s + (model_s - self.model_s) / speed.max(f64::MIN_POSITIVE)
+    }
+}
+
+impl Session {
+    /// A new attempt on an empty circuit. `started` is the local date and time the front end read, for the record.
+    pub fn new(scenario: Scenario, catalog: Catalog, trainee: &str, started: &str) -> Self {
+        let copy = ScenarioCopy::new(scenario.id.clone(), scenario.source_text.clone());
+        let attempt = Attempt::new(trainee, started, copy);
+        let findings = validate(&scenario, &Circuit::new(), &catalog);
+        Self {
+            scenario,
+            catalog,
+            circuit: Circuit::new(),
+            history: History::new(),
+            run: None,
+            attempt,
+            clock_s: 0.0,
+            findings: (Circuit::new().revision(), findings),
+            checkpoints: Vec::new(),
+            keep_checkpoints: true,
+            hold_to_kit: true,
+            changes: 0,
+            pace: Pace::default(),
+        }
+    }
+
+    /// A new attempt that starts from `circuit` (a circuit file opened with the scenario): its building edits
+    /// open the log at time 0, without undo steps.
+    pub fn with_circuit(
+        scenario: Scenario,
+        catalog: Catalog,
+        trainee: &str,
+        started: &str,
+        circuit: &Circuit,
+    ) -> Result<Self, Refusal> {
+        let mut session = Self::new(scenario, catalog, trainee, started);
+        session.hold_to_kit = false;
+        for edit in circuit.rebuild_edits() {
+            session.apply(Action::Edit(edit))?;
+        }
+        session.hold_to_kit = true;
+        session.history = History::new();
+        Ok(session)
+    }
+
+    /// Keep no checkpoints (a replay that is read once, such as grading, saves their memory and time).
+    pub fn without_checkpoints(mut self) -> Self {
+        self.keep_checkpoints = false;
+        self
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn circuit(&self) -> &Circuit {
+        &self.circuit
+    }
+
+    pub fn run(&self) -> Option<&Run> {
+        self.run.as_ref()
+    }
+
+    /// The attempt's clock, s since it began.
+    pub fn clock_s(&self) -> f64 {
+        self.clock_s
+    }
+
+    /// A counter bumped by every change to the attempt.
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.run.is_none() && self.history.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.run.is_none() && self.history.can_redo()
+    }
+
+    /// The findings of the circuit as it is now.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings.1
+    }
+
+    /// The attempt as recorded so far (the log, trends and notes; the summary is filled in by `attempt`).
+    pub fn log(&self) -> &Attempt {
+        &self.attempt
+    }
+
+    /// The attempt brought up to date: its end, the circuit, its findings and the score, ready to save.
+    pub fn attempt(&self) -> Attempt {
+        let mut attempt = self.attempt.clone();
+        attempt.end = self.now();
+        attempt.circuit = CircuitCopy::from(&self.circuit);
+        attempt.findings = self.findings().iter().map(FindingRecord::from).collect();
+        attempt.score = Some(crate::attempt::score(&attempt, &self.scenario, &self.catalog));
+        attempt
+    }
+
+    /// The clock now, with the model time when a run is going.
+    pub fn now(&self) -> Moment {
+        Moment { at_s: self.clock_s, model_s: self.run.as_ref().map(Run::model_s) }
+    }
+
+    /// Moves the attempt's clock forward to `at_s` (never back: a log is in time order).
+    pub fn set_clock(&mut self, at_s: f64) {
+        if at_s.is_finite() && at_s > self.clock_s {
+            self.clock_s = at_s;
+        }
+    }
+
+    /// Does `action` now, or refuses it and changes nothing.
+    pub fn apply(&mut self, action: Action) -> Result<(), Refusal> {
+        match action {
+            Action::Edit(edit) => self.commit_edit(edit, Step::New),
+            Action::Undo | Action::Redo => {
+                if self.run.is_some() {
+                    return Err(Refusal::HistoryWhileRunning);
+                }
+                let (edit, step, none) = if action == Action::Undo {
+                    (self.history.next_undo(), Step::Undo, Refusal::NothingToUndo)
+                } else {
+                    (self.history.next_redo(), Step::Redo, Refusal::NothingToRedo)
+                };
+                let edit = edit.cloned().ok_or(none)?;
+                self.commit_edit(edit, step)
+            }
+            Action::Validate => {
+                let count = |severity| {
+                    u32::try_from(self.findings().iter().filter(|f| f.severity == severity).count()).unwrap_or(u32::MAX)
+                };
+                let event = Event::Validated {
+                    critical: count(Severity::Critical),
+                    warning: count(Severity::Warning),
+                    advice: count(Severity::Advice),
+                };
+                self.record(event);
+                Ok(())
+            }
+            Action::StartRun => {
+                if self.run.is_some() {
+                    return Err(Refusal::AlreadyRunning);
+                }
+                let run = Run::start(&self.scenario, &self.circuit, &self.catalog);
+                self.attempt.trends.push(RunTrend {
+                    started_at_s: self.clock_s,
+                    columns: run
+                        .columns()
+                        .columns()
+                        .map(|c| TrendColumn { key: c.key, heading: c.heading() })
+                        .collect(),
+                    rows: vec![run.trend_row()],
+                });
+                self.run = Some(run);
+                self.record(Event::RunStarted);
+                self.checkpoint();
+                Ok(())
+            }
+            Action::StopRun => {
+                let run = self.run.take().ok_or(Refusal::NotRunning)?;
+                let model_s = Some(run.model_s());
+                for alarm in run.sounding() {
+                    self.record_at(model_s, Event::AlarmCleared { alarm: *alarm });
+                }
+                self.record_at(model_s, Event::RunStopped);
+                Ok(())
+            }
+            Action::PauseRun | Action::ResumeRun => {
+                let pause = action == Action::PauseRun;
+                let run = self.run.as_mut().ok_or(Refusal::NotRunning)?;
+                match (pause, run.paused) {
+                    (true, true) => return Err(Refusal::AlreadyPaused),
+                    (false, false) => return Err(Refusal::NotPaused),
+                    _ => run.paused = pause,
+                }
+                self.record(if pause { Event::RunPaused } else { Event::RunResumed });
+                Ok(())
+            }
+            Action::SetSpeed(times) => {
+                if !SPEED_RANGE.contains(&times) {
+                    return Err(Refusal::Speed(times));
+                }
+                let run = self.run.as_mut().ok_or(Refusal::NotRunning)?;
+                run.speed = times;
+                self.record(Event::SpeedSet { times });
+                Ok(())
+            }
+            Action::Acknowledge(alarm) => {
+                let run = self.run.as_mut().ok_or(Refusal::NotRunning)?;
+                run.acknowledge(alarm)?;
+                self.record(Event::AlarmAcknowledged { alarm });
+                Ok(())
+            }
+        }
+    }
+
+    /// Checks an edit whole on copies (the edit itself, the kit, the running model) and then commits the circuit,
+    /// the history, the log and the simulation together.
+    fn commit_edit(&mut self, edit: Edit, step: Step) -> Result<(), Refusal> {
+        if self.run.is_some() && !edit.changes_settings_only() {
+            return Err(Refusal::AssemblyWhileRunning);
+        }
+        let mut circuit = self.circuit.clone();
+        let inverse = circuit.apply(&self.catalog, edit.clone())?;
+        if self.hold_to_kit {
+            self.check_kit(&circuit)?;
+        }
+        let simulation = match &self.run {
+            Some(run) => Some(run.with_edit(&edit, &self.scenario, &circuit, &self.catalog)?),
+            None => None,
+        };
+        self.circuit = circuit;
+        match step {
+            Step::New => self.history.record(inverse),
+            Step::Undo => self.history.record_undone(inverse),
+            Step::Redo => self.history.record_redone(inverse),
+        }
+        if let (Some(run), Some(simulation)) = (self.run.as_mut(), simulation) {
+            run.replace_simulation(simulation);
+        }
+        let findings = validate(&self.scenario, &self.circuit, &self.catalog);
+        self.findings = (self.circuit.revision(), findings);
+        self.record(Event::Edit(edit));
+        Ok(())
+    }
+
+    /// Refuses a circuit that holds more of a part than the kit has on its shelf.
+    fn check_kit(&self, circuit: &Circuit) -> Result<(), Refusal> {
+        let counts = |c: &Circuit| {
+            let mut counts: BTreeMap<CatalogId, u32> = BTreeMap::new();
+            for part in c.parts() {
+                *counts.entry(part.catalog_id.clone()).or_default() += 1;
+            }
+            counts
+        };
+        let before = counts(&self.circuit);
+        for (id, used) in counts(circuit) {
+            let grew = before.get(&id).is_none_or(|old| used > *old);
+            if let (true, Some(KitAmount::Count(count))) = (grew, self.scenario.kit_amount(&id))
+                && used > count
+            {
+                let name = self.catalog.part(&id).map_or_else(|| id.to_string(), |spec| spec.name.clone());
+                return Err(Refusal::KitUsedUp { name, count });
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the clock to `at_s` and the running model forward by `model_s` (rounded to whole steps; nothing when
+    /// no run is going or it is paused), recording what the model does. How a front end splits time into calls
+    /// changes nothing: the model is looked at every `OBSERVE_EVERY_STEPS`, and what it does is logged at the
+    /// clock time its model time corresponds to at the run's speed. A model that stops converging stops the run's
+    /// progress and is reported; the session stays usable.
+    pub fn advance(&mut self, at_s: f64, model_s: f64) -> Result<(), NoConvergence> {
+        self.set_clock(at_s);
+        let Some(run) = self.run.as_mut() else { return Ok(()) };
+        let steps =
+            if run.paused || !model_s.is_finite() || model_s <= 0.0 { 0 } else { (model_s / STEP_S).round() as u64 };
+        for _ in 0..steps {
+            let due = run.step(&mut self.attempt)?;
+            self.changes += 1;
+            if due.checkpoint && self.keep_checkpoints {
+                self.checkpoints.push(Checkpoint::new(&self.attempt, &self.circuit, run));
+            }
+            if due.observe {
+                let (raised, cleared, fired) = run.observe();
+                let model_s = run.model_s();
+                let at_s = self.pace.at(model_s, run.speed).max(self.attempt.duration_s());
+                let events = raised
+                    .into_iter()
+                    .map(|alarm| Event::AlarmRaised { alarm })
+                    .chain(cleared.into_iter().map(|alarm| Event::AlarmCleared { alarm }))
+                    .chain(fired.into_iter().map(|fault| Event::FaultFired { fault }));
+                for event in events {
+                    self.attempt.record(at_s, Some(model_s), event);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Advances to the model time `model_s` of the running run (see `advance`).
+    pub fn advance_to(&mut self, at_s: f64, model_s: f64) -> Result<(), NoConvergence> {
+        let now = self.run.as_ref().map_or(model_s, Run::model_s);
+        self.advance(at_s, model_s - now)
+    }
+
+    fn checkpoint(&mut self) {
+        if let (true, Some(run)) = (self.keep_checkpoints, &self.run) {
+            self.checkpoints.push(Checkpoint::new(&self.attempt, &self.circuit, run));
+        }
+    }
+
+    fn record(&mut self, event: Event) {
+        let model_s = self.run.as_ref().map(Run::model_s);
+        self.record_at(model_s, event);
+    }
+
+    /// Logs what the trainee did at the clock's time (never before the last entry: the log is in time order); the
+    /// run's pace is measured from here.
+    fn record_at(&mut self, model_s: Option<f64>, event: Event) {
+        let at_s = self.clock_s.max(self.attempt.duration_s());
+        self.attempt.record(at_s, model_s, event);
+        self.pace = Pace { at_s, model_s: model_s.unwrap_or(0.0) };
+        self.changes += 1;
+    }
+
+    /// An instructor's note at a moment of the attempt (not something the trainee did, so not in the log).
+    pub fn add_note(&mut self, at_s: f64, text: String) {
+        self.attempt.notes.push(Note { at_s, text });
+        self.attempt.notes.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+        self.changes += 1;
+    }
+
+    pub fn set_grade(&mut self, grade: String) {
+        self.attempt.grade = Some(grade);
+        self.changes += 1;
+    }
+
+    /// The attempt at `at_s`: the circuit then, its findings, and the run then, re-simulated from the nearest
+    /// checkpoint (bit for bit what the straight run gave).
+    pub fn moment(&self, at_s: f64) -> Result<MomentView, NoConvergence> {
+        moment::view(self, at_s)
+    }
+}
+
+/// How an edit came to be applied, for the undo history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    New,
+    Undo,
+    Redo,
+}

@@ -1,0 +1,237 @@
+//! The session, the one door for every trainee action: refusals change nothing, how time is split into calls
+//! changes nothing, replaying a log is the same computation as recording it, scripts make real attempts, and the
+//! reference circuits' trends are those the simulation gave before the session existed.
+
+use super::attempt_fixture::adult_session;
+use super::support::{bin, catalog, repo_path, scenario, solution};
+use perfusion_trainer::attempt::{self, Event};
+use perfusion_trainer::circuit::{CanvasPos, Controls, Edit, PlacedPart, PumpDirection};
+use perfusion_trainer::ids::{CatalogId, PartId, TubeId};
+use perfusion_trainer::scenario::KitAmount;
+use perfusion_trainer::session::script::{self, Player, TimedAction};
+use perfusion_trainer::session::{Action, Refusal, Session, replay};
+use perfusion_trainer::sim::Alarm;
+
+fn reference_session(id: &str) -> Session {
+    Session::with_circuit(scenario(id), catalog(), "T", "", &solution(id)).unwrap()
+}
+
+fn go_on(rpm: f64) -> Action {
+    let pump = Controls::Pump { rpm, direction: PumpDirection::Forward, occlusion_set: true };
+    Action::Edit(Edit::SetControls { part: PartId(3), controls: pump })
+}
+
+/// What a refusal must leave as it was.
+fn fingerprint(session: &Session) -> (String, usize, u64, bool, bool) {
+    (
+        format!("{:?}", session.circuit()),
+        session.log().log.len(),
+        session.changes(),
+        session.can_undo(),
+        session.run().is_some(),
+    )
+}
+
+#[test]
+fn a_refused_action_changes_nothing_and_says_why() {
+    let mut session = reference_session("adult_cabg");
+    session.apply(Action::Edit(Edit::MovePart { part: PartId(1), to: CanvasPos { x: 5.0, y: 5.0 } })).unwrap();
+    session.apply(Action::StartRun).unwrap();
+    let before = fingerprint(&session);
+    let refused = [
+        (Action::Edit(Edit::RemovePart { part: PartId(3) }), Refusal::AssemblyWhileRunning),
+        (Action::Undo, Refusal::HistoryWhileRunning),
+        (Action::StartRun, Refusal::AlreadyRunning),
+        (Action::ResumeRun, Refusal::NotPaused),
+        (Action::SetSpeed(500.0), Refusal::Speed(500.0)),
+        (Action::Acknowledge(Alarm::AirDetected), Refusal::NotSounding(Alarm::AirDetected)),
+    ];
+    for (action, why) in refused {
+        assert_eq!(session.apply(action.clone()), Err(why), "{action:?}");
+        assert_eq!(fingerprint(&session), before, "{action:?} changed something");
+    }
+    // A setting that no part can take is refused by the circuit, with the circuit's reason.
+    let wrong = Action::Edit(Edit::SetControls { part: PartId(999), controls: Controls::None });
+    assert!(matches!(session.apply(wrong), Err(Refusal::Edit(_))));
+    assert_eq!(fingerprint(&session), before);
+}
+
+#[test]
+fn the_kit_count_is_held_in_the_session() {
+    let adult = scenario("adult_cabg");
+    let (id, count) = adult
+        .kit
+        .iter()
+        .find_map(|(id, amount)| match amount {
+            KitAmount::Count(n) if catalog().part(id).is_some() => Some((id.clone(), *n)),
+            _ => None,
+        })
+        .unwrap();
+    let mut session = Session::new(adult, catalog(), "T", "");
+    let place = |session: &mut Session| {
+        let part = PlacedPart::new(session.circuit().next_part_id(), id.clone(), CanvasPos::default());
+        session.apply(Action::Edit(Edit::AddPart(part)))
+    };
+    for _ in 0..count {
+        place(&mut session).unwrap();
+    }
+    let before = fingerprint(&session);
+    assert!(matches!(place(&mut session), Err(Refusal::KitUsedUp { count: c, .. }) if c == count));
+    assert_eq!(fingerprint(&session), before);
+    let unknown = PlacedPart::new(PartId(77), CatalogId::new("no_such_part"), CanvasPos::default());
+    assert!(matches!(session.apply(Action::Edit(Edit::AddPart(unknown))), Err(Refusal::Edit(_))));
+}
+
+#[test]
+fn how_time_is_split_into_calls_changes_nothing() {
+    // A minute of model time in chunks of so many 10 ms steps, then a clamp and ten more seconds.
+    let play = |chunks: &[u32]| {
+        let mut session = reference_session("adult_cabg");
+        session.set_clock(10.0);
+        session.apply(Action::StartRun).unwrap();
+        session.advance(11.0, 1.0).unwrap();
+        session.apply(go_on(105.0)).unwrap();
+        let mut done = 0;
+        for chunk in chunks.iter().cycle() {
+            let steps = (*chunk).min(6000 - done);
+            done += steps;
+            let at_s = if done == 6000 { 71.0 } else { 11.0 + f64::from(done) / 100.0 };
+            session.advance(at_s, f64::from(steps) / 100.0).unwrap();
+            if done == 6000 {
+                break;
+            }
+        }
+        session.apply(Action::Edit(Edit::SetClamp { tube: TubeId(16), clamped: true })).unwrap();
+        for half in 1..=20 {
+            session.advance(71.0 + f64::from(half) / 2.0, 0.5).unwrap();
+        }
+        session.attempt()
+    };
+    let whole = play(&[6000]);
+    let frames = play(&[1, 17, 33, 5, 100, 44]);
+    assert!(whole.log.iter().any(|e| matches!(e.event, Event::AlarmRaised { .. })), "the clamp raised an alarm");
+    assert_eq!(whole.log, frames.log, "the same log");
+    assert_eq!(whole.trends, frames.trends, "the same trends");
+}
+
+#[test]
+fn a_recorded_attempt_replays_to_itself_and_a_forged_log_is_refused() {
+    let catalog = catalog();
+    let session = adult_session("R. Trainee", &catalog);
+    let recorded = session.attempt();
+    let replayed = replay::replay(&recorded, scenario("adult_cabg"), catalog.clone()).unwrap();
+    assert_eq!(replayed.attempt(), recorded, "log, trends, findings and score, bit for bit");
+
+    // Alarms and trends are not read from the file: edited ones come back as the model gives them.
+    let mut forged = recorded.clone();
+    forged.log.retain(|e| !matches!(e.event, Event::AlarmRaised { .. }));
+    forged.trends[0].rows.truncate(3);
+    let again = replay::replay(&forged, scenario("adult_cabg"), catalog.clone()).unwrap();
+    assert_eq!(again.attempt().log, recorded.log);
+    assert_eq!(again.attempt().trends, recorded.trends);
+
+    // A model that ran faster than the app can run it, or an impossible time, is refused with where.
+    let mut fast = recorded.clone();
+    let last = fast.log.iter().rposition(|e| e.model_s.is_some_and(|m| m > 100.0)).unwrap();
+    fast.log[last].model_s = Some(80_000.0);
+    let error = replay::replay(&fast, scenario("adult_cabg"), catalog.clone()).unwrap_err();
+    assert_eq!((error.index, error.field), (last, "model_s"), "{error}");
+    let mut nan = recorded;
+    nan.log[5].at_s = f64::NAN;
+    let error = replay::replay(&nan, scenario("adult_cabg"), catalog).unwrap_err();
+    assert_eq!((error.index, error.field), (5, "at_s"), "{error}");
+}
+
+#[test]
+fn a_script_played_by_run_makes_an_attempt_that_grades_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let actions = dir.path().join("actions.ron");
+    let script = [
+        TimedAction { at_s: 5.0, model_s: None, action: Action::Validate },
+        TimedAction { at_s: 10.0, model_s: None, action: Action::StartRun },
+        TimedAction { at_s: 12.0, model_s: None, action: go_on(105.0) },
+        TimedAction {
+            at_s: 100.0,
+            model_s: None,
+            action: Action::Edit(Edit::SetClamp { tube: TubeId(16), clamped: true }),
+        },
+        TimedAction { at_s: 104.0, model_s: None, action: Action::StopRun },
+    ];
+    std::fs::write(&actions, script::to_ron(&script)).unwrap();
+    let attempts = dir.path().join("attempts");
+    std::fs::create_dir(&attempts).unwrap();
+    let out = attempts.join("scripted.ron");
+    let status = bin()
+        .args(["run", "adult_cabg"])
+        .arg(repo_path("scenarios/solutions/adult_cabg.ron"))
+        .arg("--actions")
+        .arg(&actions)
+        .arg("--out")
+        .arg(&out)
+        .args(["--trainee", "Script"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let loaded = attempt::load(&out, &catalog()).unwrap_or_else(|d| panic!("{d}"));
+    let log = &loaded.attempt.log;
+    let raised = log
+        .iter()
+        .find(|e| e.event == Event::AlarmRaised { alarm: Alarm::ArterialLinePressureHigh })
+        .expect("the clamp alarms");
+    assert!(raised.at_s > 100.0 && raised.at_s < 102.0, "within 2 s of clamping at ×1: {}", raised.at_s);
+    assert_eq!(loaded.attempt.trends[0].rows.len(), 10, "model 0 to 90 s, every 10 s");
+
+    // The same script played in process gives the same attempt.
+    let mut session = reference_session("adult_cabg");
+    Player::new(&script::load(&actions).unwrap()).play_until(&mut session, 104.0).unwrap();
+    assert_eq!(session.attempt().log, loaded.attempt.log);
+
+    let grades = dir.path().join("grades.csv");
+    let status = bin().arg("grade").arg(&attempts).arg("--csv").arg(&grades).status().unwrap();
+    assert!(status.success());
+    let total = format!("{:.1}", loaded.attempt.score.as_ref().unwrap().total);
+    assert!(std::fs::read_to_string(&grades).unwrap().contains(&format!("Script,adult_cabg,{total},")));
+    let report = bin().arg("report").arg(&out).output().unwrap();
+    assert!(String::from_utf8_lossy(&report.stdout).contains("Arterial line pressure high"));
+
+    // A refused action stops the script with its number and reason, exit 1.
+    let bad = dir.path().join("bad.ron");
+    let refused = [TimedAction { at_s: 1.0, model_s: None, action: Action::StopRun }];
+    std::fs::write(&bad, script::to_ron(&refused)).unwrap();
+    let output = bin()
+        .args(["run", "adult_cabg"])
+        .arg(repo_path("scenarios/solutions/adult_cabg.ron"))
+        .arg("--actions")
+        .arg(&bad)
+        .arg("--out")
+        .arg(dir.path().join("never.ron"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("action 0"), "{output:?}");
+    assert!(!dir.path().join("never.ron").exists());
+}
+
+/// Every bundled reference solution run for ten minutes, one row every 10 s: exactly the numbers the simulation
+/// gave before the session existed (tests/golden/, written by `simulate` at commit 4e17d9b).
+#[test]
+fn the_reference_trends_are_unchanged_by_the_session() {
+    for id in perfusion_trainer::scenario::bundled_ids() {
+        let output = bin()
+            .args(["simulate", id])
+            .arg(repo_path(&format!("scenarios/solutions/{id}.ron")))
+            .args(["--minutes", "10"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{id}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        let every_10_s: Vec<&str> =
+            text.lines().enumerate().filter(|(i, _)| *i == 0 || (i - 1) % 10 == 0).map(|(_, l)| l).collect();
+        let golden = std::fs::read_to_string(repo_path(&format!("tests/golden/{id}.csv"))).unwrap();
+        let golden: Vec<&str> = golden.lines().collect();
+        assert_eq!(every_10_s.len(), golden.len(), "{id}");
+        for (row, (now, then)) in every_10_s.iter().zip(&golden).enumerate() {
+            assert_eq!(now, then, "{id}, row {row}");
+        }
+    }
+}

@@ -81,9 +81,8 @@ fn read(source: &Source, catalog: &Catalog, checkpoints: bool) -> Result<LoadedA
             return Err(Diagnostics(check.diagnostics));
         }
     };
-    let session = match replay::replay(&attempt, scenario.clone(), catalog.clone()) {
-        Ok(session) if checkpoints => session,
-        Ok(session) => session.without_checkpoints(),
+    let session = match replay::replay(&attempt, scenario.clone(), catalog.clone(), checkpoints) {
+        Ok(session) => session,
         Err(error) => {
             let field = if error.index == attempt.log.len() {
                 format!("end.{}", error.field)

@@ -68,7 +68,8 @@ pub enum Command {
         /// Minutes of model time to run.
         #[arg(long, value_parser = parse_minutes)]
         minutes: f64,
-        /// Timed commands (pump speed, clamps, gas, water, heights) to apply during the run.
+        /// A commands file (edits at model times: pump speed, clamps, gas, water, heights) or an actions file
+        /// (docs/cli.md) to apply during the run.
         #[arg(long, value_name = "FILE")]
         commands: Option<PathBuf>,
         /// Write the CSV to this file instead of standard output.
@@ -77,13 +78,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Play a timed action script (docs/cli.md, "Actions files") on a circuit as a trainee would, and write the
-    /// attempt it makes: the app opens it, `grade` scores it, `report` renders it.
+    /// Play a timed action script (docs/cli.md, "Actions files") as a trainee would, from a circuit file or an
+    /// empty canvas, and write the attempt it makes: the app opens it, `grade` scores it, `report` renders it.
     Run {
         /// A scenario file, or the id of a bundled scenario.
         scenario: String,
-        /// The circuit file the attempt starts from.
-        circuit: PathBuf,
+        /// The circuit file the attempt starts from (an empty canvas when none is given: the script builds).
+        circuit: Option<PathBuf>,
         /// The actions file (or a `simulate` commands file).
         #[arg(long, value_name = "FILE")]
         actions: PathBuf,
@@ -196,9 +197,12 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
             }),
         Command::Run { scenario, circuit, actions, out, minutes, trainee } => load_scenario(&scenario, &catalog)
             .and_then(|scenario| {
-                let loaded = load_circuit_for(&circuit, &scenario, &catalog)?;
+                let circuit = match circuit {
+                    Some(path) => load_circuit_for(&path, &scenario, &catalog)?.circuit,
+                    None => crate::circuit::Circuit::new(),
+                };
                 let actions = crate::session::script::load(&actions)?;
-                match run::attempt(&scenario, &loaded.circuit, &catalog, &actions, minutes, &trainee) {
+                match run::attempt(&scenario, &circuit, &catalog, &actions, minutes, &trainee) {
                     Ok(attempt) => match crate::attempt::save(&out, &attempt) {
                         Ok(()) => Ok(ExitCode::SUCCESS),
                         Err(error) => {

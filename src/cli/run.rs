@@ -1,4 +1,4 @@
-//! `perfusion-trainer run SCENARIO CIRCUIT --actions FILE --out ATTEMPT [--minutes N] [--trainee NAME]`: plays a
+//! `perfusion-trainer run SCENARIO [CIRCUIT] --actions FILE --out ATTEMPT [--minutes N] [--trainee NAME]`: plays a
 //! timed action script through a session, as a trainee at the app would, and writes the attempt it records (the
 //! app opens it, `grade` scores it, `report` renders it).
 

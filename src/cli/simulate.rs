@@ -26,6 +26,19 @@ pub fn trend(
     actions: &[TimedAction],
     minutes: f64,
 ) -> Result<Trend, String> {
+    let controls_the_run = |action: &Action| {
+        matches!(
+            action,
+            Action::StartRun | Action::StopRun | Action::PauseRun | Action::ResumeRun | Action::SetSpeed(_)
+        )
+    };
+    if let Some((index, timed)) = actions.iter().enumerate().find(|(_, a)| controls_the_run(&a.action)) {
+        return Err(format!(
+            "action {index} ({:?}): simulate runs the model from 0 at ×1; use `run` for a script that starts, \
+             stops, pauses or speeds the run",
+            timed.action
+        ));
+    }
     let mut session = Session::with_circuit(scenario.clone(), catalog.clone(), "", "", circuit)
         .map_err(|refusal| format!("the circuit cannot be set up: {refusal}"))?;
     session.apply(Action::StartRun).map_err(|refusal| refusal.to_string())?;

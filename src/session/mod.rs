@@ -30,6 +30,11 @@ use std::collections::BTreeMap;
 
 /// Speeds a run may go at, × real time: the app offers steps between them.
 pub const SPEED_RANGE: std::ops::RangeInclusive<f64> = 0.1..=60.0;
+/// The longest attempt, s of clock or of model time: a day. Bounds the work a script or a log can ask for.
+pub const MAX_ATTEMPT_S: f64 = 86_400.0;
+/// How far a run's model may get ahead of its clock at its speed, s: the app paces the model to the wall clock,
+/// and a step owed from one frame or a frame's rounding is far less than this.
+const PACE_SLACK_S: f64 = 1.0;
 
 /// Something the trainee does. Every one goes through `Session::apply` and, when it takes effect, into the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,6 +92,33 @@ pub enum Refusal {
     ModelStopped(NoConvergence),
 }
 
+/// Why a front end cannot move the session to a time (a script or a log asked for one the app could not reach).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TimeError {
+    #[error("{0} s is not a time from 0 to {MAX_ATTEMPT_S} s")]
+    OutOfRange(f64),
+    #[error("{at_s} s is before the time already reached ({clock_s} s)")]
+    Backwards { at_s: f64, clock_s: f64 },
+    #[error("model time {model_s} s is not between the run's {now_s} s and {MAX_ATTEMPT_S} s")]
+    ModelOutOfRange { model_s: f64, now_s: f64 },
+    #[error("the model cannot run {ran_s:.2} s in {clock_s:.2} s of clock at ×{speed}")]
+    TooFast { ran_s: f64, clock_s: f64, speed: f64 },
+    #[error("the run is paused at {0} s: its model time cannot move")]
+    Paused(f64),
+    #[error("the model stopped: {0}")]
+    NoConvergence(NoConvergence),
+}
+
+impl TimeError {
+    /// The field of a timed entry the error is about.
+    pub fn field(&self) -> &'static str {
+        match self {
+            TimeError::OutOfRange(_) | TimeError::Backwards { .. } => "at_s",
+            _ => "model_s",
+        }
+    }
+}
+
 /// One trainee's work on one scenario.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -109,6 +141,9 @@ pub struct Session {
     hold_to_kit: bool,
     /// Bumped whenever the attempt changes: a front end compares it to know there is unsaved work.
     changes: u64,
+    /// Whether the log says at what speed the run went (format 1 did not: its model may have gone at any speed
+    /// the app offers).
+    speeds_logged: bool,
     /// The clock and model time of the last thing the trainee did: the model's later moments are dated from it.
     pace: Pace,
 }
@@ -146,6 +181,7 @@ impl Session {
             keep_checkpoints: true,
             hold_to_kit: true,
             changes: 0,
+            speeds_logged: true,
             pace: Pace::default(),
         }
     }
@@ -409,6 +445,35 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// Moves to `at_s` on the clock and, when a run is going and `model_s` is given, to that model time, as a
+    /// script or a log asks: refused, with nothing changed, when the app could not have got there (time going
+    /// back or beyond a day, the model running ahead of the clock at the run's speed, a paused model moving).
+    pub fn go_to(&mut self, at_s: f64, model_s: Option<f64>) -> Result<(), TimeError> {
+        if !(0.0..=MAX_ATTEMPT_S).contains(&at_s) {
+            return Err(TimeError::OutOfRange(at_s));
+        }
+        if at_s < self.clock_s {
+            return Err(TimeError::Backwards { at_s, clock_s: self.clock_s });
+        }
+        let (Some(run), Some(model_s)) = (&self.run, model_s) else {
+            self.set_clock(at_s);
+            return Ok(());
+        };
+        let now_s = run.model_s();
+        if !(0.0..=MAX_ATTEMPT_S).contains(&model_s) || model_s + STEP_S / 2.0 < now_s {
+            return Err(TimeError::ModelOutOfRange { model_s, now_s });
+        }
+        let (ran_s, clock_s) = (model_s - now_s, at_s - self.clock_s);
+        let speed = if self.speeds_logged { run.speed } else { *SPEED_RANGE.end() };
+        if ran_s > clock_s * speed + PACE_SLACK_S {
+            return Err(TimeError::TooFast { ran_s, clock_s, speed });
+        }
+        if run.paused && ran_s >= STEP_S / 2.0 {
+            return Err(TimeError::Paused(now_s));
+        }
+        self.advance_to(at_s, model_s).map_err(TimeError::NoConvergence)
     }
 
     /// Advances to the model time `model_s` of the running run (see `advance`).

@@ -3,10 +3,9 @@
 //! goes the model keeps pace with the clock at the run's speed (×1 unless the script sets another), or reaches the
 //! model time an action names.
 
-use super::{Action, Refusal, Session};
+use super::{Action, Refusal, Session, TimeError};
 use crate::circuit::Edit;
 use crate::input::{Checker, Diagnostics, Source};
-use crate::sim::NoConvergence;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -15,7 +14,7 @@ pub const ACTIONS_FORMAT_VERSION: u32 = 1;
 /// The commands file format version (`simulate --commands`, read as actions).
 pub const COMMANDS_FORMAT_VERSION: u32 = 1;
 /// Latest time an action may be given, s: a day.
-const MAX_ACTION_TIME_S: f64 = super::replay::MAX_ATTEMPT_S;
+const MAX_ACTION_TIME_S: f64 = super::MAX_ATTEMPT_S;
 
 /// One action at a time of the attempt's clock (s since it began); `model_s`, when given, is the run's model time
 /// the action happens at (the model advances to it first).
@@ -132,8 +131,8 @@ fn first_word(text: &str) -> &str {
 pub enum PlayError {
     #[error("action {index} ({action:?}) at {at_s} s was refused: {refusal}")]
     Refused { index: usize, at_s: f64, action: Box<Action>, refusal: Refusal },
-    #[error("the model stopped at {at_s} s: {error}")]
-    NoConvergence { at_s: f64, error: NoConvergence },
+    #[error("action {index} at {at_s} s cannot happen then: {error}")]
+    Time { index: usize, at_s: f64, error: TimeError },
 }
 
 /// Plays a script into a session, a stretch at a time.
@@ -155,29 +154,27 @@ impl<'a> Player<'a> {
     /// Does every action due by `until_s` and brings the session's clock (and a running model) to `until_s`.
     pub fn play_until(&mut self, session: &mut Session, until_s: f64) -> Result<(), PlayError> {
         while let Some(timed) = self.actions.get(self.next).filter(|a| a.at_s <= until_s) {
-            go_to(session, timed.at_s, timed.model_s)?;
+            let (index, at_s) = (self.next, timed.at_s);
+            go_to(session, at_s, timed.model_s).map_err(|error| PlayError::Time { index, at_s, error })?;
             session.apply(timed.action.clone()).map_err(|refusal| PlayError::Refused {
-                index: self.next,
-                at_s: timed.at_s,
+                index,
+                at_s,
                 action: Box::new(timed.action.clone()),
                 refusal,
             })?;
             self.next += 1;
         }
-        go_to(session, until_s, None)
+        let index = self.next;
+        go_to(session, until_s, None).map_err(|error| PlayError::Time { index, at_s: until_s, error })
     }
 }
 
 /// Moves the session's clock to `at_s`; a running model goes to `model_s`, or keeps pace at its speed.
-fn go_to(session: &mut Session, at_s: f64, model_s: Option<f64>) -> Result<(), PlayError> {
+fn go_to(session: &mut Session, at_s: f64, model_s: Option<f64>) -> Result<(), TimeError> {
     let at_s = at_s.max(session.clock_s());
-    let result = match (session.run(), model_s) {
-        (Some(_), Some(model_s)) => session.advance_to(at_s, model_s),
-        (Some(run), None) => {
-            let model = (at_s - session.clock_s()) * run.speed;
-            session.advance(at_s, model)
-        }
-        (None, _) => session.advance(at_s, 0.0),
+    let model_s = match (session.run(), model_s) {
+        (Some(run), None) if !run.paused => Some(run.model_s() + (at_s - session.clock_s()) * run.speed),
+        (_, model_s) => model_s,
     };
-    result.map_err(|error| PlayError::NoConvergence { at_s, error })
+    session.go_to(at_s, model_s)
 }

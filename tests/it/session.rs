@@ -119,26 +119,27 @@ fn a_recorded_attempt_replays_to_itself_and_a_forged_log_is_refused() {
     let catalog = catalog();
     let session = adult_session("R. Trainee", &catalog);
     let recorded = session.attempt();
-    let replayed = replay::replay(&recorded, scenario("adult_cabg"), catalog.clone()).unwrap();
+    let replayed = replay::replay(&recorded, scenario("adult_cabg"), catalog.clone(), true).unwrap();
     assert_eq!(replayed.attempt(), recorded, "log, trends, findings and score, bit for bit");
 
     // Alarms and trends are not read from the file: edited ones come back as the model gives them.
     let mut forged = recorded.clone();
     forged.log.retain(|e| !matches!(e.event, Event::AlarmRaised { .. }));
     forged.trends[0].rows.truncate(3);
-    let again = replay::replay(&forged, scenario("adult_cabg"), catalog.clone()).unwrap();
+    let again = replay::replay(&forged, scenario("adult_cabg"), catalog.clone(), false).unwrap();
     assert_eq!(again.attempt().log, recorded.log);
     assert_eq!(again.attempt().trends, recorded.trends);
 
     // A model that ran faster than the app can run it, or an impossible time, is refused with where.
     let mut fast = recorded.clone();
-    let last = fast.log.iter().rposition(|e| e.model_s.is_some_and(|m| m > 100.0)).unwrap();
+    let last =
+        fast.log.iter().rposition(|e| e.event.action().is_some() && e.model_s.is_some_and(|m| m > 100.0)).unwrap();
     fast.log[last].model_s = Some(80_000.0);
-    let error = replay::replay(&fast, scenario("adult_cabg"), catalog.clone()).unwrap_err();
+    let error = replay::replay(&fast, scenario("adult_cabg"), catalog.clone(), false).unwrap_err();
     assert_eq!((error.index, error.field), (last, "model_s"), "{error}");
     let mut nan = recorded;
     nan.log[5].at_s = f64::NAN;
-    let error = replay::replay(&nan, scenario("adult_cabg"), catalog).unwrap_err();
+    let error = replay::replay(&nan, scenario("adult_cabg"), catalog, false).unwrap_err();
     assert_eq!((error.index, error.field), (5, "at_s"), "{error}");
 }
 

@@ -596,3 +596,51 @@ fn review_scrubs_the_timeline_and_keeps_notes_and_a_grade() {
     let html = std::fs::read_to_string(&report).expect("the report was written");
     assert!(html.contains("Started with the venous side: good.") && html.contains("<svg"));
 }
+
+/// What the app records is what `run` makes of the same actions: the trainee's actions taken from the app's log
+/// and played headless give the same log, trends and score.
+#[test]
+fn an_attempt_recorded_in_the_app_is_what_run_makes_of_its_actions() {
+    use perfusion_trainer::session::{replay, script};
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    harness.key_press(Key::F5);
+    harness.run();
+    harness.key_press(Key::F6);
+    harness.run_steps(2);
+    type_value(&mut harness, "Roller pump 1 speed (rpm)", 105.0);
+    harness.run_steps(120);
+    harness.get_by_label("Clamp tube 16").click();
+    harness.run_steps(90);
+    let acknowledge = harness.query_all_by_label("Acknowledge").next().map(|n| n.rect().center());
+    harness.hover_at(acknowledge.expect("the clamp raised an alarm"));
+    harness.step();
+    harness.query_all_by_label("Acknowledge").next().unwrap().click();
+    harness.run_steps(30);
+    harness.get_by_label("Stop run").click();
+    harness.run();
+    let recorded = harness.state().workbench().unwrap().attempt();
+    assert!(
+        recorded.log.iter().any(|e| matches!(e.event, perfusion_trainer::attempt::Event::AlarmAcknowledged { .. }))
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let actions = dir.path().join("actions.ron");
+    std::fs::write(&actions, script::to_ron(&replay::actions(&recorded))).unwrap();
+    let out = dir.path().join("played.ron");
+    // The script holds every action, the circuit's building edits too: it starts from an empty canvas.
+    let status = super::support::bin()
+        .args(["run", "adult_cabg"])
+        .arg("--actions")
+        .arg(&actions)
+        .arg("--out")
+        .arg(&out)
+        .args(["--trainee", &recorded.trainee])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let played = perfusion_trainer::attempt::load(&out, &catalog()).unwrap_or_else(|d| panic!("{d}")).attempt;
+    assert_eq!(played.log, recorded.log, "the same log");
+    assert_eq!(played.trends, recorded.trends, "the same trends");
+    assert_eq!(played.score, recorded.score, "the same score");
+}

@@ -257,9 +257,8 @@ impl Workbench {
 
     /// Draws the workbench and carries out what was asked.
     pub fn ui(&mut self, ui: &mut egui::Ui, shortcuts: &[Intent]) {
-        let now_s = self.recording.now_s();
-        let frame_s = ui.input(|i| i.stable_dt);
-        let (advanced, failed) = self.pacer.advance(&mut self.session, now_s, frame_s);
+        let now_s = self.recording.tick(ui.input(|i| i.time));
+        let (advanced, failed) = self.pacer.advance(&mut self.session, now_s);
         self.model_dt_s = advanced;
         if let Some(error) = failed {
             self.say(format!("The model stopped: {error}. Stop the run and check the circuit."), true);

@@ -1,6 +1,6 @@
-//! Keeping the attempt safe while the trainee works: the attempt's clock (seconds since it began, read from the
-//! wall clock here because the core never reads one), where Save writes, what has been saved, and the autosave
-//! every 30 s. What is in the attempt is the session's.
+//! Keeping the attempt safe while the trainee works: the attempt's clock (seconds since it began, from the time
+//! egui gives each frame, because the core never reads a clock; a test harness steps it frame by frame), where
+//! Save writes, what has been saved, and the autosave every 30 s. What is in the attempt is the session's.
 
 use crate::session::Session;
 use std::path::{Path, PathBuf};
@@ -10,8 +10,12 @@ use std::time::{Duration, Instant};
 pub const AUTOSAVE_EVERY: Duration = Duration::from_secs(30);
 
 pub struct Recording {
-    /// When the attempt (or its resumption) began, shifted so that `now_s` continues the log.
-    clock: Instant,
+    /// The attempt's clock when this recording took it over, s.
+    resumed_at_s: f64,
+    /// The frame time (egui's `input.time`) at the first frame since, s.
+    first_frame_s: Option<f64>,
+    /// The attempt's clock at the last frame, s.
+    now_s: f64,
     /// Where Save writes; `None` until the first Save As.
     pub path: Option<PathBuf>,
     /// The session's change count at the last explicit save, and at the last autosave.
@@ -23,10 +27,11 @@ pub struct Recording {
 impl Recording {
     /// Goes on with `session`: its clock continues from where its attempt ended.
     pub fn resume(session: &Session, path: Option<PathBuf>) -> Self {
-        let elapsed = Duration::from_secs_f64(session.clock_s().max(0.0));
         let now = Instant::now();
         Self {
-            clock: now.checked_sub(elapsed).unwrap_or(now),
+            resumed_at_s: session.clock_s(),
+            first_frame_s: None,
+            now_s: session.clock_s(),
             path,
             saved: session.changes(),
             autosaved: session.changes(),
@@ -34,9 +39,17 @@ impl Recording {
         }
     }
 
-    /// Seconds since the attempt began.
+    /// The attempt's clock at a frame whose time (egui's `input.time`) is `frame_time_s`: it goes on from where
+    /// the attempt was taken over.
+    pub fn tick(&mut self, frame_time_s: f64) -> f64 {
+        let first = *self.first_frame_s.get_or_insert(frame_time_s);
+        self.now_s = self.now_s.max(self.resumed_at_s + (frame_time_s - first));
+        self.now_s
+    }
+
+    /// The attempt's clock at the last frame, s.
     pub fn now_s(&self) -> f64 {
-        self.clock.elapsed().as_secs_f64()
+        self.now_s
     }
 
     pub fn unsaved(&self, session: &Session) -> bool {

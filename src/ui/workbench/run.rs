@@ -20,6 +20,8 @@ const CHUNK_STEPS: u64 = 25;
 
 #[derive(Debug, Default)]
 pub struct Pacer {
+    /// The attempt's clock at the last frame, s: the model keeps pace with the wall clock, not the frame rate.
+    last_now_s: Option<f64>,
     /// Model time owed from the last frames, s (less than a step).
     owed_s: f64,
     /// The speed actually reached in the last frame, when the machine could not keep up.
@@ -27,9 +29,11 @@ pub struct Pacer {
 }
 
 impl Pacer {
-    /// Moves the session's clock to `now_s` and its run forward for a frame of `frame_s` wall-clock seconds; returns
-    /// the model time advanced, s, and why the model stopped if it did.
-    pub fn advance(&mut self, session: &mut Session, now_s: f64, frame_s: f32) -> (f64, Option<String>) {
+    /// Moves the session's clock to `now_s` and its run forward by the wall-clock time since the last frame at the
+    /// run's speed; returns the model time advanced, s, and why the model stopped if it did.
+    pub fn advance(&mut self, session: &mut Session, now_s: f64) -> (f64, Option<String>) {
+        let frame_s = (now_s - self.last_now_s.unwrap_or(now_s)).max(0.0) as f32;
+        self.last_now_s = Some(now_s);
         let speed = match session.run() {
             Some(run) if !run.paused && run.failed().is_none() => run.speed,
             _ => {

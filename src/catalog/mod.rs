@@ -7,7 +7,7 @@ mod spec;
 
 pub use spec::{
     Bore, CannulaRole, ConnectorType, FlowRange, OxygenatorClass, PartKind, PartSpec, PortDir, PortSpec, PressureDrop,
-    ReservoirType, TubingSpec,
+    ReservoirType, TubingSpec, port,
 };
 
 use crate::ids::CatalogId;
@@ -186,6 +186,18 @@ fn check_part(check: &mut Checker, at: &str, part: &PartSpec) {
     for (i, port) in part.ports.iter().enumerate() {
         if !names.insert(port.name.as_str()) {
             check.error(&format!("{at}.ports[{i}].name"), format!("port \"{}\" is listed twice", port.name), None);
+        }
+    }
+    for needed in part.kind.required_ports() {
+        if !names.contains(needed) {
+            check.error(
+                &format!("{at}.ports"),
+                format!(
+                    "a {} needs a port named \"{needed}\": the simulation finds its role by that name",
+                    part.kind.noun()
+                ),
+                Some(format!("rename the port that plays that role to \"{needed}\"")),
+            );
         }
     }
     if part.kind.is_accessory() && !part.ports.is_empty() {

@@ -228,7 +228,52 @@ pub enum PartKind {
     Haemoconcentrator,
 }
 
+/// The port names the simulation, the alarms and the validator find a part's roles by. A catalog part must have
+/// the ones its kind needs (`PartKind::required_ports`), so a user catalog that names them otherwise is refused
+/// when it loads instead of building a network without that part.
+pub mod port {
+    pub const INLET: &str = "inlet";
+    pub const OUTLET: &str = "outlet";
+    pub const VENOUS_INLET: &str = "venous_inlet";
+    pub const ARTERIAL_OUTLET: &str = "arterial_outlet";
+    pub const RECIRCULATION: &str = "recirculation";
+    pub const CARDIOPLEGIA_OUTLET: &str = "cardioplegia_outlet";
+    pub const SAMPLING_ARTERIAL: &str = "sampling_arterial";
+    pub const SAMPLING_VENOUS: &str = "sampling_venous";
+    pub const PURGE: &str = "purge";
+    pub const BLOOD_INLET: &str = "blood_inlet";
+    pub const PRESSURE: &str = "pressure";
+    /// A cannula's circuit end.
+    pub const CONNECTOR: &str = "connector";
+    /// A dual-lumen cannula's two circuit ends.
+    pub const DRAINAGE: &str = "drainage";
+    pub const RETURN: &str = "return";
+    /// A transducer's dome.
+    pub const LINE: &str = "line";
+    /// The first side of a clip-on sensor (bubble detector, flow probe).
+    pub const SIDE_A: &str = "a";
+}
+
 impl PartKind {
+    /// The ports a part of this kind must have for the simulation, the alarms and the validator to find its roles.
+    pub fn required_ports(&self) -> &'static [&'static str] {
+        match self {
+            PartKind::Oxygenator { .. } => &[port::VENOUS_INLET, port::ARTERIAL_OUTLET],
+            PartKind::ArterialFilter { .. }
+            | PartKind::Haemoconcentrator
+            | PartKind::OneWayValve { .. }
+            | PartKind::RollerPump { .. }
+            | PartKind::CentrifugalPump { .. } => &[port::INLET, port::OUTLET],
+            PartKind::Cannula { role: CannulaRole::DualLumenVv, .. } => &[port::DRAINAGE, port::RETURN],
+            PartKind::Cannula { .. } => &[port::CONNECTOR],
+            PartKind::CardioplegiaSet { .. } => &[port::BLOOD_INLET],
+            PartKind::CardiotomySucker | PartKind::LvVent | PartKind::Reservoir { .. } => &[port::OUTLET],
+            PartKind::PressureTransducer => &[port::LINE],
+            PartKind::BubbleDetector => &[port::SIDE_A],
+            _ => &[],
+        }
+    }
+
     /// Accessories are used on ports and tubes (caps, clamps) rather than placed as parts.
     pub fn is_accessory(&self) -> bool {
         matches!(self, PartKind::Cap | PartKind::TubingClamp)

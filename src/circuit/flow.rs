@@ -4,7 +4,7 @@
 //! The main line of a circuit is the shortest directed route from a drainage cannula to a return cannula: the
 //! validator reads the order of stages along it, the simulation places its monitors on it.
 
-use crate::catalog::{CannulaRole, Catalog, PartKind, PortDir};
+use crate::catalog::{CannulaRole, Catalog, PartKind, PortDir, port};
 use crate::circuit::{Circuit, Controls, PumpDirection};
 use crate::ids::{PartId, PortRef, TubeId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -152,14 +152,14 @@ pub fn cannula_ports(circuit: &Circuit, catalog: &Catalog) -> (Vec<PortRef>, BTr
         let Some(PartKind::Cannula { role, .. }) = circuit.kind_of(catalog, part.id) else { continue };
         match role {
             CannulaRole::VenousSingleStage | CannulaRole::VenousTwoStage | CannulaRole::FemoralVenous => {
-                drainage.push(PortRef::new(part.id, "connector"));
+                drainage.push(PortRef::new(part.id, port::CONNECTOR));
             }
             CannulaRole::Arterial | CannulaRole::FemoralArterial => {
-                returns.insert(PortRef::new(part.id, "connector"));
+                returns.insert(PortRef::new(part.id, port::CONNECTOR));
             }
             CannulaRole::DualLumenVv => {
-                drainage.push(PortRef::new(part.id, "drainage"));
-                returns.insert(PortRef::new(part.id, "return"));
+                drainage.push(PortRef::new(part.id, port::DRAINAGE));
+                returns.insert(PortRef::new(part.id, port::RETURN));
             }
             // A distal perfusion catheter is fed from the arterial line; it is not the main return.
             CannulaRole::DistalPerfusion => {}

@@ -3,7 +3,7 @@
 
 use super::Simulation;
 use super::network::{Network, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
-use crate::catalog::{Catalog, PartKind};
+use crate::catalog::{Catalog, PartKind, port};
 use crate::circuit::Circuit;
 use crate::circuit::flow::{Rotation, Route, main_line};
 use crate::ids::{PartId, PortRef};
@@ -183,9 +183,9 @@ fn monitors(route: &Route, circuit: &Circuit, catalog: &Catalog, network: &Netwo
     for transducer in
         circuit.parts().filter(|p| matches!(circuit.kind_of(catalog, p.id), Some(PartKind::PressureTransducer)))
     {
-        let Some(node) = network.port_node.get(&PortRef::new(transducer.id, "line")).copied() else { continue };
+        let Some(node) = network.port_node.get(&PortRef::new(transducer.id, port::LINE)).copied() else { continue };
         let Some(at) =
-            circuit.connected_to(&PortRef::new(transducer.id, "line")).and_then(|port| route.position(port.part))
+            circuit.connected_to(&PortRef::new(transducer.id, port::LINE)).and_then(|port| route.position(port.part))
         else {
             continue;
         };
@@ -217,7 +217,7 @@ fn monitors(route: &Route, circuit: &Circuit, catalog: &Catalog, network: &Netwo
     m.bubbles = circuit
         .parts()
         .filter(|p| matches!(circuit.kind_of(catalog, p.id), Some(PartKind::BubbleDetector)))
-        .filter_map(|p| network.port_node.get(&PortRef::new(p.id, "a")).copied())
+        .filter_map(|p| network.port_node.get(&PortRef::new(p.id, port::SIDE_A)).copied())
         .collect();
     let last = route.parts.last().copied();
     m.returns = network

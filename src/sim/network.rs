@@ -7,7 +7,7 @@
 //! very large resistance, so every circuit, however wrong, lowers to a network with finite numbers.
 
 use super::law::{Law, pa_s_m3_per_mmhg_l_min, pa_s2_m6_per_mmhg_l_min2};
-use crate::catalog::{CannulaRole, Catalog, PartKind, PressureDrop};
+use crate::catalog::{CannulaRole, Catalog, PartKind, PressureDrop, port};
 use crate::circuit::{Circuit, Controls, PumpDirection};
 use crate::hydraulics::{REFERENCE_VISCOSITY_PA_S, poiseuille_pa_s_m3};
 use crate::ids::{PartId, PortRef, TubeId};
@@ -302,12 +302,17 @@ impl Network {
                     unite(
                         &mut sets,
                         part.id,
-                        &["arterial_outlet", "recirculation", "cardioplegia_outlet", "sampling_arterial"],
+                        &[
+                            port::ARTERIAL_OUTLET,
+                            port::RECIRCULATION,
+                            port::CARDIOPLEGIA_OUTLET,
+                            port::SAMPLING_ARTERIAL,
+                        ],
                     );
-                    unite(&mut sets, part.id, &["venous_inlet", "sampling_venous"]);
+                    unite(&mut sets, part.id, &[port::VENOUS_INLET, port::SAMPLING_VENOUS]);
                 }
-                PartKind::ArterialFilter { .. } => unite(&mut sets, part.id, &["inlet", "purge"]),
-                PartKind::CardioplegiaSet { .. } => unite(&mut sets, part.id, &["blood_inlet", "pressure"]),
+                PartKind::ArterialFilter { .. } => unite(&mut sets, part.id, &[port::INLET, port::PURGE]),
+                PartKind::CardioplegiaSet { .. } => unite(&mut sets, part.id, &[port::BLOOD_INLET, port::PRESSURE]),
                 _ => {}
             }
         }
@@ -450,30 +455,30 @@ impl Network {
             };
             let law = law_of(spec.pressure_drop);
             match spec.kind {
-                PartKind::Oxygenator { .. } => add(at("venous_inlet"), at("arterial_outlet"), law, false),
+                PartKind::Oxygenator { .. } => add(at(port::VENOUS_INLET), at(port::ARTERIAL_OUTLET), law, false),
                 PartKind::ArterialFilter { .. } | PartKind::Haemoconcentrator => {
-                    add(at("inlet"), at("outlet"), law, false)
+                    add(at(port::INLET), at(port::OUTLET), law, false)
                 }
-                PartKind::OneWayValve { .. } => add(at("inlet"), at("outlet"), law, true),
+                PartKind::OneWayValve { .. } => add(at(port::INLET), at(port::OUTLET), law, true),
                 PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. } => {
-                    add(at("inlet"), at("outlet"), pump_law(&spec.kind, part.controls), false);
+                    add(at(port::INLET), at(port::OUTLET), pump_law(&spec.kind, part.controls), false);
                 }
                 PartKind::Cannula { role, .. } => match role {
                     CannulaRole::VenousSingleStage | CannulaRole::VenousTwoStage | CannulaRole::FemoralVenous => {
-                        add(Some(PATIENT_VENOUS), at("connector"), law, false);
+                        add(Some(PATIENT_VENOUS), at(port::CONNECTOR), law, false);
                     }
                     CannulaRole::Arterial | CannulaRole::FemoralArterial | CannulaRole::DistalPerfusion => {
-                        add(at("connector"), Some(PATIENT_ARTERIAL), law, false);
+                        add(at(port::CONNECTOR), Some(PATIENT_ARTERIAL), law, false);
                     }
                     CannulaRole::DualLumenVv => {
-                        add(Some(PATIENT_VENOUS), at("drainage"), law, false);
-                        add(at("return"), Some(PATIENT_VENOUS), law, false);
+                        add(Some(PATIENT_VENOUS), at(port::DRAINAGE), law, false);
+                        add(at(port::RETURN), Some(PATIENT_VENOUS), law, false);
                     }
                 },
                 // Coronary delivery: the set's line and the coronary bed into the aortic root.
-                PartKind::CardioplegiaSet { .. } => add(at("blood_inlet"), Some(PATIENT_ARTERIAL), law, false),
+                PartKind::CardioplegiaSet { .. } => add(at(port::BLOOD_INLET), Some(PATIENT_ARTERIAL), law, false),
                 PartKind::CardiotomySucker | PartKind::LvVent => {
-                    add(Some(PATIENT_VENOUS), at("outlet"), Law::linear(SUCTION_TIP_RESISTANCE), false);
+                    add(Some(PATIENT_VENOUS), at(port::OUTLET), Law::linear(SUCTION_TIP_RESISTANCE), false);
                 }
                 _ => {}
             }

@@ -6,7 +6,7 @@
 use super::alarms::AIR_DETECTION_SHARE;
 use super::blood::Blood;
 use super::network::{Network, NodeKind, Origin};
-use crate::catalog::{Catalog, PartKind};
+use crate::catalog::{Catalog, PartKind, port};
 use crate::circuit::Circuit;
 use crate::circuit::flow::{Rotation, main_line};
 use crate::ids::{PartId, PortRef};
@@ -38,7 +38,8 @@ impl ServoLinks {
         // after the pump (too high).
         let on_inlet_side = |sensor: PartId, pump: PartId| {
             let Some(route) = &route else { return false };
-            let sensed = circuit.connected_to(&PortRef::new(sensor, "line")).and_then(|port| route.position(port.part));
+            let sensed =
+                circuit.connected_to(&PortRef::new(sensor, port::LINE)).and_then(|port| route.position(port.part));
             matches!((sensed, route.position(pump)), (Some(at), Some(pump_at)) if at < pump_at)
         };
         let mut links = Vec::new();
@@ -46,7 +47,7 @@ impl ServoLinks {
             let Some(pump) = sensor.servo_to else { continue };
             let trip = match circuit.kind_of(catalog, sensor.id) {
                 Some(PartKind::PressureTransducer) => {
-                    network.port_node.get(&PortRef::new(sensor.id, "line")).map(|node| {
+                    network.port_node.get(&PortRef::new(sensor.id, port::LINE)).map(|node| {
                         if on_inlet_side(sensor.id, pump) {
                             Trip::Pressure {
                                 node: *node,
@@ -71,7 +72,7 @@ impl ServoLinks {
                     })
                 }),
                 Some(PartKind::BubbleDetector) => {
-                    network.port_node.get(&PortRef::new(sensor.id, "a")).map(|node| Trip::Air { node: *node })
+                    network.port_node.get(&PortRef::new(sensor.id, port::SIDE_A)).map(|node| Trip::Air { node: *node })
                 }
                 _ => None,
             };

@@ -5,7 +5,7 @@
 
 use super::Simulation;
 use super::network::{NodeKind, PATIENT_ARTERIAL, PATIENT_VENOUS};
-use crate::catalog::{Catalog, PartKind};
+use crate::catalog::{Catalog, PartKind, port};
 use crate::circuit::Circuit;
 use crate::ids::{PartId, PortRef};
 use serde::{Deserialize, Serialize};
@@ -140,7 +140,7 @@ impl TrendColumns {
         for part in circuit.parts() {
             match circuit.kind_of(catalog, part.id) {
                 Some(PartKind::PressureTransducer) => {
-                    if let Some(node) = network.port_node.get(&PortRef::new(part.id, "line")) {
+                    if let Some(node) = network.port_node.get(&PortRef::new(part.id, port::LINE)) {
                         columns.push((column(TrendKey::LinePressure(part.id)), Probe::NodePressure(*node)));
                     }
                 }
@@ -157,7 +157,7 @@ impl TrendColumns {
         }
         for part in circuit.parts() {
             if let Some(PartKind::Oxygenator { .. }) = circuit.kind_of(catalog, part.id)
-                && let Some(node) = network.port_node.get(&PortRef::new(part.id, "arterial_outlet"))
+                && let Some(node) = network.port_node.get(&PortRef::new(part.id, port::ARTERIAL_OUTLET))
             {
                 let id = part.id;
                 columns.push((column(TrendKey::OxygenatorOutletSaturation(id)), Probe::NodeSaturation(*node)));

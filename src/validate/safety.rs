@@ -3,7 +3,7 @@
 
 use super::order::{first_of, is_pump, is_reservoir};
 use super::{Context, Finding, Severity};
-use crate::catalog::{CannulaRole, PartKind, PortDir};
+use crate::catalog::{CannulaRole, PartKind, PortDir, port};
 use crate::circuit::flow::Route;
 use crate::ids::{PartId, PortRef};
 use crate::scenario::Procedure;
@@ -118,7 +118,7 @@ fn pressure_servo(cx: &Context, route: &Route, pump_at: usize, pump: PartId, out
     let measuring: Vec<PartId> = transducers
         .into_iter()
         .filter(|t| {
-            cx.circuit.connected_to(&PortRef::new(*t, "line")).is_some_and(|port| downstream.contains(&port.part))
+            cx.circuit.connected_to(&PortRef::new(*t, port::LINE)).is_some_and(|port| downstream.contains(&port.part))
         })
         .collect();
     let limit = cx.scenario.targets.arterial_line_max_mmhg;
@@ -151,7 +151,7 @@ fn pressure_servo(cx: &Context, route: &Route, pump_at: usize, pump: PartId, out
 fn measured_positions(cx: &Context, route: &Route) -> Vec<usize> {
     parts_of(cx, |k| matches!(k, PartKind::PressureTransducer))
         .into_iter()
-        .filter_map(|t| cx.circuit.connected_to(&PortRef::new(t, "line")))
+        .filter_map(|t| cx.circuit.connected_to(&PortRef::new(t, port::LINE)))
         .filter_map(|port| route.position(port.part))
         .collect()
 }
@@ -220,7 +220,7 @@ fn suction_lines(cx: &Context, out: &mut Vec<Finding>) {
     let vents = parts_of(cx, |k| matches!(k, PartKind::LvVent));
     for (part, is_vent) in suckers.into_iter().map(|p| (p, false)).chain(vents.into_iter().map(|p| (p, true))) {
         let label = cx.label(part);
-        match cx.flow.reaches(&PortRef::new(part, "outlet"), &inlets) {
+        match cx.flow.reaches(&PortRef::new(part, port::OUTLET), &inlets) {
             None => out.push(Finding {
                 rule: "safety.sucker_return",
                 severity: Severity::Warning,
@@ -260,10 +260,10 @@ fn suction_lines(cx: &Context, out: &mut Vec<Finding>) {
 fn cardioplegia_source(cx: &Context, out: &mut Vec<Finding>) {
     let oxygenated: Vec<PortRef> = parts_of(cx, |k| matches!(k, PartKind::Oxygenator { .. }))
         .into_iter()
-        .flat_map(|o| [PortRef::new(o, "arterial_outlet"), PortRef::new(o, "cardioplegia_outlet")])
+        .flat_map(|o| [PortRef::new(o, port::ARTERIAL_OUTLET), PortRef::new(o, port::CARDIOPLEGIA_OUTLET)])
         .collect();
     for set in parts_of(cx, |k| matches!(k, PartKind::CardioplegiaSet { .. })) {
-        let inlet: BTreeSet<PortRef> = [PortRef::new(set, "blood_inlet")].into();
+        let inlet: BTreeSet<PortRef> = [PortRef::new(set, port::BLOOD_INLET)].into();
         let fed = cx.flow.route(&oxygenated, &inlet).is_some_and(|route| {
             !route.parts.iter().any(|p| matches!(cx.circuit.kind_of(cx.catalog, *p), Some(PartKind::Reservoir { .. })))
         });
@@ -294,7 +294,7 @@ fn distal_perfusion(cx: &Context, out: &mut Vec<Finding>) {
     let Some(&cannula) = femoral.first() else { return };
     let perfused = parts_of(cx, |k| matches!(k, PartKind::Cannula { role: CannulaRole::DistalPerfusion, .. }))
         .into_iter()
-        .any(|d| cx.circuit.tube_on(&PortRef::new(d, "connector")).is_some());
+        .any(|d| cx.circuit.tube_on(&PortRef::new(d, port::CONNECTOR)).is_some());
     if !perfused {
         out.push(Finding {
             rule: "safety.distal_perfusion",

@@ -114,3 +114,19 @@ fn corrupted_bundled_scenarios_are_refused_with_line_and_field_quickly() {
         }
     }
 }
+
+#[test]
+fn a_catalog_part_without_a_port_its_kind_needs_is_refused_with_where_and_why() {
+    let text = std::fs::read_to_string(super::support::repo_path("assets/catalog.ron")).unwrap();
+    let renamed = text.replacen(
+        r#"ports: [(name: "inlet", dir: In, bore: "3/16"), (name: "outlet", dir: Out, bore: "3/16")],"#,
+        r#"ports: [(name: "in", dir: In, bore: "3/16"), (name: "outlet", dir: Out, bore: "3/16")],"#,
+        1,
+    );
+    assert_ne!(renamed, text, "the first roller pump's ports were found");
+    let source = perfusion_trainer::input::Source::new("my_catalog.ron", renamed.clone());
+    let error = perfusion_trainer::catalog::Catalog::from_source(&source).unwrap_err().to_string();
+    let line = line_of(&renamed, r#"(name: "in", dir: In"#);
+    assert!(error.contains(&format!("my_catalog.ron:{line}:")), "{error}");
+    assert!(error.contains(".ports") && error.contains("needs a port named \"inlet\""), "{error}");
+}

@@ -1,7 +1,7 @@
 //! Pacing the session's run to the wall clock at the chosen speed (the core never reads a clock), and the
 //! figures the canvas shows over parts. Every number comes from the core.
 
-use crate::catalog::{Catalog, PartKind};
+use crate::catalog::{Catalog, PartKind, port};
 use crate::circuit::Circuit;
 use crate::ids::{PartId, PortRef};
 use crate::session::{Run, Session};
@@ -77,7 +77,7 @@ impl Pacer {
 pub fn reservoir_fill(run: &Run, circuit: &Circuit, catalog: &Catalog, part: PartId) -> Option<f32> {
     let Some(PartKind::Reservoir { capacity_ml, .. }) = circuit.kind_of(catalog, part) else { return None };
     let simulation = run.simulation();
-    let node = *simulation.network().port_node.get(&PortRef::new(part, "outlet"))?;
+    let node = *simulation.network().port_node.get(&PortRef::new(part, port::OUTLET))?;
     Some((simulation.node_volume_ml(node) / capacity_ml.max(1.0)) as f32)
 }
 
@@ -86,7 +86,7 @@ pub fn reading_for(run: &Run, circuit: &Circuit, catalog: &Catalog, part: PartId
     let simulation = run.simulation();
     match circuit.kind_of(catalog, part)? {
         PartKind::PressureTransducer => {
-            let mmhg = simulation.port_pressure_mmhg(&PortRef::new(part, "line"))?;
+            let mmhg = simulation.port_pressure_mmhg(&PortRef::new(part, port::LINE))?;
             Some(format!("{:.0} mmHg", rounded(mmhg, 0)))
         }
         PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. } => {
@@ -98,7 +98,7 @@ pub fn reading_for(run: &Run, circuit: &Circuit, catalog: &Catalog, part: PartId
             }
         }
         PartKind::Reservoir { .. } => {
-            let node = *simulation.network().port_node.get(&PortRef::new(part, "outlet"))?;
+            let node = *simulation.network().port_node.get(&PortRef::new(part, port::OUTLET))?;
             Some(format!("{:.0} mL", simulation.node_volume_ml(node)))
         }
         _ => None,

@@ -296,10 +296,7 @@ impl App {
                 self.workbench = None;
             }
             for command in [UiCommand::OpenScenario, UiCommand::OpenAttempt] {
-                let button = ui.add_enabled(self.catalog.is_ok(), egui::Button::new(command.label())).on_hover_text(
-                    format!("{} ({})", command.tooltip(), ui.ctx().format_shortcut(&command.shortcut())),
-                );
-                if button.clicked() {
+                if command.button(ui, None, self.catalog.is_ok(), "The component catalog could not be loaded") {
                     commands.push(command);
                 }
             }

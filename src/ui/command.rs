@@ -1,6 +1,6 @@
 //! Every user command once, with its label, tooltip and shortcut, so menu, button and key always agree.
 
-use eframe::egui::{Key, KeyboardShortcut, Modifiers};
+use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UiCommand {
@@ -44,7 +44,7 @@ impl UiCommand {
             UiCommand::Undo => "Undo",
             UiCommand::Validate => "Validate",
             UiCommand::DeleteSelection => "Delete",
-            UiCommand::ToggleRun => "Start or pause the run",
+            UiCommand::ToggleRun => "Start run",
             UiCommand::FitView => "Fit view",
         }
     }
@@ -59,7 +59,7 @@ impl UiCommand {
             UiCommand::Undo => "Undo the last change",
             UiCommand::Validate => "Check the assembly against the scenario",
             UiCommand::DeleteSelection => "Delete the selected part or tube",
-            UiCommand::ToggleRun => "Start the run, or pause and resume it",
+            UiCommand::ToggleRun => "Start the simulation of this circuit on this patient, or pause and resume it",
             UiCommand::FitView => "Frame the whole circuit",
         }
     }
@@ -78,6 +78,26 @@ impl UiCommand {
             UiCommand::ToggleRun => KeyboardShortcut::new(Modifiers::NONE, Key::F6),
             UiCommand::FitView => KeyboardShortcut::new(Modifiers::COMMAND, Key::Num0),
         }
+    }
+
+    /// The tooltip with the command's keys as this platform writes them ("Undo the last change (Ctrl+Z)").
+    pub fn hover_text(self, ctx: &egui::Context) -> String {
+        let keys = match self {
+            UiCommand::Redo | UiCommand::RedoAlternative => vec![UiCommand::Redo, UiCommand::RedoAlternative],
+            _ => vec![self],
+        };
+        let keys: Vec<String> = keys.into_iter().map(|c| ctx.format_shortcut(&c.shortcut())).collect();
+        format!("{} ({})", self.tooltip(), keys.join(" or "))
+    }
+
+    /// A button for the command (`label` when it says more than the command's name, such as a count), with its
+    /// tooltip and keys; whether it was clicked.
+    pub fn button(self, ui: &mut egui::Ui, label: Option<String>, enabled: bool, disabled_why: &str) -> bool {
+        let text = label.unwrap_or_else(|| self.label().to_owned());
+        ui.add_enabled(enabled, egui::Button::new(text))
+            .on_hover_text(self.hover_text(ui.ctx()))
+            .on_disabled_hover_text(disabled_why)
+            .clicked()
     }
 
     /// Commands a focused text field must keep for itself (its own undo, its own delete).

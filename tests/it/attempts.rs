@@ -259,3 +259,16 @@ fn the_run_at_any_moment_is_rebuilt_bit_for_bit_from_the_checkpoints() {
     assert_eq!(a.state(), b.state(), "the same moment, bit for bit");
     assert!(session.moment(start - 1.0).unwrap().run.is_none(), "before the run");
 }
+
+/// Given case (files/attempt_forged_trends.ron): a version 1 attempt whose trend rows were edited by hand graded
+/// 96.3; the grade comes from re-simulating its log, as the honest attempt's 71.3.
+#[test]
+fn a_forged_trend_earns_nothing_the_log_does_not_re_simulate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(super::support::repo_path("tests/cases/attempt_forged_trends.ron"), dir.path().join("a.ron"))
+        .unwrap();
+    let output = bin().arg("grade").arg(dir.path()).output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let csv = String::from_utf8(output.stdout).unwrap();
+    assert!(csv.lines().nth(1).unwrap().starts_with("a.ron,A. Trainee,adult_cabg,71.3,"), "{csv}");
+}

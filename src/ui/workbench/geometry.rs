@@ -166,21 +166,25 @@ impl Default for View {
 pub const MIN_ZOOM: f32 = 0.25;
 pub const MAX_ZOOM: f32 = 3.0;
 
+/// Two coordinate spaces: canvas units (a part's `pos_in_canvas`, the circuit file's), and screen points inside the
+/// canvas rectangle `canvas` this frame.
 impl View {
-    pub fn to_screen(self, canvas: Rect, p: CanvasPos) -> Pos2 {
+    /// Where canvas point `p` is on the screen.
+    pub fn screen_from_canvas(self, canvas: Rect, p: CanvasPos) -> Pos2 {
         canvas.min + self.origin + vec2(p.x, p.y) * self.zoom
     }
 
-    pub fn to_canvas(self, canvas: Rect, screen: Pos2) -> CanvasPos {
+    /// The canvas point under screen point `screen`.
+    pub fn canvas_from_screen(self, canvas: Rect, screen: Pos2) -> CanvasPos {
         let v = (screen - canvas.min - self.origin) / self.zoom;
         CanvasPos { x: v.x, y: v.y }
     }
 
     /// Zooms by `factor` keeping the canvas point under `anchor` where it is.
     pub fn zoom_around(&mut self, canvas: Rect, anchor: Pos2, factor: f32) {
-        let before = self.to_canvas(canvas, anchor);
+        let before = self.canvas_from_screen(canvas, anchor);
         self.zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
-        let after = self.to_screen(canvas, before);
+        let after = self.screen_from_canvas(canvas, before);
         self.origin += anchor - after;
     }
 
@@ -197,7 +201,7 @@ impl View {
 
 /// A part's box on the screen.
 pub fn part_rect(view: &View, canvas: Rect, pos: CanvasPos, kind: &PartKind) -> Rect {
-    Rect::from_center_size(view.to_screen(canvas, pos), part_size(kind) * view.zoom)
+    Rect::from_center_size(view.screen_from_canvas(canvas, pos), part_size(kind) * view.zoom)
 }
 
 /// A part's box in canvas units.
@@ -214,9 +218,9 @@ mod tests {
         let canvas = Rect::from_min_size(pos2(100.0, 50.0), vec2(800.0, 600.0));
         let mut view = View::default();
         let anchor = pos2(400.0, 300.0);
-        let before = view.to_canvas(canvas, anchor);
+        let before = view.canvas_from_screen(canvas, anchor);
         view.zoom_around(canvas, anchor, 1.7);
-        let after = view.to_screen(canvas, before);
+        let after = view.screen_from_canvas(canvas, before);
         assert!((after - anchor).length() < 1e-3);
     }
 

@@ -8,23 +8,20 @@ use crate::attempt::clock;
 use crate::catalog::Catalog;
 use crate::circuit::{Circuit, Controls};
 use crate::session::Run;
+use crate::ui::UiCommand;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
 
 pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, behind: Option<f32>, intents: &mut Vec<Intent>) {
     match run {
         None => {
-            if ui
-                .button("Start run")
-                .on_hover_text("Start the simulation of this circuit on this patient (F6)")
-                .clicked()
-            {
+            if UiCommand::ToggleRun.button(ui, None, true, "") {
                 intents.push(Intent::Start);
             }
         }
         Some(run) => {
             let pause = if run.paused { "Resume" } else { "Pause" };
-            if ui.button(pause).on_hover_text("Pause or resume the model (F6)").clicked() {
+            if UiCommand::ToggleRun.button(ui, Some(pause.to_owned()), true, "") {
                 intents.push(Intent::TogglePause);
             }
             if ui.button("Stop run").on_hover_text("End the run; the assembly can be edited again").clicked() {

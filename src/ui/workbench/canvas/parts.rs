@@ -1,0 +1,139 @@
+//! Parts on the canvas: each drawn as its device icon with its label and, while the pump runs, its reading (a
+//! transducer's pressure, a pump's flow, a reservoir's volume); pressed to select, dragged to move.
+
+use super::super::{geometry, icons};
+use super::paint::Palette;
+use super::{CanvasInput, CanvasState, DrawnPort, Gesture, Intent, Selection};
+use crate::circuit::{CanvasPos, Controls, Edit, PlacedPart, PumpDirection};
+use eframe::egui::{self, Align2, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2, vec2};
+
+/// Draws every part and turns presses and drags on them into gestures and intents. `port_at` finds the port within
+/// a radius of a point: a press on one lays a tube rather than moving the part.
+#[allow(clippy::too_many_arguments)]
+pub fn parts_ui<'p>(
+    ui: &mut egui::Ui,
+    painter: &egui::Painter,
+    state: &mut CanvasState,
+    input: &CanvasInput,
+    colours: &Palette,
+    rect: Rect,
+    port_at: &dyn Fn(Pos2, f32) -> Option<&'p DrawnPort>,
+    port_radius: f32,
+    intents: &mut Vec<Intent>,
+) {
+    for part in input.circuit.parts() {
+        let Some(spec) = input.catalog.part(&part.catalog_id) else { continue };
+        let part_rect = geometry::part_rect(&state.view, rect, shown_pos(state, part), &spec.kind);
+        let label = input.labels.get(&part.id).cloned().unwrap_or_default();
+        let response = ui.interact(part_rect, egui::Id::unique(("part", part.id)), Sense::click_and_drag());
+        let is_selected = input.selection == Selection::Part(part.id);
+        response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, &label));
+        if response.drag_started() {
+            // A press on a port that sits on the part's edge lays a tube, whichever widget took the press.
+            let press = ui.input(|i| i.pointer.press_origin());
+            state.gesture = match press.and_then(|p| port_at(p, port_radius * 1.4)) {
+                Some(port) => Gesture::LayingTube { from: port.port.clone() },
+                None => {
+                    intents.push(Intent::Select(Selection::Part(part.id)));
+                    Gesture::MovingPart { part: part.id, by: Vec2::ZERO }
+                }
+            };
+        }
+        if response.dragged()
+            && let Gesture::MovingPart { by, .. } = &mut state.gesture
+        {
+            *by += response.drag_delta() / state.view.zoom;
+        }
+        if response.drag_stopped()
+            && let Gesture::MovingPart { part: id, by } = std::mem::take(&mut state.gesture)
+            && by.length() > 0.5
+        {
+            let p = part.pos_in_canvas;
+            intents.push(Intent::Edit(Edit::MovePart { part: id, to: CanvasPos { x: p.x + by.x, y: p.y + by.y } }));
+        }
+        if response.clicked() {
+            intents.push(Intent::Select(Selection::Part(part.id)));
+        }
+        // Tooltips are worded only when shown: the canvas draws every frame while a run goes.
+        response.on_hover_ui(|ui| {
+            ui.label(format!("{label}: {}", spec.name));
+        });
+        let outline = if input.highlight_parts.contains(&part.id) {
+            Some(colours.highlight)
+        } else {
+            is_selected.then_some(colours.selected)
+        };
+        paint_part(painter, state, input, colours, part, part_rect, &label, outline, ui.visuals().window_fill);
+    }
+}
+
+/// A part's icon, outline, label and reading.
+#[allow(clippy::too_many_arguments)]
+fn paint_part(
+    painter: &egui::Painter,
+    state: &CanvasState,
+    input: &CanvasInput,
+    colours: &Palette,
+    part: &PlacedPart,
+    part_rect: Rect,
+    label: &str,
+    outline: Option<egui::Color32>,
+    reading_fill: egui::Color32,
+) {
+    let Some(spec) = input.catalog.part(&part.catalog_id) else { return };
+    let style = icons::IconStyle {
+        line: colours.line,
+        body: colours.body,
+        accent: colours.accent,
+        reversed: matches!(part.controls, Controls::Pump { direction: PumpDirection::Reverse, .. }),
+        level: input.run.and_then(|run| super::super::run::reservoir_fill(run, input.circuit, input.catalog, part.id)),
+    };
+    icons::paint_part(painter, part_rect, &spec.kind, &style);
+    if let Some(colour) = outline {
+        painter.rect_stroke(
+            part_rect.expand(4.0),
+            CornerRadius::same(6),
+            Stroke::new(2.0, colour),
+            StrokeKind::Outside,
+        );
+    }
+    let font = FontId::proportional((11.0 * state.view.zoom).clamp(9.0, 13.0));
+    // Zoomed out, only the main devices keep their names (small fittings would print over each other); the others
+    // show theirs on hover, and all do from 80 % zoom.
+    if state.view.zoom >= 0.8 || outline.is_some() || is_main_device(&spec.kind) {
+        painter.text(part_rect.center_bottom() + vec2(0.0, 3.0), Align2::CENTER_TOP, label, font.clone(), colours.text);
+    }
+    if let Some(reading) =
+        input.run.and_then(|run| super::super::run::reading_for(run, input.circuit, input.catalog, part.id))
+    {
+        let at = part_rect.center_top() - vec2(0.0, 3.0);
+        let galley = painter.layout_no_wrap(reading, font, colours.text);
+        let bg = Rect::from_center_size(at - vec2(0.0, galley.size().y / 2.0), galley.size() + vec2(8.0, 4.0));
+        painter.rect(bg, CornerRadius::same(3), reading_fill, Stroke::new(1.0, colours.weak), StrokeKind::Inside);
+        painter.galley(bg.min + vec2(4.0, 2.0), galley, colours.text);
+    }
+}
+
+/// Where a part is drawn this frame: where it is, or where it is being dragged to.
+pub fn shown_pos(state: &CanvasState, part: &PlacedPart) -> CanvasPos {
+    match state.gesture {
+        Gesture::MovingPart { part: moving, by } if moving == part.id => {
+            CanvasPos { x: part.pos_in_canvas.x + by.x, y: part.pos_in_canvas.y + by.y }
+        }
+        _ => part.pos_in_canvas,
+    }
+}
+
+fn is_main_device(kind: &crate::catalog::PartKind) -> bool {
+    use crate::catalog::PartKind;
+    matches!(
+        kind,
+        PartKind::RollerPump { .. }
+            | PartKind::CentrifugalPump { .. }
+            | PartKind::Oxygenator { .. }
+            | PartKind::Reservoir { .. }
+            | PartKind::Cannula { .. }
+            | PartKind::ArterialFilter { .. }
+            | PartKind::CardioplegiaSet { .. }
+    )
+}

@@ -1,0 +1,108 @@
+//! Ports on the canvas: where each is drawn, pressed to start laying a tube, and the tube being laid, which ends on
+//! the port where the button is released.
+
+use super::super::geometry::{self, PortPlace, Side};
+use super::paint::{Palette, paint_port, port_tooltip};
+use super::parts::shown_pos;
+use super::{CanvasInput, CanvasState, DrawnPort, Gesture, Intent, Selection};
+use crate::catalog::Bore;
+use crate::ids::PortRef;
+use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2};
+
+/// Every port's place on the screen this frame (a part being moved takes its ports with it).
+pub fn drawn_ports(input: &CanvasInput, state: &CanvasState, rect: Rect) -> Vec<DrawnPort> {
+    let mut out = Vec::new();
+    for part in input.circuit.parts() {
+        let Some(spec) = input.catalog.part(&part.catalog_id) else { continue };
+        let centre = state.view.screen_from_canvas(rect, shown_pos(state, part));
+        for PortPlace { name, dir, side, offset } in geometry::port_places(spec) {
+            let bore = spec.port(&name).map_or(Bore::Any, |p| p.bore);
+            out.push(DrawnPort {
+                port: PortRef::new(part.id, name),
+                pos: centre + offset * state.view.zoom,
+                side,
+                dir,
+                bore,
+            });
+        }
+    }
+    out
+}
+
+/// Draws the ports (on top of the parts, so they can be grabbed); a press on one starts laying a tube.
+#[allow(clippy::too_many_arguments)]
+pub fn ports_ui(
+    ui: &mut egui::Ui,
+    painter: &egui::Painter,
+    state: &mut CanvasState,
+    input: &CanvasInput,
+    colours: &Palette,
+    ports: &[DrawnPort],
+    radius: f32,
+    intents: &mut Vec<Intent>,
+) {
+    for drawn in ports {
+        let label = format!(
+            "{} {}",
+            input.labels.get(&drawn.port.part).cloned().unwrap_or_default(),
+            drawn.port.port.replace('_', " ")
+        );
+        let hit = Rect::from_center_size(drawn.pos, Vec2::splat(radius * 2.6));
+        let response = ui.interact(hit, egui::Id::unique(("port", &drawn.port)), Sense::click_and_drag());
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+        if response.drag_started() {
+            state.gesture = Gesture::LayingTube { from: drawn.port.clone() };
+        }
+        if response.clicked() {
+            intents.push(Intent::Select(Selection::Part(drawn.port.part)));
+        }
+        let connected = input.circuit.tube_on(&drawn.port).is_some();
+        let capped = input.circuit.part(drawn.port.part).is_some_and(|p| p.capped.contains(&drawn.port.port));
+        let hovered = response.hovered();
+        response.on_hover_ui(|ui| {
+            ui.label(port_tooltip(&label, drawn, connected, capped));
+        });
+        paint_port(painter, colours, drawn, radius, connected, capped, hovered);
+    }
+}
+
+/// The tube being laid: drawn to the pointer (or the port under it), and laid, or refused with why, where the button
+/// is released.
+#[allow(clippy::too_many_arguments)]
+pub fn laying_tube_ui<'p>(
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    state: &mut CanvasState,
+    colours: &Palette,
+    port_at: &dyn Fn(Pos2, f32) -> Option<&'p DrawnPort>,
+    port_radius: f32,
+    ports: &[DrawnPort],
+    intents: &mut Vec<Intent>,
+) {
+    // A drop counts on a port within a generous reach of it.
+    let reach = port_radius * 2.2;
+    let Gesture::LayingTube { from } = &state.gesture else { return };
+    let pointer = ui.input(|i| i.pointer.interact_pos());
+    if ui.input(|i| i.pointer.any_released()) {
+        let target = pointer.and_then(|p| port_at(p, reach)).map(|t| t.port.clone());
+        let from = from.clone();
+        state.gesture = Gesture::Idle;
+        intents.push(match target {
+            Some(target) if target == from => Intent::Refuse("A port cannot be joined to itself.".to_owned()),
+            Some(target) => Intent::Connect { from, to: target },
+            None => Intent::Refuse("Drop the tube on another part's port to connect it.".to_owned()),
+        });
+        return;
+    }
+    let (Some(start), Some(pointer)) = (ports.iter().find(|d| &d.port == from), pointer) else { return };
+    let target = port_at(pointer, reach);
+    let (end, end_side) = target.map_or((pointer, Side::Left), |t| (t.pos, t.side));
+    let curve = geometry::tube_curve(start.pos, start.side, end, end_side);
+    let colour = if target.is_some() { colours.selected } else { colours.weak };
+    painter.add(egui::epaint::CubicBezierShape::from_points_stroke(
+        curve,
+        false,
+        Color32::TRANSPARENT,
+        Stroke::new(3.0, colour),
+    ));
+}

@@ -1,0 +1,258 @@
+//! What the panels ask for (`Intent`) and how the workbench carries it out: anything that changes the circuit,
+//! the run or the log becomes an `Action` for the session, which checks it and says why when it refuses; the rest
+//! (selection, tab, view, the moment under review, file requests) is the view's own.
+
+use super::run::Pacer;
+use super::{Selection, Tab, Workbench, geometry};
+use crate::catalog::Bore;
+use crate::circuit::{CanvasPos, Edit, PlacedPart, Tube};
+use crate::ids::{CatalogId, PortRef};
+use crate::session::Action;
+use crate::sim::Alarm;
+use crate::validate::Finding;
+use eframe::egui;
+
+/// Length a new tube starts with, m: a short segment the trainee then sets in the inspector (the inspector opens
+/// on it). A modelling choice, not a clinical number.
+const NEW_TUBE_LENGTH_M: f64 = 0.5;
+
+/// What a panel asks for.
+#[derive(Debug, Clone)]
+pub enum Intent {
+    Edit(Edit),
+    Select(Selection),
+    /// Take a part from the kit; `at` where it was dropped, or `None` for a free place in view.
+    Place {
+        catalog_id: CatalogId,
+        at: Option<CanvasPos>,
+    },
+    /// Lay a tube between two ports, sized for them.
+    Connect {
+        from: PortRef,
+        to: PortRef,
+    },
+    /// A gesture that cannot make sense: say why.
+    Refuse(String),
+    /// Show a finding's parts and tubes.
+    Highlight(usize),
+    ShowTab(Tab),
+    Undo,
+    Redo,
+    Validate,
+    DeleteSelection,
+    FitView,
+    Start,
+    TogglePause,
+    /// Start the run if none, else pause or resume it.
+    ToggleRun,
+    Stop,
+    Speed(f64),
+    Acknowledge(Alarm),
+    /// Save the attempt (`as_new`: to a file chosen now).
+    Save {
+        as_new: bool,
+    },
+    /// Show the circuit as it was at this moment of the attempt (`None`: now).
+    ReviewAt(Option<f64>),
+    AddNote {
+        at_s: f64,
+        text: String,
+    },
+    SetGrade(String),
+    ExportReport,
+}
+
+impl Workbench {
+    /// Hands an action to the session; a refusal is said in the status bar. Returns whether it took effect.
+    pub(super) fn act(&mut self, action: Action) -> bool {
+        if self.review.is_some() && matches!(action, Action::Edit(_) | Action::Undo | Action::Redo) {
+            self.say("The canvas shows an earlier moment: press Back to now (Review tab) to edit.", true);
+            return false;
+        }
+        self.session.set_clock(self.recording.now_s());
+        match self.session.apply(action) {
+            Ok(()) => {
+                self.status = None;
+                true
+            }
+            Err(refusal) => {
+                self.say(format!("Not done: {refusal}."), true);
+                false
+            }
+        }
+    }
+
+    pub(super) fn carry_out(&mut self, intent: Intent) {
+        match intent {
+            Intent::Edit(edit) => {
+                self.act(Action::Edit(edit));
+            }
+            Intent::Select(selection) => {
+                self.selection = selection;
+                if selection != Selection::None && self.tab != Tab::Monitor {
+                    self.tab = Tab::Inspector;
+                }
+            }
+            Intent::Place { catalog_id, at } => self.place(catalog_id, at),
+            Intent::Connect { from, to } => self.connect(from, to),
+            Intent::Refuse(reason) => self.say(reason, true),
+            Intent::Highlight(index) => {
+                self.highlighted = Some(index);
+                if let Some(bounds) = self.session.findings().get(index).and_then(|f| self.bounds_of(f)) {
+                    self.canvas.focus_pending = Some(bounds);
+                }
+            }
+            Intent::ShowTab(tab) => self.tab = tab,
+            Intent::Undo => {
+                if self.act(Action::Undo) {
+                    self.say("Undone.", false);
+                }
+            }
+            Intent::Redo => {
+                if self.act(Action::Redo) {
+                    self.say("Redone.", false);
+                }
+            }
+            Intent::Save { as_new } => self.save_request = Some(as_new),
+            Intent::ReviewAt(at) => {
+                self.review = None;
+                if let Some(at_s) = at {
+                    match self.session.moment(at_s) {
+                        Ok(moment) => self.review = Some(moment),
+                        Err(error) => self.say(format!("The run cannot be replayed there: {error}."), true),
+                    }
+                }
+                self.selection = Selection::None;
+            }
+            Intent::AddNote { at_s, text } => self.session.add_note(at_s, text),
+            Intent::SetGrade(grade) => self.session.set_grade(grade),
+            Intent::ExportReport => self.report_request = true,
+            Intent::Validate => {
+                if self.act(Action::Validate) {
+                    self.tab = Tab::Findings;
+                    let (count, critical) = (self.session.findings().len(), self.critical_count());
+                    self.say(
+                        match (count, critical) {
+                            (0, _) => "Validated: no findings.".to_owned(),
+                            (n, 0) => format!("Validated: {n} finding(s), none critical."),
+                            (n, c) => format!("Validated: {n} finding(s), {c} critical."),
+                        },
+                        critical > 0,
+                    );
+                }
+            }
+            Intent::DeleteSelection => {
+                let edit = match self.selection {
+                    Selection::Part(part) => Some(Edit::RemovePart { part }),
+                    Selection::Tube(tube) => Some(Edit::Disconnect { tube }),
+                    Selection::None => None,
+                };
+                if let Some(edit) = edit
+                    && self.act(Action::Edit(edit))
+                {
+                    self.selection = Selection::None;
+                }
+            }
+            Intent::FitView => self.canvas.fit_pending = true,
+            Intent::Start => {
+                if self.act(Action::StartRun) {
+                    self.pacer = Pacer::default();
+                    self.tab = Tab::Monitor;
+                    self.say("Running. Set the arterial pump's speed to go on bypass; settings and clamps can change while it runs.", false);
+                }
+            }
+            Intent::ToggleRun if self.session.run().is_none() => self.carry_out(Intent::Start),
+            Intent::ToggleRun | Intent::TogglePause => {
+                let paused = self.session.run().is_some_and(|run| run.paused);
+                self.act(if paused { Action::ResumeRun } else { Action::PauseRun });
+            }
+            Intent::Stop => {
+                if self.act(Action::StopRun) {
+                    self.say("Stopped. The assembly can be changed again.", false);
+                }
+            }
+            Intent::Speed(speed) => {
+                self.act(Action::SetSpeed(speed));
+            }
+            Intent::Acknowledge(alarm) => {
+                self.act(Action::Acknowledge(alarm));
+            }
+        }
+    }
+
+    fn bounds_of(&self, finding: &Finding) -> Option<egui::Rect> {
+        let (circuit, catalog) = (self.session.circuit(), self.session.catalog());
+        let tube_parts = finding.tubes.iter().filter_map(|t| circuit.tube(*t)).flat_map(|t| [t.from.part, t.to.part]);
+        finding
+            .parts
+            .iter()
+            .copied()
+            .chain(tube_parts)
+            .filter_map(|id| {
+                let part = circuit.part(id)?;
+                Some(geometry::part_bounds(part.pos_in_canvas, circuit.kind_of(catalog, id)?))
+            })
+            .reduce(|a, b| a.union(b))
+    }
+
+    fn place(&mut self, catalog_id: CatalogId, at: Option<CanvasPos>) {
+        let at = at.unwrap_or_else(|| self.free_spot());
+        let id = self.session.circuit().next_part_id();
+        if self.act(Action::Edit(Edit::AddPart(PlacedPart::new(id, catalog_id, at)))) {
+            self.selection = Selection::Part(id);
+            self.tab = Tab::Inspector;
+        }
+    }
+
+    /// A place in view, below the parts already there, for a part added from the keyboard.
+    fn free_spot(&self) -> CanvasPos {
+        let (circuit, catalog) = (self.session.circuit(), self.session.catalog());
+        let rect =
+            self.canvas.last_rect.unwrap_or(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(700.0, 600.0)));
+        let view = &self.canvas.view;
+        let top_left = view.canvas_from_screen(rect, rect.min + egui::vec2(80.0, 80.0));
+        let width = (rect.width() - 160.0) / view.zoom;
+        let step = 120.0;
+        let columns = ((width / step).floor() as usize).max(1);
+        for index in 0..400 {
+            let candidate = CanvasPos {
+                x: top_left.x + (index % columns) as f32 * step,
+                y: top_left.y + (index / columns) as f32 * 140.0,
+            };
+            let taken = circuit.parts().any(|p| {
+                circuit.kind_of(catalog, p.id).is_some_and(|kind| {
+                    geometry::part_bounds(p.pos_in_canvas, kind)
+                        .expand(20.0)
+                        .contains(egui::pos2(candidate.x, candidate.y))
+                })
+            });
+            if !taken {
+                return candidate;
+            }
+        }
+        top_left
+    }
+
+    /// Lays a tube from `from` to `to`, of the kit's tubing that fits both ports, and opens it in the inspector.
+    fn connect(&mut self, from: PortRef, to: PortRef) {
+        let (circuit, catalog) = (self.session.circuit(), self.session.catalog());
+        let bore_of = |port: &PortRef| {
+            circuit
+                .part(port.part)
+                .and_then(|p| catalog.part(&p.catalog_id))
+                .and_then(|spec| spec.port(&port.port))
+                .map_or(Bore::Any, |p| p.bore)
+        };
+        let Some(tubing) = self.session.scenario().kit_tubing_for(catalog, bore_of(&from), bore_of(&to)) else {
+            self.say("The kit has no tubing at all: this scenario cannot be built.", true);
+            return;
+        };
+        let id = circuit.next_tube_id();
+        let tube = Tube { id, from, to, tubing, length_m: NEW_TUBE_LENGTH_M, clamped: false };
+        if self.act(Action::Edit(Edit::Connect(tube))) {
+            self.selection = Selection::Tube(id);
+            self.tab = Tab::Inspector;
+            self.say("Tube laid. Set its size and length in the inspector.", false);
+        }
+    }
+}

@@ -74,6 +74,8 @@ pub struct Monitors {
     bubbles: Vec<usize>,
     /// Whether the arterial pump runs: alarms about flow and delivery only sound on bypass.
     pump_running: bool,
+    /// Whether the arterial pump is set turning backwards (the console knows its own direction).
+    pump_reversed: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -149,7 +151,9 @@ impl AlarmWatch {
         if m.bubbles.iter().any(|n| simulation.node_blood(*n).is_some_and(|b| b.air > AIR_DETECTION_SHARE)) {
             alarms.push(Alarm::AirDetected);
         }
-        if return_flow.is_some_and(|q| q < REVERSED_FLOW_L_MIN) {
+        // Backwards through the return, or the pump turning backwards on the arterial line (C3 [Mills-1980]) even
+        // where a collapsing aorta lets little blood move.
+        if m.pump_reversed || return_flow.is_some_and(|q| q < REVERSED_FLOW_L_MIN) {
             alarms.push(Alarm::ReversedArterialFlow);
         }
         if m.pump_running {
@@ -179,7 +183,13 @@ fn monitors(route: &Route, circuit: &Circuit, catalog: &Catalog, network: &Netwo
     let pump_running = pump
         .and_then(|p| circuit.part(p))
         .is_some_and(|p| matches!(p.controls, crate::circuit::Controls::Pump { rpm, .. } if rpm > 0.0));
-    let mut m = Monitors { pump_running, ..Monitors::default() };
+    let pump_reversed = pump.and_then(|p| circuit.part(p)).is_some_and(|p| {
+        matches!(
+            p.controls,
+            crate::circuit::Controls::Pump { rpm, direction: crate::circuit::PumpDirection::Reverse, .. } if rpm > 0.0
+        )
+    });
+    let mut m = Monitors { pump_running, pump_reversed, ..Monitors::default() };
     for transducer in
         circuit.parts().filter(|p| matches!(circuit.kind_of(catalog, p.id), Some(PartKind::PressureTransducer)))
     {

@@ -185,7 +185,7 @@ impl FaultSchedule {
                             volume_ml: 0.0,
                             exchange: Exchange::None,
                             pump_head_pa: 0.0,
-                            chokes_on: None,
+                            choke: None,
                             viscous: false,
                         });
                     }
@@ -223,7 +223,7 @@ impl FaultSchedule {
                     volume_ml: 0.0,
                     exchange: Exchange::None,
                     pump_head_pa: 0.0,
-                    chokes_on: None,
+                    choke: None,
                     viscous: false,
                 });
             }

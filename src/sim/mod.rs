@@ -263,6 +263,7 @@ impl Simulation {
         solve::step(
             &self.network,
             &state.viscosity,
+            &state.contents.sinks_ml,
             STEP_S,
             state.steps,
             &mut state.pressures_pa,
@@ -294,7 +295,15 @@ impl Simulation {
                 None => 0.0,
             }
         };
-        state.contents.step(network, &state.flows_m3_s, &node_ml, &self.metabolism, STEP_S, &mut self.arrivals);
+        state.contents.step(
+            network,
+            &state.flows_m3_s,
+            pressures,
+            &node_ml,
+            &self.metabolism,
+            STEP_S,
+            &mut self.arrivals,
+        );
         state.steps += 1;
         state.time_s = state.steps as f64 * STEP_S;
         for pump in self.servo.tripped(&self.network, &self.state.pressures_pa, &self.state.contents.nodes) {
@@ -404,8 +413,21 @@ impl Simulation {
         }
     }
 
-    /// Blood held in every node plus what has leaked, mL: constant while the model runs (conservation).
+    /// Fluid held in every node plus what has left it (leaked to the room, air vented or embolised) less the gas
+    /// cavitation brought out of the blood, mL: constant while the model runs (conservation).
     pub fn accounted_volume_ml(&self) -> f64 {
-        (1..self.network.nodes.len()).map(|n| self.node_volume_ml(n)).sum::<f64>() + m3_to_ml(self.state.leaked_m3)
+        let contents = &self.state.contents;
+        let pending: f64 = contents.sinks_ml.iter().sum();
+        (1..self.network.nodes.len()).map(|n| self.node_volume_ml(n)).sum::<f64>()
+            + m3_to_ml(self.state.leaked_m3)
+            + contents.air_vented_ml
+            + contents.air_to_patient_ml
+            - contents.air_outgassed_ml
+            - pending
+    }
+
+    /// Blood (not air) lost to the room so far through open ports, disconnections and overflow, mL.
+    pub fn blood_lost_ml(&self) -> f64 {
+        self.state.contents.blood_lost_ml
     }
 }

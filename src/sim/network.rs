@@ -92,6 +92,63 @@ pub enum Exchange {
     },
 }
 
+/// A branch that chokes as the pressure at `node` falls below `onset_pa`: its losses are multiplied by
+/// e^((onset − P) / scale), so the flow it draws falls away steeply and the pressure cannot run off below.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Choke {
+    pub node: usize,
+    pub onset_pa: f64,
+    pub scale_pa: f64,
+}
+
+impl Choke {
+    /// A vessel (the patient's veins, atria, arteries) collapsing around a cannula or a sucker tip.
+    pub fn vessel(node: usize) -> Self {
+        Self {
+            node,
+            onset_pa: mmhg_to_pa(VESSEL_COLLAPSE_ONSET_MMHG),
+            scale_pa: mmhg_to_pa(VESSEL_COLLAPSE_SCALE_MMHG),
+        }
+    }
+
+    /// Blood cavitating at the inflow of a pump.
+    pub fn cavitation(node: usize) -> Self {
+        Self { node, onset_pa: mmhg_to_pa(CAVITATION_ONSET_MMHG), scale_pa: mmhg_to_pa(CAVITATION_SCALE_MMHG) }
+    }
+
+    /// The factor on the branch's losses at the node's pressure, and its derivative per Pa.
+    pub fn factor(&self, pressure_pa: f64) -> (f64, f64) {
+        let depth = (self.onset_pa - pressure_pa) / self.scale_pa;
+        if depth <= 0.0 {
+            return (1.0, 0.0);
+        }
+        if depth >= MAX_CHOKE_DEPTH {
+            return (MAX_CHOKE_DEPTH.exp(), 0.0);
+        }
+        let factor = depth.exp();
+        (factor, -factor / self.scale_pa)
+    }
+}
+
+/// Vessels collapse as the pressure inside them falls to the surroundings': a cannula or sucker draining them chokes
+/// from 1.5 mmHg, its resistance multiplied by e for each 0.1 mmHg further, so that even a strong siphon on a
+/// cannula of low resistance draws next to nothing once the pressure is at zero. UNSOURCED numbers: the reference
+/// describes the collapse (too much siphon collapses the atrium around the cannula and the line chatters, §6.10
+/// [BS-cannulation]) and a drained patient's intravascular pressure settles at or just above zero; these make it so,
+/// and leave a working CVP on bypass of a few mmHg (drainage depends on CVP [Corno-2007], §2).
+pub const VESSEL_COLLAPSE_ONSET_MMHG: f64 = 1.5;
+pub const VESSEL_COLLAPSE_SCALE_MMHG: f64 = 0.1;
+/// Blood under strong suction outgasses and cavitates: a pump's inflow chokes from −440 mmHg gauge, its resistance
+/// multiplied by e for each 8 mmHg further, shut as by a clamp at vacuum (−760 mmHg gauge, PHYS), which no line
+/// can go below. UNSOURCED onset: the reference says roller pumps "create upstream cavitation if inflow is
+/// restricted" [pac6-pumps] (§3.3) and gives no pressure; −440 mmHg lies far below any working inflow (VV drainage
+/// is critical near −100 mmHg [Robak-suction], §6.10).
+pub const CAVITATION_ONSET_MMHG: f64 = -440.0;
+pub const CAVITATION_SCALE_MMHG: f64 = 8.0;
+/// The deepest choke (e^40, reached by cavitation at vacuum): past it the branch is shut as firmly as a clamp, and
+/// the exponential stays finite.
+const MAX_CHOKE_DEPTH: f64 = 40.0;
+
 /// What a branch stands for, so flows can be reported against the circuit.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Origin {
@@ -100,6 +157,10 @@ pub enum Origin {
     Systemic,
     NativeHeart,
     OpenPort(PortRef),
+    /// Air let into an open reservoir as its outlet draws it below empty.
+    AirInlet(PartId),
+    /// A full reservoir spilling over through its vent.
+    Overflow(PartId),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,8 +176,9 @@ pub struct Branch {
     pub exchange: Exchange,
     /// The share of `law.head_pa` a pump provides (the rest is gravity), Pa: what a power loss takes away.
     pub pump_head_pa: f64,
-    /// The node whose pressure below zero chokes this branch (a drainage cannula in a collapsing vein).
-    pub chokes_on: Option<usize>,
+    /// A node whose low pressure chokes this branch: a vessel collapsing around its cannula, blood cavitating at a
+    /// pump's inflow.
+    pub choke: Option<Choke>,
     /// `law.a` is a laminar resistance at the reference viscosity (tubing, cannulae, oxygenator, filter): the run
     /// scales it by the viscosity of the blood inside (haematocrit and temperature, `hydraulics::viscosity_factor`).
     pub viscous: bool,
@@ -148,8 +210,6 @@ pub const ROLLER_LEAK_RESISTANCE: f64 = 1.0e13;
 pub const ROLLER_LOOSE_RESISTANCE: f64 = 1.0e10;
 /// An open luer port, Pa·s/m³. UNSOURCED: bleeds about 0.8 L/min at 100 mmHg.
 pub const OPEN_PORT_RESISTANCE: f64 = 1.0e9;
-/// A closed one-way valve, Pa·s/m³ (as a clamp).
-pub const VALVE_CLOSED_RESISTANCE: f64 = CLAMP_RESISTANCE;
 /// Internal resistance of a centrifugal head besides its head curve, and of devices with a negligible drop, so
 /// no branch has zero resistance, Pa·s/m³. UNSOURCED: 0.05 mmHg per L/min.
 pub const MIN_RESISTANCE: f64 = 4.0e5;
@@ -162,12 +222,21 @@ pub const MIN_COMPLIANCE_M3_PA: f64 = 0.005e-6 / PA_PER_MMHG;
 /// Patient arterial compliance per kg, m³/Pa. UNSOURCED: 0.02 mL/mmHg/kg (1.6 mL/mmHg for 80 kg), the order of
 /// textbook systemic arterial compliance; the reference gives none.
 pub const ARTERIAL_COMPLIANCE_PER_KG: f64 = 0.02e-6 / PA_PER_MMHG;
-/// Patient venous compliance per kg, m³/Pa. UNSOURCED: 1.0 mL/mmHg/kg, the order of textbook venous capacitance.
-pub const VENOUS_COMPLIANCE_PER_KG: f64 = 1.0e-6 / PA_PER_MMHG;
+/// Patient venous compliance per kg, m³/Pa. UNSOURCED: 2.0 mL/mmHg/kg, inside the textbook 1.5–2.5 mL/mmHg/kg of
+/// the systemic veins; with collapse at zero it sets how much blood a patient gives to the reservoir when drained
+/// (a neonatal circuit at its minimum level needs the ten or so millilitres its lines take as they pressurise).
+pub const VENOUS_COMPLIANCE_PER_KG: f64 = 2.0e-6 / PA_PER_MMHG;
 /// Share of the venous compliance left once the veins collapse (pressure below zero). UNSOURCED: the reference
 /// describes the consequence (too much siphon collapses the atrium around the cannula and the line chatters,
 /// §6.10 [BS-cannulation]) but gives no number; a tenth keeps suction from emptying the veins.
 pub const COLLAPSED_VENOUS_SHARE: f64 = 0.1;
+/// Resistance of a hard-shell reservoir's open top and vent to air going in or blood spilling out, Pa·s/m³.
+/// UNSOURCED: small enough (6 L/min through a tenth of a pascal) that an emptied reservoir stays at empty and a
+/// full one at full within a fraction of a millilitre.
+pub const RESERVOIR_OPENING_RESISTANCE: f64 = 1.0e3;
+/// Share of a soft bag's compliance left once it is empty and collapses. UNSOURCED: a collapsed bag holds nothing
+/// more; a thousandth keeps the network solvable while its volume stays within a fraction of a millilitre of zero.
+pub const COLLAPSED_BAG_SHARE: f64 = 1.0e-3;
 /// Height of a reservoir's blood column at full capacity, m. UNSOURCED: hard-shell reservoirs stand about 30 cm;
 /// with the capacity it gives the cross-section that turns volume into level.
 pub const RESERVOIR_HEIGHT_M: f64 = 0.3;
@@ -389,7 +458,7 @@ impl Network {
                 volume_ml,
                 exchange: Exchange::None,
                 pump_head_pa: 0.0,
-                chokes_on: None,
+                choke: None,
                 viscous: !tube.clamped,
             });
         }
@@ -422,7 +491,14 @@ impl Network {
                 _ => Exchange::None,
             };
             let volume_ml = spec.prime_ml;
-            let drains = matches!(spec.kind, PartKind::Cannula { .. });
+            // A pump's inflow cavitates under strong suction: on the side it draws from as it turns.
+            let pump_inflow = match (&spec.kind, part.controls) {
+                (PartKind::RollerPump { .. }, Controls::Pump { direction: PumpDirection::Reverse, .. }) => {
+                    at(port::OUTLET)
+                }
+                (PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. }, _) => at(port::INLET),
+                _ => None,
+            };
             // Pumps and suction tips have laws of their own; every other measured drop is viscous.
             let laminar = spec.pressure_drop != PressureDrop::Negligible
                 && !matches!(
@@ -437,6 +513,9 @@ impl Network {
                     && from != to
                 {
                     let exchange = exchange.clone();
+                    // Whatever drains or fills the patient's vessels chokes as they collapse.
+                    let vessel = [from, to].into_iter().find(|n| *n == PATIENT_VENOUS || *n == PATIENT_ARTERIAL);
+                    let choke = vessel.map(Choke::vessel).or(pump_inflow.map(Choke::cavitation));
                     branches.push(Branch {
                         from,
                         to,
@@ -447,8 +526,7 @@ impl Network {
                         exchange,
                         // Only pumps have a head of their own at this point; gravity is added below.
                         pump_head_pa: law.head_pa,
-                        // A drainage cannula chokes as the vein it drains collapses.
-                        chokes_on: (from == PATIENT_VENOUS && drains).then_some(PATIENT_VENOUS),
+                        choke,
                         viscous: laminar,
                     });
                 }
@@ -499,7 +577,7 @@ impl Network {
                             volume_ml: 0.0,
                             exchange: Exchange::None,
                             pump_head_pa: 0.0,
-                            chokes_on: None,
+                            choke: None,
                             viscous: false,
                         });
                     }
@@ -518,7 +596,7 @@ impl Network {
             volume_ml: 0.0,
             exchange: Exchange::Tissues,
             pump_head_pa: 0.0,
-            chokes_on: None,
+            choke: None,
             viscous: false,
         });
         if physiology.native_output_l_min > 0.0 {
@@ -532,7 +610,8 @@ impl Network {
                 volume_ml: 0.0,
                 exchange: Exchange::Lungs { sat: physiology.native_lung_sao2 },
                 pump_head_pa: 0.0,
-                chokes_on: None,
+                // A heart cannot fill from collapsed veins.
+                choke: Some(Choke::vessel(PATIENT_VENOUS)),
                 viscous: false,
             });
         }
@@ -541,6 +620,46 @@ impl Network {
         for branch in &mut branches {
             let (Some(from), Some(to)) = (nodes.get(branch.from), nodes.get(branch.to)) else { continue };
             branch.law.head_pa += BLOOD_DENSITY_KG_M3 * GRAVITY_M_S2 * (from.height_m - to.height_m);
+        }
+
+        // An open reservoir holds between empty and full: drawn below empty its outlet takes air from the room
+        // (through its open top), filled past its capacity it spills through its vent (PHYS). A soft bag instead
+        // collapses when empty (its small collapsed compliance) and has no vent.
+        for (index, node) in nodes.iter().enumerate() {
+            let NodeKind::Reservoir { part, capacity_m3, .. } = node.kind else { continue };
+            let soft = matches!(
+                circuit.kind_of(catalog, part),
+                Some(PartKind::Reservoir { kind: crate::catalog::ReservoirType::SoftBag, .. })
+            );
+            if soft {
+                continue;
+            }
+            let open = |from, to, law, origin| Branch {
+                from,
+                to,
+                law,
+                one_way: true,
+                origin,
+                volume_ml: 0.0,
+                exchange: Exchange::None,
+                pump_head_pa: 0.0,
+                choke: None,
+                viscous: false,
+            };
+            branches.push(open(ATMOSPHERE, index, Law::linear(RESERVOIR_OPENING_RESISTANCE), Origin::AirInlet(part)));
+            let full_pa = capacity_m3 / node.compliance_m3_pa;
+            let spill = Law { a: RESERVOIR_OPENING_RESISTANCE, b: 0.0, head_pa: -full_pa };
+            branches.push(open(index, ATMOSPHERE, spill, Origin::Overflow(part)));
+        }
+        for node in &mut nodes {
+            if let NodeKind::Reservoir { part, .. } = node.kind
+                && matches!(
+                    circuit.kind_of(catalog, part),
+                    Some(PartKind::Reservoir { kind: crate::catalog::ReservoirType::SoftBag, .. })
+                )
+            {
+                node.collapsed_compliance_m3_pa = Some(node.compliance_m3_pa * COLLAPSED_BAG_SHARE);
+            }
         }
         Network { nodes, branches, port_node, revision: circuit.revision() }
     }

@@ -2,7 +2,7 @@
 //! branch laws linearised at each iterate, and a dense LU solve (networks are tens of nodes).
 
 use super::law::Law;
-use super::network::{ATMOSPHERE, Branch, Network, VALVE_CLOSED_RESISTANCE};
+use super::network::{ATMOSPHERE, Branch, Network};
 
 /// A step whose Newton iteration did not converge: reported with where it happened, never passed on.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -17,28 +17,16 @@ pub struct NoConvergence {
 /// is conserved to well under 0.1 % over an hour.
 const TOLERANCE_M3_S: f64 = 1.0e-11;
 const MAX_ITERATIONS: usize = 40;
+/// Most halvings of one Newton step.
+const MAX_HALVINGS: usize = 12;
 
-/// Flow through a branch with law `law` for a pressure difference, and its derivative.
+/// Flow through a branch with law `law` for a pressure difference, and its derivative. A one-way branch driven
+/// backwards is shut: nothing passes (every node has a compliance, so the network stays solvable).
 fn law_flow(law: &Law, one_way: bool, dp_pa: f64) -> (f64, f64) {
     if one_way && dp_pa + law.head_pa < 0.0 {
-        let x = dp_pa + law.head_pa;
-        return (x / VALVE_CLOSED_RESISTANCE, 1.0 / VALVE_CLOSED_RESISTANCE);
+        return (0.0, 0.0);
     }
     law.flow(dp_pa)
-}
-
-/// Pressure below zero at which a collapsing vein doubles the resistance of the cannula draining it, Pa.
-/// UNSOURCED: the reference describes the collapse and the chatter it causes (§6.10 [BS-cannulation]) but gives no
-/// number; 3 mmHg makes a line that drains too hard settle a few mmHg below zero rather than emptying the vein.
-const CHOKE_PA: f64 = 3.0 * crate::units::PA_PER_MMHG;
-
-/// The choke factor on a drainage branch at the drained node's pressure, and its derivative per Pa.
-fn choke(pressure_pa: f64) -> (f64, f64) {
-    if pressure_pa >= 0.0 {
-        return (1.0, 0.0);
-    }
-    let ratio = pressure_pa / CHOKE_PA;
-    (1.0 + ratio * ratio, 2.0 * ratio / CHOKE_PA)
 }
 
 /// Flow, d(flow)/d(ΔP) and d(flow)/d(pressure of the choking node) for one branch at these pressures, its viscous
@@ -46,16 +34,17 @@ fn choke(pressure_pa: f64) -> (f64, f64) {
 fn flow_with_choke(branch: &Branch, viscosity: f64, pressures_pa: &[f64]) -> (f64, f64, f64) {
     let law = if branch.viscous { Law { a: branch.law.a * viscosity, ..branch.law } } else { branch.law };
     let dp = pressures_pa[branch.from] - pressures_pa[branch.to];
-    let (m, dm) = branch.chokes_on.map_or((1.0, 0.0), |node| choke(pressures_pa[node]));
-    if dm == 0.0 {
+    let (m, dm) = branch.choke.map_or((1.0, 0.0), |choke| choke.factor(pressures_pa[choke.node]));
+    if m <= 1.0 {
         let (q, g) = law_flow(&law, branch.one_way, dp);
         return (q, g, 0.0);
     }
-    // The losses scale by m: m·(aQ + bQ|Q|) = x. Then dQ/dm = −(x/m)·g/m with g = dQ/dx (implicit derivative).
+    // The losses scale by m: m·L(Q) = x with L(Q) = aQ + bQ|Q|. Differentiating, L + m·L'·dQ/dm = 0, so
+    // dQ/dm = −(x/m)·g with g = dQ/dx = 1/(m·L') (implicit derivative).
     let scaled = Law { a: law.a * m, b: law.b * m, ..law };
     let (q, g) = law_flow(&scaled, branch.one_way, dp);
     let x = dp + law.head_pa;
-    (q, g, -(x / m) * g / m * dm)
+    (q, g, -(x / m) * g * dm)
 }
 
 /// Scratch space reused from step to step.
@@ -70,14 +59,20 @@ pub struct Workspace {
     choke_slopes: Vec<f64>,
     /// The pivot row's nonzero columns during elimination.
     nonzero: Vec<usize>,
+    /// The Newton step and the pressures it starts from, for backtracking.
+    delta: Vec<f64>,
+    start: Vec<f64>,
 }
 
 /// Advances `pressures_pa` (indexed by node; the atmosphere stays 0) by `dt_s`, given the pressures at the start
-/// of the step; leaves the branch flows in `flows_m3_s`. `viscosity` holds each branch's blood viscosity relative
+/// of the step, with `sinks_ml` (by node) leaving the fluid during the step (vented gas); leaves the branch flows in
+/// `flows_m3_s`. `viscosity` holds each branch's blood viscosity relative
 /// to the reference (read only for viscous branches; a missing entry counts as 1).
+#[allow(clippy::too_many_arguments)]
 pub fn step(
     network: &Network,
     viscosity: &[f64],
+    sinks_ml: &[f64],
     dt_s: f64,
     step_index: u64,
     pressures_pa: &mut [f64],
@@ -94,60 +89,13 @@ pub fn step(
     work.choke_slopes.resize(network.branches.len(), 0.0);
     let mut worst = (0usize, f64::INFINITY);
     for _ in 0..MAX_ITERATIONS {
-        for (b, branch) in network.branches.iter().enumerate() {
-            let (q, g, c) = flow_with_choke(branch, viscosity.get(b).copied().unwrap_or(1.0), pressures_pa);
-            work.flows[b] = q;
-            work.slopes[b] = g;
-            work.choke_slopes[b] = c;
-        }
-        // The residual first: at a steady state it is already within tolerance and no matrix is needed.
-        for (k, node) in network.nodes.iter().enumerate().skip(1) {
-            work.residual[k] = (node.volume_m3(pressures_pa[k]) - node.volume_m3(work.old[k])) / dt_s;
-        }
-        for (b, branch) in network.branches.iter().enumerate() {
-            let q = work.flows[b];
-            if branch.from != ATMOSPHERE {
-                work.residual[branch.from] += q;
-            }
-            if branch.to != ATMOSPHERE {
-                work.residual[branch.to] -= q;
-            }
-        }
-        worst = (1..n).map(|k| (k, work.residual[k].abs())).fold((0, 0.0), |w, r| if r.1 > w.1 { r } else { w });
+        worst = evaluate(network, viscosity, sinks_ml, dt_s, pressures_pa, work);
         if worst.1 < TOLERANCE_M3_S {
             flows_m3_s.clear();
             flows_m3_s.extend_from_slice(&work.flows);
             return Ok(());
         }
-        work.jacobian.iter_mut().for_each(|x| *x = 0.0);
-        for (k, node) in network.nodes.iter().enumerate().skip(1) {
-            work.jacobian[k * n + k] = node.compliance_at(pressures_pa[k]) / dt_s;
-        }
-        for (b, branch) in network.branches.iter().enumerate() {
-            let g = work.slopes[b];
-            let (u, v) = (branch.from, branch.to);
-            if let Some(c) = branch.chokes_on.filter(|c| *c != ATMOSPHERE) {
-                let extra = work.choke_slopes[b];
-                if u != ATMOSPHERE {
-                    work.jacobian[u * n + c] += extra;
-                }
-                if v != ATMOSPHERE {
-                    work.jacobian[v * n + c] -= extra;
-                }
-            }
-            if u != ATMOSPHERE {
-                work.jacobian[u * n + u] += g;
-                if v != ATMOSPHERE {
-                    work.jacobian[u * n + v] -= g;
-                }
-            }
-            if v != ATMOSPHERE {
-                work.jacobian[v * n + v] += g;
-                if u != ATMOSPHERE {
-                    work.jacobian[v * n + u] -= g;
-                }
-            }
-        }
+        assemble_jacobian(network, dt_s, pressures_pa, work);
         // Solve J δ = −r on the nodes other than the atmosphere (row and column 0 are left out).
         for k in 1..n {
             work.residual[k] = -work.residual[k];
@@ -155,11 +103,91 @@ pub fn step(
         if !lu_solve(&mut work.jacobian, &mut work.residual, n, &mut work.nonzero) {
             break;
         }
-        for (pressure, delta) in pressures_pa.iter_mut().zip(&work.residual).skip(1) {
-            *pressure += delta;
+        // Backtracking: a choke's exponential can make the full Newton step overshoot; halve it until the worst
+        // imbalance falls (steps near a steady state take the full step at the first try).
+        work.delta.clear();
+        work.delta.extend_from_slice(&work.residual);
+        work.start.clear();
+        work.start.extend_from_slice(pressures_pa);
+        let mut share = 1.0;
+        for _ in 0..MAX_HALVINGS {
+            for ((pressure, start), delta) in pressures_pa.iter_mut().zip(&work.start).zip(&work.delta).skip(1) {
+                *pressure = start + share * delta;
+            }
+            if evaluate(network, viscosity, sinks_ml, dt_s, pressures_pa, work).1 < worst.1 {
+                break;
+            }
+            share *= 0.5;
         }
     }
     Err(NoConvergence { step: step_index, node: worst.0, residual_m3_s: worst.1 })
+}
+
+/// Branch flows and slopes and the node residuals at `pressures_pa`; returns the node with the worst imbalance and
+/// its size, m³/s.
+fn evaluate(
+    network: &Network,
+    viscosity: &[f64],
+    sinks_ml: &[f64],
+    dt_s: f64,
+    pressures_pa: &[f64],
+    work: &mut Workspace,
+) -> (usize, f64) {
+    for (b, branch) in network.branches.iter().enumerate() {
+        let (q, g, c) = flow_with_choke(branch, viscosity.get(b).copied().unwrap_or(1.0), pressures_pa);
+        work.flows[b] = q;
+        work.slopes[b] = g;
+        work.choke_slopes[b] = c;
+    }
+    for (k, node) in network.nodes.iter().enumerate().skip(1) {
+        let sink_m3 = sinks_ml.get(k).copied().unwrap_or(0.0) * 1e-6;
+        work.residual[k] = (node.volume_m3(pressures_pa[k]) - node.volume_m3(work.old[k]) + sink_m3) / dt_s;
+    }
+    for (b, branch) in network.branches.iter().enumerate() {
+        let q = work.flows[b];
+        if branch.from != ATMOSPHERE {
+            work.residual[branch.from] += q;
+        }
+        if branch.to != ATMOSPHERE {
+            work.residual[branch.to] -= q;
+        }
+    }
+    let residual = &work.residual;
+    (1..network.nodes.len()).map(|k| (k, residual[k].abs())).fold((0, 0.0), |w, r| if r.1 > w.1 { r } else { w })
+}
+
+/// The Jacobian of the residuals with respect to the node pressures, from the slopes `evaluate` left.
+fn assemble_jacobian(network: &Network, dt_s: f64, pressures_pa: &[f64], work: &mut Workspace) {
+    let n = network.nodes.len();
+    work.jacobian.iter_mut().for_each(|x| *x = 0.0);
+    for (k, node) in network.nodes.iter().enumerate().skip(1) {
+        work.jacobian[k * n + k] = node.compliance_at(pressures_pa[k]) / dt_s;
+    }
+    for (b, branch) in network.branches.iter().enumerate() {
+        let g = work.slopes[b];
+        let (u, v) = (branch.from, branch.to);
+        if let Some(c) = branch.choke.map(|c| c.node).filter(|c| *c != ATMOSPHERE) {
+            let extra = work.choke_slopes[b];
+            if u != ATMOSPHERE {
+                work.jacobian[u * n + c] += extra;
+            }
+            if v != ATMOSPHERE {
+                work.jacobian[v * n + c] -= extra;
+            }
+        }
+        if u != ATMOSPHERE {
+            work.jacobian[u * n + u] += g;
+            if v != ATMOSPHERE {
+                work.jacobian[u * n + v] -= g;
+            }
+        }
+        if v != ATMOSPHERE {
+            work.jacobian[v * n + v] += g;
+            if u != ATMOSPHERE {
+                work.jacobian[v * n + u] -= g;
+            }
+        }
+    }
 }
 
 /// Gaussian elimination with partial pivoting on rows/columns 1..n of a row-major n×n matrix; the solution

@@ -3,7 +3,7 @@
 //! the oxygenator, the patient's tissues and the native lungs change the blood that passes them.
 
 use super::blood::{Blood, po2_for_saturation, saturation};
-use super::network::{ATMOSPHERE, Branch, Exchange, Network, NodeKind, PATIENT_VENOUS};
+use super::network::{ATMOSPHERE, Branch, Exchange, Network, NodeKind, Origin, PATIENT_VENOUS};
 use crate::hydraulics::viscosity_factor;
 use crate::patient::HB_G_DL_PER_HCT;
 use crate::units::{m3_s_to_l_min, m3_to_ml};
@@ -81,6 +81,16 @@ pub struct Contents {
     pub vo2_ml_min: f64,
     /// Air that has reached the patient's circulation, mL: emboli.
     pub air_to_patient_ml: f64,
+    /// Blood (the liquid, not air) that has left the circuit and the patient to the room, mL.
+    pub blood_lost_ml: f64,
+    /// Air vented by open reservoirs, mL.
+    pub air_vented_ml: f64,
+    /// Gas drawn out of the blood by pumps cavitating under strong suction, mL.
+    pub air_outgassed_ml: f64,
+    /// Volume each node must give up at the next hydraulic step, mL: the air vented or embolised there in this
+    /// step, which is gas, not blood, and leaves the fluid the network holds; negative where a cavitating pump
+    /// delivered gas that came out of the blood.
+    pub sinks_ml: Vec<f64>,
     /// The tissues' last oxygen solve: (Hb, SaO2, PO2, mL/dL removed) → (SaO2, PO2). At a steady state the same
     /// question comes every step, and the answer is the costliest arithmetic of the step.
     tissue_memo: Option<([f64; 4], (f64, f64))>,
@@ -133,7 +143,7 @@ fn advect(cells: &mut [Blood], inflow: Blood, moved_ml: f64, volume_ml: f64, rev
 
 impl Contents {
     pub fn new(network: &Network, patient: Blood, venous: Blood, prime: Blood) -> Self {
-        let nodes = network
+        let nodes: Vec<Blood> = network
             .nodes
             .iter()
             .map(|node| match node.kind {
@@ -144,7 +154,18 @@ impl Contents {
             })
             .collect();
         let cells = network.branches.iter().map(|b| vec![prime; cells_for(b.volume_ml)]).collect();
-        Self { nodes, cells, body_temp_c: patient.temp_c, vo2_ml_min: 0.0, air_to_patient_ml: 0.0, tissue_memo: None }
+        Self {
+            sinks_ml: vec![0.0; nodes.len()],
+            nodes,
+            cells,
+            body_temp_c: patient.temp_c,
+            vo2_ml_min: 0.0,
+            air_to_patient_ml: 0.0,
+            blood_lost_ml: 0.0,
+            air_vented_ml: 0.0,
+            air_outgassed_ml: 0.0,
+            tissue_memo: None,
+        }
     }
 
     /// Each branch's blood viscosity relative to the reference, from the haematocrit and temperature of the blood
@@ -177,17 +198,21 @@ impl Contents {
         viscosity_factor(hb / HB_G_DL_PER_HCT, temp)
     }
 
-    /// Moves the blood of one step of `dt_s` with the step's branch flows; `node_ml` gives the blood each node
-    /// holds now (a reservoir's follows its level).
+    /// Moves the blood of one step of `dt_s` with the step's branch flows and node pressures; `node_ml` gives the
+    /// blood each node holds now (a reservoir's follows its level).
+    #[allow(clippy::too_many_arguments)]
     pub fn step(
         &mut self,
         network: &Network,
         flows_m3_s: &[f64],
+        pressures_pa: &[f64],
         node_ml: &dyn Fn(usize) -> f64,
         metabolism: &Metabolism,
         dt_s: f64,
         arrivals: &mut Arrivals,
     ) {
+        self.sinks_ml.clear();
+        self.sinks_ml.resize(network.nodes.len(), 0.0);
         arrivals.per_node.clear();
         arrivals.per_node.resize(network.nodes.len(), (Blood::prime(0.0), 0.0));
         let mut consumed_ml = 0.0;
@@ -196,6 +221,24 @@ impl Contents {
             let flow = flows_m3_s.get(index).copied().unwrap_or(0.0);
             let (from, to) = if flow >= 0.0 { (branch.from, branch.to) } else { (branch.to, branch.from) };
             let moved_ml = m3_to_ml(flow.abs() * dt_s);
+            // A pump drawing against strong suction cavitates: it displaces its stroke, but only 1/m of it is blood
+            // that reached it (m, the choke's factor); the rest is gas out of solution, delivered downstream.
+            if let (Origin::Part(_), Some(choke)) = (&branch.origin, branch.choke)
+                && choke.node == from
+                && choke.onset_pa < 0.0
+            {
+                let (m, _) = choke.factor(pressures_pa.get(from).copied().unwrap_or(0.0));
+                let gas_ml = moved_ml * (m - 1.0);
+                if gas_ml > MIN_MOVED_ML
+                    && let (Some(slot), Some(source)) = (arrivals.per_node.get_mut(to), self.sinks_ml.get_mut(to))
+                {
+                    let gas = Blood::air(self.nodes.get(from).map_or(20.0, |b| b.temp_c));
+                    *slot =
+                        if slot.1 > 0.0 { (slot.0.mix(slot.1, gas, gas_ml), slot.1 + gas_ml) } else { (gas, gas_ml) };
+                    *source -= gas_ml;
+                    self.air_outgassed_ml += gas_ml;
+                }
+            }
             // Leaks past a clamp or an occluded roller move nothing worth carrying (less than 0.0001 mL a step).
             if moved_ml < MIN_MOVED_ML {
                 continue;
@@ -211,6 +254,13 @@ impl Contents {
             let mut budget = Budget { demand_ml, consumed_ml, weight_kg: metabolism.weight_kg };
             out = self.exchange(branch, out, flow, moved_ml, &mut budget);
             consumed_ml = budget.consumed_ml;
+            if to == ATMOSPHERE {
+                self.blood_lost_ml += moved_ml * (1.0 - out.air);
+            }
+            // Air let into an emptied reservoir is what its outlet draws (entrainment, above), not an arrival.
+            if matches!(branch.origin, Origin::AirInlet(_)) {
+                continue;
+            }
             if to != ATMOSPHERE
                 && let Some(slot) = arrivals.per_node.get_mut(to)
             {
@@ -220,20 +270,28 @@ impl Contents {
         }
         for (n, (arrived, ml)) in arrivals.per_node.iter().enumerate() {
             let kind = network.nodes.get(n).map(|node| &node.kind);
-            if *ml > 0.0
-                && let Some(blood) = self.nodes.get_mut(n)
-            {
-                *blood = blood.mix(node_ml(n).max(0.5), *arrived, *ml);
-                match kind {
-                    // An open reservoir vents the air that reaches it (defoamer, open top).
-                    Some(NodeKind::Reservoir { .. }) => blood.air = 0.0,
-                    // Air reaching the patient is an embolism: counted, and gone from the circuit's view.
-                    Some(NodeKind::PatientArterial | NodeKind::PatientVenous) => {
-                        self.air_to_patient_ml += arrived.air * ml;
-                        blood.air = 0.0;
+            let (Some(blood), true) = (self.nodes.get_mut(n), *ml > 0.0) else { continue };
+            match kind {
+                // An open reservoir vents the air that reaches it (defoamer, open top), and air reaching the
+                // patient is an embolism: either way the gas leaves the fluid, and only the liquid mixes in.
+                Some(NodeKind::Reservoir { .. } | NodeKind::PatientArterial | NodeKind::PatientVenous) => {
+                    let gas_ml = arrived.air.clamp(0.0, 1.0) * ml;
+                    let liquid_ml = ml - gas_ml;
+                    if liquid_ml > 0.0 {
+                        let liquid = Blood { hb_g_dl: arrived.hb_g_dl * ml / liquid_ml, air: 0.0, ..*arrived };
+                        *blood = blood.mix(node_ml(n).max(0.5), liquid, liquid_ml);
                     }
-                    _ => {}
+                    blood.air = 0.0;
+                    if let Some(sink) = self.sinks_ml.get_mut(n) {
+                        *sink += gas_ml;
+                    }
+                    if matches!(kind, Some(NodeKind::Reservoir { .. })) {
+                        self.air_vented_ml += gas_ml;
+                    } else {
+                        self.air_to_patient_ml += gas_ml;
+                    }
                 }
+                _ => *blood = blood.mix(node_ml(n).max(0.5), *arrived, *ml),
             }
         }
         // Tissues consume oxygen with or without flow: what the perfusion did not supply comes out of the venous

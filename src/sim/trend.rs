@@ -1,6 +1,7 @@
 //! What a run records: one column per monitored quantity — pressure at each transducer, flow through each pump,
 //! each reservoir's volume, each oxygenator's outlet saturation, temperature and PCO2, the patient's arterial and
-//! venous pressures, SaO2, SvO2, PaCO2, DO2i and temperature. A column's identity is its `TrendKey`; its heading
+//! venous pressures, SaO2, SvO2, PaCO2, DO2i and temperature, the air that has reached the patient and the blood
+//! lost to the room. A column's identity is its `TrendKey`; its heading
 //! ("Pressure transducer 1 (mmHg)") is only for people, so renaming a heading never changes what a column means.
 
 use super::Simulation;
@@ -41,6 +42,10 @@ pub enum TrendKey {
     Do2i,
     /// The patient's body temperature, °C.
     PatientTemperature,
+    /// Air that has reached the patient since the run started, mL.
+    AirToPatient,
+    /// Blood lost to the room since the run started (open ports, disconnections, overflow), mL.
+    BloodLost,
 }
 
 impl TrendKey {
@@ -53,7 +58,7 @@ impl TrendKey {
             | TrendKey::PatientVenousPressure
             | TrendKey::Paco2 => "mmHg",
             TrendKey::PumpFlow(_) => "L/min",
-            TrendKey::ReservoirVolume(_) => "mL",
+            TrendKey::ReservoirVolume(_) | TrendKey::AirToPatient | TrendKey::BloodLost => "mL",
             TrendKey::OxygenatorOutletSaturation(_) | TrendKey::PatientSao2 | TrendKey::Svo2 => "%",
             TrendKey::OxygenatorOutletTemperature(_) | TrendKey::PatientTemperature => "°C",
             TrendKey::Do2i => "mL/min/m²",
@@ -90,6 +95,8 @@ impl TrendKey {
             TrendKey::Paco2 => "PaCO2".into(),
             TrendKey::Do2i => "DO2i".into(),
             TrendKey::PatientTemperature => "patient temperature".into(),
+            TrendKey::AirToPatient => "air to patient".into(),
+            TrendKey::BloodLost => "blood lost".into(),
         }
     }
 }
@@ -120,6 +127,8 @@ enum Probe {
     NodePco2(usize),
     Do2i,
     BodyTemperature,
+    AirToPatient,
+    BloodLost,
 }
 
 /// The columns of a circuit's trend and how to read each from the simulation.
@@ -173,6 +182,8 @@ impl TrendColumns {
             (TrendKey::Paco2, Probe::NodePco2(PATIENT_ARTERIAL)),
             (TrendKey::Do2i, Probe::Do2i),
             (TrendKey::PatientTemperature, Probe::BodyTemperature),
+            (TrendKey::AirToPatient, Probe::AirToPatient),
+            (TrendKey::BloodLost, Probe::BloodLost),
         ];
         for (key, probe) in patient {
             columns.push((column(key), probe));
@@ -198,6 +209,8 @@ impl TrendColumns {
                 Probe::NodePco2(node) => simulation.node_blood(node).map_or(0.0, |b| b.pco2_mmhg),
                 Probe::Do2i => simulation.do2i_ml_min_m2(),
                 Probe::BodyTemperature => simulation.body_temp_c(),
+                Probe::AirToPatient => simulation.air_to_patient_ml(),
+                Probe::BloodLost => simulation.blood_lost_ml(),
             })
             .collect()
     }

@@ -68,16 +68,18 @@ fn steady_mean_arterial_pressure_is_flow_times_svr_plus_cvp() {
 }
 
 #[test]
-fn gravity_drainage_fills_the_reservoir_until_its_head_balances() {
-    // Pump stopped: blood drains from the patient to the reservoir 50 cm below the heart until the reservoir's
-    // pressure equals the venous pressure plus the 50 cm column, 38.6 mmHg (reference §6.10).
+fn gravity_drainage_fills_the_reservoir_until_the_veins_collapse() {
+    // Pump stopped: blood drains from the patient to the reservoir 50 cm below the heart. The siphon (38.6 mmHg,
+    // reference §6.10) could pull the veins far below zero, but they collapse around the cannula first: the
+    // patient settles at or just above 0 mmHg and the reservoir holds what the veins gave.
     let (_, mut simulation) = adult_at(0.0, &[]);
     let reservoir = simulation.network().port_node[&PortRef::new(PartId(2), "outlet")];
     let before = simulation.node_volume_ml(reservoir);
     run(&mut simulation, 120.0);
     let venous = simulation.node_pressure_mmhg(PATIENT_VENOUS);
     let head = simulation.node_pressure_mmhg(reservoir);
-    assert!((head - venous - blood_column_mmhg(50.0)).abs() < 0.5, "{head} vs {venous} + 38.6");
+    assert!((0.0..1.5).contains(&venous), "{venous:.2} mmHg");
+    assert!(head < venous + blood_column_mmhg(50.0), "{head} vs {venous} + 38.6: the siphon did not balance");
     assert!(simulation.node_volume_ml(reservoir) > before + 100.0, "the reservoir filled");
 }
 
@@ -244,7 +246,15 @@ mod alarms {
         let (_, mut simulation) = adult_at(0.0, &[reverse]);
         let alarms = alarms_after(&mut simulation, 2.0);
         assert!(alarms.contains(&Alarm::ReversedArterialFlow), "{alarms:?}");
-        assert!(simulation.part_flow_l_min(PartId(3)).unwrap() < -4.0);
+        // Then the roller sucks the arterial line against a collapsing aorta: the line falls far below zero but
+        // not to vacuum, the blood cavitates (gas out of solution, [pac6-pumps] §3.3) and the patient's vessels
+        // stay at or just above zero.
+        run(&mut simulation, 120.0);
+        let line = simulation.port_pressure_mmhg(&PortRef::new(PartId(3), "outlet")).unwrap();
+        assert!(line < -300.0 && line > -760.0, "{line:.0} mmHg");
+        assert!(simulation.state().contents.air_outgassed_ml > 1.0, "gas came out of the blood");
+        let arterial = simulation.node_pressure_mmhg(PATIENT_ARTERIAL);
+        assert!((0.0..2.0).contains(&arterial), "{arterial:.2} mmHg");
     }
 
     #[test]
@@ -289,11 +299,24 @@ mod alarms {
                 )
             })
             .unwrap();
+        // Bypass is begun as a perfusionist begins it: the pump brought up to speed over 20 s while the reservoir
+        // takes the venous return (a reservoir at its minimum level cannot give the circuit's lines their volume at
+        // once).
         let with_rpm = |rpm: f64| {
             let mut circuit = base.clone();
-            let controls = Controls::Pump { rpm, direction: PumpDirection::Forward, occlusion_set: true };
-            circuit.apply(&catalog, Edit::SetControls { part: pump, controls }).unwrap();
-            Simulation::new(&scenario, &circuit, &catalog)
+            let mut simulation = Simulation::new(&scenario, &circuit, &catalog);
+            for step in 1..=10 {
+                let controls = Controls::Pump {
+                    rpm: rpm * f64::from(step) / 10.0,
+                    direction: PumpDirection::Forward,
+                    occlusion_set: true,
+                };
+                let edit = Edit::SetControls { part: pump, controls };
+                circuit.apply(&catalog, edit.clone()).unwrap();
+                simulation.take_edit(&edit, &scenario, &circuit, &catalog).unwrap();
+                run(&mut simulation, 2.0);
+            }
+            simulation
         };
         match base.kind_of(&catalog, pump) {
             Some(PartKind::RollerPump { stroke_ml_per_rev, .. }) => with_rpm(target * 1000.0 / stroke_ml_per_rev),
@@ -494,13 +517,14 @@ mod air {
 }
 
 #[test]
-fn a_siphon_stronger_than_the_pump_collapses_the_vein_a_few_mmhg_below_zero_instead_of_emptying_it() {
+fn a_siphon_stronger_than_the_pump_collapses_the_vein_at_zero_instead_of_emptying_it() {
     // 50 cm of siphon can drain more than the pump returns: the vein collapses around the cannula and chokes the
-    // drainage, so the venous pressure settles just below zero and the reservoir takes only what the veins gave.
+    // drainage, so the venous pressure settles at or just above zero (§6.10) and the reservoir takes only what the
+    // veins gave.
     let (_, mut simulation) = adult_at(105.0, &[]);
     run(&mut simulation, 120.0);
     let venous = simulation.node_pressure_mmhg(PATIENT_VENOUS);
-    assert!(venous < 0.0 && venous > -10.0, "{venous:.1} mmHg");
+    assert!((0.0..2.0).contains(&venous), "{venous:.2} mmHg: at or just above zero");
     let drained = simulation.node_volume_ml(simulation.network().port_node[&PortRef::new(PartId(2), "outlet")]) - 200.0;
     assert!(drained > 0.0 && drained < 600.0, "{drained:.0} mL drained into the reservoir");
 }

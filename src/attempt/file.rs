@@ -37,7 +37,12 @@ struct Header {
 }
 
 pub fn load(path: &Path, catalog: &Catalog) -> Result<LoadedAttempt, Diagnostics> {
-    from_source(&Source::read(path)?, catalog)
+    from_source(&read_file(path)?, catalog)
+}
+
+/// An attempt file's text (attempts may be larger than the files people write: `MAX_ATTEMPT_BYTES`).
+pub fn read_file(path: &Path) -> Result<Source, Diagnostics> {
+    Source::read_at_most(path, crate::input::MAX_ATTEMPT_BYTES)
 }
 
 pub fn from_source(source: &Source, catalog: &Catalog) -> Result<LoadedAttempt, Diagnostics> {

@@ -3,7 +3,6 @@
 
 use super::{Score, from_source_once};
 use crate::catalog::Catalog;
-use crate::input::Source;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +29,7 @@ pub fn grade_files(paths: &[PathBuf], catalog: &Catalog) -> Vec<GradeRow> {
 
 /// Loads (which replays the log through a session) and scores what the replay recorded.
 fn grade_file(path: &Path, catalog: &Catalog) -> Result<Graded, String> {
-    let source = Source::read(path).map_err(|diagnostics| diagnostics.to_string())?;
+    let source = super::file::read_file(path).map_err(|diagnostics| diagnostics.to_string())?;
     let loaded = from_source_once(&source, catalog).map_err(|diagnostics| diagnostics.to_string())?;
     let attempt = loaded.attempt;
     let score = attempt.score.clone().unwrap_or_else(|| super::score(&attempt, &loaded.scenario, catalog));

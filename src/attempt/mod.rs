@@ -13,7 +13,7 @@ pub mod report;
 mod score;
 mod v1;
 
-pub use file::{ATTEMPT_FORMAT_VERSION, LoadedAttempt, from_source, from_source_once, load, save, to_ron};
+pub use file::{ATTEMPT_FORMAT_VERSION, LoadedAttempt, from_source, from_source_once, load, read_file, save, to_ron};
 pub use score::{Component, ComponentKind, Score, score};
 
 use crate::catalog::Catalog;

@@ -28,12 +28,13 @@ pub fn html(attempt: &Attempt, scenario: &Scenario, circuit: &Circuit, catalog: 
         escape(&title),
         STYLE
     );
+    let started = if attempt.started.is_empty() { String::new() } else { format!(" · started {}", attempt.started) };
     let _ = write!(
         out,
-        "<h1>{}</h1><p class=\"sub\">{} · started {} · {} min of work</p>",
+        "<h1>{}</h1><p class=\"sub\">{}{} · {} min of work</p>",
         escape(&title),
         escape(scenario.procedure.label()),
-        escape(&attempt.started),
+        escape(&started),
         (attempt.duration_s() / 60.0).round()
     );
     score_section(&mut out, score, attempt);
@@ -206,7 +207,9 @@ fn timeline_section(out: &mut String, attempt: &Attempt) {
                 escape(&note.text)
             );
         }
-        if matches!(entry.event, Event::Edit(_)) {
+        // Building edits are many and the file has them; what the trainee changed on a running circuit (speeds,
+        // clamps, gas, water) is part of the story of the run.
+        if matches!(entry.event, Event::Edit(_)) && entry.model_s.is_none() {
             continue;
         }
         let text = entry.event.describe();
@@ -216,8 +219,12 @@ fn timeline_section(out: &mut String, attempt: &Attempt) {
         let _ =
             write!(out, "<tr class=\"note\"><td>{}</td><td>Note: {}</td></tr>", clock(note.at_s), escape(&note.text));
     }
-    let edits = attempt.log.iter().filter(|e| matches!(e.event, Event::Edit(_))).count();
-    let _ = write!(out, "</table><p class=\"sub\">{edits} circuit edits are in the attempt file's log.</p>");
+    let edits = attempt.log.iter().filter(|e| matches!(e.event, Event::Edit(_)) && e.model_s.is_none()).count();
+    let _ = write!(
+        out,
+        "</table><p class=\"sub\">Changes made while a run went are listed; the {edits} building edits are in the \
+         attempt file's log.</p>"
+    );
 }
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}h1{margin-bottom:0}\

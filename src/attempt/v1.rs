@@ -33,8 +33,9 @@ pub(super) struct AttemptV1 {
     grade: Option<String>,
 }
 
+// Named as version 1 wrote them: its files carry the struct names.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "LogEntry")]
 struct LogEntryV1 {
     at_s: f64,
     #[serde(default)]
@@ -43,6 +44,7 @@ struct LogEntryV1 {
 }
 
 #[derive(Deserialize)]
+#[serde(rename = "Event")]
 enum EventV1 {
     Edit(Edit),
     Validated { critical: u32, warning: u32, advice: u32 },
@@ -55,7 +57,7 @@ enum EventV1 {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Trends")]
 struct TrendsV1 {
     #[serde(default, rename = "columns")]
     _columns: Vec<String>,
@@ -64,7 +66,7 @@ struct TrendsV1 {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "TrendRow")]
 struct TrendRowV1 {
     values: Vec<f64>,
     #[serde(default, rename = "alarms")]

@@ -14,9 +14,13 @@ use serde::de::DeserializeOwned;
 use std::io::Read;
 use std::path::Path;
 
-/// Largest file any loader accepts, bytes. The biggest bundled file is well under 100 KiB; 4 MiB leaves room for
-/// a large catalog or an elaborate circuit while refusing a mistaken or hostile file before it is read.
+/// Largest file a person writes that any loader accepts, bytes. The biggest bundled file is well under 100 KiB;
+/// 4 MiB leaves room for a large catalog or an elaborate circuit while refusing a mistaken or hostile file before it
+/// is read.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Largest attempt file, bytes: attempts are written by the program and carry a trend row every 10 s of model time,
+/// so a day of model time (the longest a log may describe) at the app's top speed fits with room to spare.
+pub const MAX_ATTEMPT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Deepest nesting ron may parse; our formats need about eight levels.
 const RECURSION_LIMIT: usize = 48;
@@ -35,6 +39,11 @@ impl Source {
 
     /// Reads a file, refusing one over `MAX_FILE_BYTES` before reading it and one that is not UTF-8.
     pub fn read(path: &Path) -> Result<Self, Diagnostics> {
+        Self::read_at_most(path, MAX_FILE_BYTES)
+    }
+
+    /// Reads a file as `read` does, with `max_bytes` as the limit.
+    pub fn read_at_most(path: &Path, max_bytes: u64) -> Result<Self, Diagnostics> {
         let name = path.display().to_string();
         let whole_file = |message: String, hint: &str| Diagnostic {
             file: name.clone(),
@@ -48,22 +57,26 @@ impl Source {
             .map_err(|e| whole_file(format!("cannot open: {e}"), "check the path and the file's permissions"))?;
         // The metadata may lie (a pipe, /dev/zero), so the read itself is capped too.
         let mut bytes = Vec::new();
-        file.take(MAX_FILE_BYTES + 1)
+        file.take(max_bytes + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| whole_file(format!("cannot read: {e}"), "check the file is a regular, readable file"))?;
-        Self::from_bytes(name, bytes)
+        Self::from_bytes_at_most(name, bytes, max_bytes)
     }
 
     /// Decodes bytes already in memory, with the same checks as `read`.
     pub fn from_bytes(name: String, bytes: Vec<u8>) -> Result<Self, Diagnostics> {
-        if bytes.len() as u64 > MAX_FILE_BYTES {
+        Self::from_bytes_at_most(name, bytes, MAX_FILE_BYTES)
+    }
+
+    fn from_bytes_at_most(name: String, bytes: Vec<u8>, max_bytes: u64) -> Result<Self, Diagnostics> {
+        if bytes.len() as u64 > max_bytes {
             // Refused as a whole, before parsing: the location is the start of the file.
             return Err(Diagnostic {
                 file: name,
                 line: 1,
                 col: 1,
                 field: String::new(),
-                message: format!("file is larger than the {} MiB limit", MAX_FILE_BYTES / (1024 * 1024)),
+                message: format!("file is larger than the {} MiB limit", max_bytes / (1024 * 1024)),
                 hint: Some("is this the right file? scenarios and circuits are a few kilobytes".to_owned()),
             }
             .into());

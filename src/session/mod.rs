@@ -62,6 +62,8 @@ pub enum Action {
 pub enum Refusal {
     #[error("{0}")]
     Edit(#[from] EditError),
+    #[error("the change changes nothing")]
+    NoChange,
     #[error("no {name} left on the shelf ({count} in the kit, all placed)")]
     KitUsedUp { name: String, count: u32 },
     #[error("stop the run to change the assembly; while it runs you can change settings and clamps")]
@@ -146,6 +148,9 @@ pub struct Session {
     speeds_logged: bool,
     /// The clock and model time of the last thing the trainee did: the model's later moments are dated from it.
     pace: Pace,
+    /// The clock and model time when the run last took its speed (started, resumed, speed set): the model cannot
+    /// have run further since than its speed allows.
+    speed_from: Pace,
 }
 
 /// A clock time and the model time of the run then.
@@ -183,6 +188,7 @@ impl Session {
             changes: 0,
             speeds_logged: true,
             pace: Pace::default(),
+            speed_from: Pace::default(),
         }
     }
 
@@ -265,9 +271,9 @@ impl Session {
         attempt
     }
 
-    /// The clock now, with the model time when a run is going.
+    /// The clock now (never before the last entry of the log), with the model time when a run is going.
     pub fn now(&self) -> Moment {
-        Moment { at_s: self.clock_s, model_s: self.run.as_ref().map(Run::model_s) }
+        Moment { at_s: self.clock_s.max(self.attempt.duration_s()), model_s: self.run.as_ref().map(Run::model_s) }
     }
 
     /// Moves the attempt's clock forward to `at_s` (never back: a log is in time order).
@@ -321,6 +327,7 @@ impl Session {
                 });
                 self.run = Some(run);
                 self.record(Event::RunStarted);
+                self.speed_from = self.pace;
                 self.checkpoint();
                 Ok(())
             }
@@ -342,6 +349,7 @@ impl Session {
                     _ => run.paused = pause,
                 }
                 self.record(if pause { Event::RunPaused } else { Event::RunResumed });
+                self.speed_from = self.pace;
                 Ok(())
             }
             Action::SetSpeed(times) => {
@@ -351,6 +359,7 @@ impl Session {
                 let run = self.run.as_mut().ok_or(Refusal::NotRunning)?;
                 run.speed = times;
                 self.record(Event::SpeedSet { times });
+                self.speed_from = self.pace;
                 Ok(())
             }
             Action::Acknowledge(alarm) => {
@@ -365,6 +374,9 @@ impl Session {
     /// Checks an edit whole on copies (the edit itself, the kit, the running model) and then commits the circuit,
     /// the history, the log and the simulation together.
     fn commit_edit(&mut self, edit: Edit, step: Step) -> Result<(), Refusal> {
+        if matches!(&edit, Edit::Batch(edits) if edits.is_empty()) {
+            return Err(Refusal::NoChange);
+        }
         if self.run.is_some() && !edit.changes_settings_only() {
             return Err(Refusal::AssemblyWhileRunning);
         }
@@ -434,11 +446,12 @@ impl Session {
                 let (raised, cleared, fired) = run.observe();
                 let model_s = run.model_s();
                 let at_s = self.pace.at(model_s, run.speed).max(self.attempt.duration_s());
-                let events = raised
+                // A fault before the alarms it may have raised.
+                let events = fired
                     .into_iter()
-                    .map(|alarm| Event::AlarmRaised { alarm })
-                    .chain(cleared.into_iter().map(|alarm| Event::AlarmCleared { alarm }))
-                    .chain(fired.into_iter().map(|fault| Event::FaultFired { fault }));
+                    .map(|fault| Event::FaultFired { fault })
+                    .chain(raised.into_iter().map(|alarm| Event::AlarmRaised { alarm }))
+                    .chain(cleared.into_iter().map(|alarm| Event::AlarmCleared { alarm }));
                 for event in events {
                     self.attempt.record(at_s, Some(model_s), event);
                 }
@@ -465,11 +478,13 @@ impl Session {
         if !(0.0..=MAX_ATTEMPT_S).contains(&model_s) || model_s + STEP_S / 2.0 < now_s {
             return Err(TimeError::ModelOutOfRange { model_s, now_s });
         }
-        let (ran_s, clock_s) = (model_s - now_s, at_s - self.clock_s);
+        let from = self.speed_from;
+        let (ran_s, clock_s) = (model_s - from.model_s, at_s - from.at_s);
         let speed = if self.speeds_logged { run.speed } else { *SPEED_RANGE.end() };
         if ran_s > clock_s * speed + PACE_SLACK_S {
             return Err(TimeError::TooFast { ran_s, clock_s, speed });
         }
+        let ran_s = model_s - now_s;
         if run.paused && ran_s >= STEP_S / 2.0 {
             return Err(TimeError::Paused(now_s));
         }

@@ -133,6 +133,8 @@ pub enum PlayError {
     Refused { index: usize, at_s: f64, action: Box<Action>, refusal: Refusal },
     #[error("action {index} at {at_s} s cannot happen then: {error}")]
     Time { index: usize, at_s: f64, error: TimeError },
+    #[error("the attempt cannot go on to its end at {at_s} s: {error}")]
+    End { at_s: f64, error: TimeError },
 }
 
 /// Plays a script into a session, a stretch at a time.
@@ -164,8 +166,7 @@ impl<'a> Player<'a> {
             })?;
             self.next += 1;
         }
-        let index = self.next;
-        go_to(session, until_s, None).map_err(|error| PlayError::Time { index, at_s: until_s, error })
+        go_to(session, until_s, None).map_err(|error| PlayError::End { at_s: until_s, error })
     }
 }
 

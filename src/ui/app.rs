@@ -167,7 +167,7 @@ impl App {
 
     /// Opens a recent file as what its first word says it is: an attempt or a scenario.
     fn reopen(&mut self, path: &Path) {
-        let is_attempt = crate::input::Source::read(path).is_ok_and(|source| source.header() == Some("Attempt"));
+        let is_attempt = crate::attempt::read_file(path).is_ok_and(|source| source.header() == Some("Attempt"));
         if is_attempt { self.open_attempt(path) } else { self.open_scenario(path) }
     }
 

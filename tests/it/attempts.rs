@@ -272,3 +272,22 @@ fn a_forged_trend_earns_nothing_the_log_does_not_re_simulate() {
     let csv = String::from_utf8(output.stdout).unwrap();
     assert!(csv.lines().nth(1).unwrap().starts_with("a.ron,A. Trainee,adult_cabg,71.3,"), "{csv}");
 }
+
+/// An attempt saved by the previous version of the app (format 1, with its struct names, alarms by label and trends
+/// by heading) still opens: its actions replay on today's model, which regenerates what the model did.
+#[test]
+fn an_attempt_in_format_1_as_the_old_app_saved_it_opens_and_grades() {
+    let catalog = catalog();
+    let path = super::support::repo_path("tests/cases/attempt_format_1.ron");
+    let loaded = attempt::load(&path, &catalog).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(loaded.attempt.version, attempt::ATTEMPT_FORMAT_VERSION, "read into today's format");
+    assert_eq!(loaded.attempt.trainee, "Old App");
+    let mut expected = solution("adult_cabg");
+    let pump = Controls::Pump { rpm: 105.0, direction: PumpDirection::Forward, occlusion_set: true };
+    expected.apply(&catalog, Edit::SetControls { part: PartId(3), controls: pump }).unwrap();
+    assert_eq!(loaded.circuit.tubes().collect::<Vec<_>>(), expected.tubes().collect::<Vec<_>>());
+    assert_eq!(loaded.attempt.trends.len(), 1, "one run, re-simulated");
+    assert_eq!(loaded.attempt.trends[0].rows.len(), 31, "model 0 to 300 s, a row every 10 s");
+    let score = loaded.attempt.score.as_ref().unwrap();
+    assert!(score.total > 0.0 && score.total <= 100.0, "{}", score.total);
+}

@@ -238,3 +238,26 @@ fn the_reference_trends_are_the_recorded_ones() {
         }
     }
 }
+
+#[test]
+fn many_actions_at_one_moment_cannot_run_the_model_ahead_of_its_speed() {
+    // Each action alone is within a second of the pace; together they would run 30 s of model in no clock time.
+    let mut session = reference_session("adult_cabg");
+    session.set_clock(10.0);
+    session.apply(Action::StartRun).unwrap();
+    let mut refused = None;
+    for k in 1..=30 {
+        if let Err(error) = session.go_to(10.5, Some(f64::from(k) * 0.9)) {
+            refused = Some((k, error));
+            break;
+        }
+    }
+    let (k, error) = refused.expect("refused before 30 s of model time");
+    assert!(k <= 2, "refused at the {k}th: {error}");
+    assert_eq!(error.field(), "model_s");
+    // An empty change is no change.
+    assert_eq!(session.apply(Action::Edit(Edit::Batch(Vec::new()))), Err(Refusal::NoChange));
+    // The attempt never ends before its last entry.
+    let attempt = session.attempt();
+    assert!(attempt.end.at_s >= attempt.log.last().unwrap().at_s);
+}

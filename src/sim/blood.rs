@@ -56,13 +56,14 @@ impl Blood {
         let hb = a * self.hb_g_dl + b * other.hb_g_dl;
         // Saturation mixes by bound oxygen, not by volume: weight it by each parcel's haemoglobin.
         let bound = a * self.hb_g_dl * self.sat + b * other.hb_g_dl * other.sat;
+        // Shares of parcels within [0, 1] mix to a share within it; the clamps only take off rounding.
         Blood {
             hb_g_dl: hb,
-            sat: if hb > 0.0 { bound / hb } else { a * self.sat + b * other.sat },
+            sat: (if hb > 0.0 { bound / hb } else { a * self.sat + b * other.sat }).clamp(0.0, 1.0),
             po2_mmhg: a * self.po2_mmhg + b * other.po2_mmhg,
             pco2_mmhg: a * self.pco2_mmhg + b * other.pco2_mmhg,
             temp_c: a * self.temp_c + b * other.temp_c,
-            air: a * self.air + b * other.air,
+            air: (a * self.air + b * other.air).clamp(0.0, 1.0),
         }
     }
 

@@ -34,7 +34,13 @@ fn law_flow(law: &Law, one_way: bool, dp_pa: f64) -> (f64, f64) {
 fn flow_with_choke(branch: &Branch, viscosity: f64, pressures_pa: &[f64]) -> (f64, f64, f64) {
     let law = if branch.viscous { Law { a: branch.law.a * viscosity, ..branch.law } } else { branch.law };
     let dp = pressures_pa[branch.from] - pressures_pa[branch.to];
-    let (m, dm) = branch.choke.map_or((1.0, 0.0), |choke| choke.factor(pressures_pa[choke.node]));
+    // A choke acts on what is drawn out of its node: blood pushed into a collapsed vessel opens it again.
+    let x = dp + law.head_pa;
+    let draws_out = |node: usize| (node == branch.from && x > 0.0) || (node == branch.to && x < 0.0);
+    let (m, dm) = branch
+        .choke
+        .filter(|choke| draws_out(choke.node))
+        .map_or((1.0, 0.0), |choke| choke.factor(pressures_pa[choke.node]));
     if m <= 1.0 {
         let (q, g) = law_flow(&law, branch.one_way, dp);
         return (q, g, 0.0);
@@ -43,7 +49,6 @@ fn flow_with_choke(branch: &Branch, viscosity: f64, pressures_pa: &[f64]) -> (f6
     // dQ/dm = −(x/m)·g with g = dQ/dx = 1/(m·L') (implicit derivative).
     let scaled = Law { a: law.a * m, b: law.b * m, ..law };
     let (q, g) = law_flow(&scaled, branch.one_way, dp);
-    let x = dp + law.head_pa;
     (q, g, -(x / m) * g * dm)
 }
 

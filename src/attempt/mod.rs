@@ -18,6 +18,7 @@ pub use score::{Component, ComponentKind, Score, score};
 
 use crate::catalog::Catalog;
 use crate::circuit::{Circuit, Edit, PlacedPart, Tube};
+use crate::ids::PartId;
 use crate::rules::Severity;
 use crate::session::Action;
 use crate::sim::{Alarm, TrendKey};
@@ -88,6 +89,16 @@ pub enum Event {
     FaultFired {
         fault: String,
     },
+    /// A safety link stopped a pump: the sensor and what it read.
+    SafetyStopped {
+        pump: PartId,
+        sensor: PartId,
+        reading: String,
+    },
+    /// The trainee ran a stopped pump again.
+    PumpRestarted {
+        pump: PartId,
+    },
 }
 
 impl Event {
@@ -107,6 +118,10 @@ impl Event {
             Event::AlarmAcknowledged { alarm } => format!("acknowledged {}", alarm.label()),
             Event::AlarmCleared { alarm } => format!("cleared {}", alarm.label()),
             Event::FaultFired { fault } => format!("fault: {fault}"),
+            Event::SafetyStopped { pump, sensor, reading } => {
+                format!("{pump} stopped by its safety link: {sensor} {reading}")
+            }
+            Event::PumpRestarted { pump } => format!("{pump} restarted"),
         }
     }
 
@@ -121,7 +136,11 @@ impl Event {
             Event::RunResumed => Action::ResumeRun,
             Event::SpeedSet { times } => Action::SetSpeed(*times),
             Event::AlarmAcknowledged { alarm } => Action::Acknowledge(*alarm),
-            Event::AlarmRaised { .. } | Event::AlarmCleared { .. } | Event::FaultFired { .. } => return None,
+            Event::PumpRestarted { pump } => Action::RestartPump(*pump),
+            Event::AlarmRaised { .. }
+            | Event::AlarmCleared { .. }
+            | Event::FaultFired { .. }
+            | Event::SafetyStopped { .. } => return None,
         })
     }
 }

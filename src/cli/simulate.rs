@@ -52,7 +52,9 @@ pub fn trend(
             header = run.columns().columns().map(|c| c.heading()).collect();
             header.push("alarms (list)".to_owned());
         }
-        let alarms: Vec<&str> = run.simulation().alarms().into_iter().map(|a| a.label()).collect();
+        let labels = session.circuit().labels(catalog);
+        let alarms: Vec<String> =
+            run.simulation().alarms().into_iter().map(|a| run.simulation().describe_alarm(a, &labels)).collect();
         rows.push((run.columns().sample(run.simulation()), alarms.join("; ")));
     }
     Ok(Trend { header, rows })

@@ -20,7 +20,7 @@ pub use run::Run;
 use crate::attempt::{Attempt, CircuitCopy, Event, FindingRecord, Moment, Note, RunTrend, ScenarioCopy, TrendColumn};
 use crate::catalog::Catalog;
 use crate::circuit::{Circuit, Edit, EditError, History};
-use crate::ids::CatalogId;
+use crate::ids::{CatalogId, PartId};
 use crate::rules::Severity;
 use crate::scenario::{KitAmount, Scenario};
 use crate::sim::{Alarm, NoConvergence, STEP_S, StructureChanged};
@@ -53,8 +53,11 @@ pub enum Action {
     StopRun,
     /// Run at this many times real time (within `SPEED_RANGE`).
     SetSpeed(f64),
-    /// Silence a sounding alarm; it sounds again if it clears and returns.
+    /// Silence a sounding alarm; it sounds again if it clears and returns. A safety stop's alarm ends with it.
     Acknowledge(Alarm),
+    /// Run a stopped pump again (after a safety stop once its cause has cleared, or after a power loss: restart,
+    /// hand crank).
+    RestartPump(PartId),
 }
 
 /// Why an action was refused; the session is unchanged.
@@ -92,6 +95,10 @@ pub enum Refusal {
     StructureChanged(#[from] StructureChanged),
     #[error("the model stopped ({0}); stop the run and check the circuit")]
     ModelStopped(NoConvergence),
+    #[error("{0} is not stopped")]
+    NotStopped(PartId),
+    #[error("{0} cannot restart yet: its sensor still reads {1}")]
+    CauseRemains(PartId, String),
 }
 
 /// Why a front end cannot move the session to a time (a script or a log asked for one the app could not reach).
@@ -316,15 +323,11 @@ impl Session {
                     return Err(Refusal::AlreadyRunning);
                 }
                 let run = Run::start(&self.scenario, &self.circuit, &self.catalog);
-                self.attempt.trends.push(RunTrend {
-                    started_at_s: self.clock_s,
-                    columns: run
-                        .columns()
-                        .columns()
-                        .map(|c| TrendColumn { key: c.key, heading: c.heading() })
-                        .collect(),
-                    rows: vec![run.trend_row()],
-                });
+                let mut run = run;
+                let columns =
+                    run.columns().columns().map(|c| TrendColumn { key: c.key, heading: c.heading() }).collect();
+                let rows = vec![run.trend_row()];
+                self.attempt.trends.push(RunTrend { started_at_s: self.clock_s, columns, rows });
                 self.run = Some(run);
                 self.record(Event::RunStarted);
                 self.speed_from = self.pace;
@@ -366,6 +369,23 @@ impl Session {
                 let run = self.run.as_mut().ok_or(Refusal::NotRunning)?;
                 run.acknowledge(alarm)?;
                 self.record(Event::AlarmAcknowledged { alarm });
+                Ok(())
+            }
+            Action::RestartPump(pump) => {
+                let run = self.run.as_ref().ok_or(Refusal::NotRunning)?;
+                let simulation = run.simulation();
+                if !simulation.is_stopped(pump) {
+                    return Err(Refusal::NotStopped(pump));
+                }
+                if let Some(cause) = simulation.stop_cause_now(pump) {
+                    return Err(Refusal::CauseRemains(pump, cause.describe()));
+                }
+                let mut restarted = simulation.clone();
+                restarted.restart(pump, &self.scenario, &self.circuit, &self.catalog)?;
+                if let Some(run) = self.run.as_mut() {
+                    run.replace_simulation(restarted);
+                }
+                self.record(Event::PumpRestarted { pump });
                 Ok(())
             }
         }
@@ -443,15 +463,21 @@ impl Session {
                 self.checkpoints.push(Checkpoint::new(&self.attempt, &self.circuit, run));
             }
             if due.observe {
-                let (raised, cleared, fired) = run.observe();
+                let seen = run.observe();
                 let model_s = run.model_s();
                 let at_s = self.pace.at(model_s, run.speed).max(self.attempt.duration_s());
-                // A fault before the alarms it may have raised.
-                let events = fired
+                // A fault before the alarms it may have raised; a safety stop with its cause before its alarm.
+                let events = seen
+                    .fired
                     .into_iter()
                     .map(|fault| Event::FaultFired { fault })
-                    .chain(raised.into_iter().map(|alarm| Event::AlarmRaised { alarm }))
-                    .chain(cleared.into_iter().map(|alarm| Event::AlarmCleared { alarm }));
+                    .chain(seen.stops.into_iter().map(|stop| Event::SafetyStopped {
+                        pump: stop.pump,
+                        sensor: stop.sensor,
+                        reading: stop.cause.describe(),
+                    }))
+                    .chain(seen.raised.into_iter().map(|alarm| Event::AlarmRaised { alarm }))
+                    .chain(seen.cleared.into_iter().map(|alarm| Event::AlarmCleared { alarm }));
                 for event in events {
                     self.attempt.record(at_s, Some(model_s), event);
                 }

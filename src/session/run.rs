@@ -7,7 +7,7 @@ use crate::attempt::{Attempt, TrendRow};
 use crate::catalog::Catalog;
 use crate::circuit::{Circuit, Edit};
 use crate::scenario::Scenario;
-use crate::sim::{Alarm, NoConvergence, Simulation, TrendColumns};
+use crate::sim::{Alarm, NoConvergence, SafetyStop, Simulation, TrendColumns};
 use std::collections::{BTreeSet, VecDeque};
 
 /// Steps between two rows of the monitor's trend: one second of model time.
@@ -36,6 +36,10 @@ pub struct Run {
     sounding: Vec<Alarm>,
     /// Faults already logged.
     faults_logged: usize,
+    /// Safety stops already logged: (pump, model time of the stop).
+    stops_logged: Vec<(crate::ids::PartId, f64)>,
+    /// Alarms that sounded at a look since the last trend row: the row shows them even if they have stopped.
+    sounded_since_row: Vec<Alarm>,
     /// The model stopped: why (a solve that did not converge).
     failed: Option<NoConvergence>,
 }
@@ -53,6 +57,8 @@ impl Run {
             acknowledged: BTreeSet::new(),
             sounding: Vec::new(),
             faults_logged: 0,
+            stops_logged: Vec::new(),
+            sounded_since_row: Vec::new(),
             failed: None,
         };
         run.rows.push_back(run.columns.sample(&run.simulation));
@@ -97,12 +103,20 @@ impl Run {
         if !self.acknowledged.insert(alarm) {
             return Err(Refusal::AlreadyAcknowledged(alarm));
         }
+        // A safety stop's alarm is latched until acknowledged: acknowledging it ends it (the pump stays stopped).
+        if let Alarm::SafetyStop(pump) = alarm {
+            self.simulation.unlatch(pump);
+        }
         Ok(())
     }
 
-    /// The attempt's trend row now: every column, and the alarms sounding.
-    pub(super) fn trend_row(&self) -> TrendRow {
-        TrendRow { values: self.columns.sample(&self.simulation), alarms: self.simulation.alarms() }
+    /// The attempt's trend row now: every column, and the alarms sounding now or at any look since the last row.
+    pub(super) fn trend_row(&mut self) -> TrendRow {
+        let mut alarms = std::mem::take(&mut self.sounded_since_row);
+        alarms.extend(self.simulation.alarms());
+        alarms.sort();
+        alarms.dedup();
+        TrendRow { values: self.columns.sample(&self.simulation), alarms }
     }
 
     /// The simulation as it would be with `edit` (already applied to `circuit`) taken: checked before anything
@@ -145,7 +159,8 @@ impl Run {
         if steps.is_multiple_of(TREND_EVERY_STEPS)
             && let Some(trend) = attempt.trends.last_mut()
         {
-            trend.rows.push(self.trend_row());
+            let row = self.trend_row();
+            trend.rows.push(row);
         }
         Ok(Due {
             checkpoint: steps.is_multiple_of(CHECKPOINT_EVERY_STEPS),
@@ -153,18 +168,40 @@ impl Run {
         })
     }
 
-    /// What changed since the last look: alarms raised, alarms cleared, faults fired. An alarm that clears loses
-    /// its acknowledgement, so it sounds again if it returns.
-    pub(super) fn observe(&mut self) -> (Vec<Alarm>, Vec<Alarm>, Vec<String>) {
+    /// What changed since the last look: alarms raised, alarms cleared, faults fired, pumps stopped by a safety
+    /// link. An alarm that clears loses its acknowledgement, so it sounds again if it returns.
+    pub(super) fn observe(&mut self) -> Observed {
         let now = self.simulation.alarms();
+        for alarm in &now {
+            if !self.sounded_since_row.contains(alarm) {
+                self.sounded_since_row.push(*alarm);
+            }
+        }
         let raised: Vec<Alarm> = now.iter().filter(|a| !self.sounding.contains(a)).copied().collect();
         let cleared: Vec<Alarm> = self.sounding.iter().filter(|a| !now.contains(a)).copied().collect();
         self.acknowledged.retain(|a| now.contains(a));
         self.sounding = now;
         let fired: Vec<String> = self.simulation.faults_fired().iter().skip(self.faults_logged).cloned().collect();
         self.faults_logged += fired.len();
-        (raised, cleared, fired)
+        let stops: Vec<SafetyStop> = self
+            .simulation
+            .state()
+            .safety_stops
+            .iter()
+            .filter(|s| !self.stops_logged.contains(&(s.pump, s.at_s)))
+            .copied()
+            .collect();
+        self.stops_logged.extend(stops.iter().map(|s| (s.pump, s.at_s)));
+        Observed { raised, cleared, fired, stops }
     }
+}
+
+/// What the model did since the session last looked.
+pub(super) struct Observed {
+    pub raised: Vec<Alarm>,
+    pub cleared: Vec<Alarm>,
+    pub fired: Vec<String>,
+    pub stops: Vec<SafetyStop>,
 }
 
 /// What falls due after a step.

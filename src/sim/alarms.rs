@@ -22,9 +22,12 @@ pub enum Alarm {
     MembranePressureDropHigh,
     ReversedArterialFlow,
     AirDetected,
+    /// A safety link stopped this pump; latched until acknowledged.
+    SafetyStop(PartId),
 }
 
 impl Alarm {
+    /// The alarms attempt format 1 knew, by label.
     pub const ALL: [Alarm; 9] = [
         Alarm::ArterialLinePressureHigh,
         Alarm::VenousPressureLow,
@@ -53,6 +56,7 @@ impl Alarm {
             Alarm::MembranePressureDropHigh => "Oxygenator pressure drop high",
             Alarm::ReversedArterialFlow => "Reversed arterial flow",
             Alarm::AirDetected => "Air at the bubble detector",
+            Alarm::SafetyStop(_) => "Pump stopped by its safety link",
         }
     }
 }
@@ -167,6 +171,7 @@ impl AlarmWatch {
                 alarms.push(Alarm::Svo2Low);
             }
         }
+        alarms.extend(simulation.state().safety_stops.iter().filter(|s| s.latched).map(|s| Alarm::SafetyStop(s.pump)));
         alarms.sort();
         alarms.dedup();
         alarms

@@ -33,6 +33,11 @@ pub struct FaultSchedule {
     started_s: Option<f64>,
     /// The faults that have fired, in words, in order.
     fired: Vec<String>,
+    /// When (on the faults' clock) the perfusionist restarted the arterial pump: a power loss "until restarted"
+    /// that began before then ends then (restart, hand crank: reference §8 [Southland] [Handcrank-1987]).
+    power_restored_s: Option<f64>,
+    /// A power loss until restarted is stopping the arterial pump now.
+    power_off: bool,
 }
 
 impl FaultSchedule {
@@ -73,7 +78,15 @@ impl FaultSchedule {
             .arterial_pump
             .and_then(|p| circuit.part(p))
             .is_some_and(|p| matches!(p.controls, crate::circuit::Controls::Pump { rpm, .. } if rpm > 0.0));
-        Self { pending, roles, restore: Vec::new(), started_s: running.then_some(0.0), fired: Vec::new() }
+        Self {
+            pending,
+            roles,
+            restore: Vec::new(),
+            started_s: running.then_some(0.0),
+            fired: Vec::new(),
+            power_restored_s: None,
+            power_off: false,
+        }
     }
 
     /// Starts the faults' clock at `now_s` if bypass has not started yet and the circuit's arterial pump now runs.
@@ -91,6 +104,19 @@ impl FaultSchedule {
     /// The faults that have fired so far, in words.
     pub fn fired(&self) -> &[String] {
         &self.fired
+    }
+
+    /// Whether `pump` is the arterial pump and a power loss until restarted is stopping it.
+    pub fn power_lost_until_restart(&self, pump: PartId) -> bool {
+        self.power_off && self.roles.arterial_pump == Some(pump)
+    }
+
+    /// The perfusionist restarts `pump` at model time `now_s`: a power loss until restarted ends.
+    pub fn restore_power(&mut self, pump: PartId, now_s: f64) {
+        if let (Some(started_s), true) = (self.started_s, self.roles.arterial_pump == Some(pump)) {
+            self.power_restored_s = Some(now_s - started_s);
+            self.power_off = false;
+        }
     }
 
     /// Applies the faults due by `time_s` and ends those whose time is over. Returns whether the network changed.
@@ -137,10 +163,15 @@ impl FaultSchedule {
             }
             FaultKind::PumpPowerLoss { duration_s } => {
                 let Some(pump) = self.roles.arterial_pump else { return };
+                // "Until restarted" (duration 0) ends when the perfusionist restarted the pump after it began.
+                let restarted = self.power_restored_s.filter(|t| *t >= fault.at_s);
+                self.power_off = duration_s <= 0.0 && restarted.is_none();
                 for i in branches_of(network, &Origin::Part(pump)) {
                     if let Some(b) = network.branches.get_mut(i) {
                         if duration_s > 0.0 {
                             self.restore.push((fault.at_s + duration_s, i, b.pump_head_pa));
+                        } else if let Some(at) = restarted {
+                            self.restore.push((at, i, b.pump_head_pa));
                         }
                         // A stopped head keeps only the gravity share of the branch's head.
                         b.law.head_pa -= b.pump_head_pa;

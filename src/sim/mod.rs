@@ -19,6 +19,7 @@ pub use alarms::{Alarm, AlarmWatch};
 pub use blood::{Blood, saturation};
 pub use law::Law;
 pub use network::{ATMOSPHERE, Branch, Network, Node, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
+pub use servo::{Cause, SafetyStop};
 pub use solve::NoConvergence;
 pub use transport::Metabolism;
 pub use trend::{Column, TrendColumns, TrendKey};
@@ -50,8 +51,9 @@ pub struct State {
     pub leaked_m3: f64,
     /// What the blood carries, node by node and along each branch, and the body's temperature.
     pub contents: transport::Contents,
-    /// Pumps a safety link has stopped, in id order; they stay stopped until set again.
-    pub servo_stopped: Vec<PartId>,
+    /// Pumps a safety link has stopped, in pump order, with the sensor and the reading; they stay stopped until
+    /// set again or restarted.
+    pub safety_stops: Vec<servo::SafetyStop>,
     /// Each branch's blood viscosity relative to the reference, refreshed every `VISCOSITY_REFRESH_STEPS`.
     pub viscosity: Vec<f64>,
 }
@@ -143,7 +145,7 @@ impl Simulation {
             flows_m3_s,
             leaked_m3: 0.0,
             contents,
-            servo_stopped: Vec::new(),
+            safety_stops: Vec::new(),
             viscosity: Vec::new(),
         };
         state.contents.refresh_viscosity(&network, &mut state.viscosity);
@@ -181,21 +183,76 @@ impl Simulation {
         self.network = self.base_network.clone();
         self.faults = self.base_faults.clone();
         self.faults.apply_due(state.time_s, &mut self.network);
-        for pump in &state.servo_stopped {
-            servo::stop(&mut self.network, *pump);
+        for stop in &state.safety_stops {
+            servo::stop(&mut self.network, stop.pump);
         }
         self.state = state;
         self.fit_state_to_network();
     }
 
-    /// The perfusionist sets `pump` again after a safety stop: it runs at its settings once the circuit is
-    /// retuned.
-    pub fn release_servo(&mut self, pump: PartId) {
-        self.state.servo_stopped.retain(|p| *p != pump);
+    /// An alarm in words for the monitor, with the circuit's labels: a safety stop names its pump, its sensor and
+    /// the reading ("Roller pump 1 stopped: Pressure transducer 1 at 312 mmHg, above 300").
+    pub fn describe_alarm(&self, alarm: Alarm, labels: &std::collections::BTreeMap<PartId, String>) -> String {
+        let name = |part: PartId| labels.get(&part).cloned().unwrap_or_else(|| part.to_string());
+        match alarm {
+            Alarm::SafetyStop(pump) => match self.safety_stop(pump) {
+                Some(stop) => format!("{} stopped: {} {}", name(pump), name(stop.sensor), stop.cause.describe()),
+                None => format!("{} stopped by its safety link", name(pump)),
+            },
+            _ => alarm.label().to_owned(),
+        }
+    }
+
+    /// What one of `pump`'s safety links reads now, if it would stop the pump again.
+    pub fn stop_cause_now(&self, pump: PartId) -> Option<Cause> {
+        let state = &self.state;
+        self.servo
+            .tripped(&self.network, &state.pressures_pa, &state.contents.nodes)
+            .into_iter()
+            .find(|(p, _, _)| *p == pump)
+            .map(|(_, _, cause)| cause)
+    }
+
+    /// The pumps a safety link has stopped.
+    pub fn stopped_pumps(&self) -> Vec<PartId> {
+        self.state.safety_stops.iter().map(|s| s.pump).collect()
+    }
+
+    /// The safety stop of `pump`, if a link stopped it.
+    pub fn safety_stop(&self, pump: PartId) -> Option<&servo::SafetyStop> {
+        self.state.safety_stops.iter().find(|s| s.pump == pump)
+    }
+
+    /// The alarm of `pump`'s safety stop is acknowledged: it stops sounding (the pump stays stopped).
+    pub fn unlatch(&mut self, pump: PartId) {
+        for stop in self.state.safety_stops.iter_mut().filter(|s| s.pump == pump) {
+            stop.latched = false;
+        }
+    }
+
+    /// Whether `pump` is stopped, by a safety link or by a power loss that lasts until someone acts.
+    pub fn is_stopped(&self, pump: PartId) -> bool {
+        self.safety_stop(pump).is_some() || self.faults.power_lost_until_restart(pump)
+    }
+
+    /// The perfusionist restarts `pump` (sets it again, presses Restart, turns the hand crank): it is released from
+    /// a safety stop and from a power loss that lasts until someone acts, and the network is retuned.
+    pub fn restart(
+        &mut self,
+        pump: PartId,
+        scenario: &Scenario,
+        circuit: &Circuit,
+        catalog: &Catalog,
+    ) -> Result<(), StructureChanged> {
+        self.state.safety_stops.retain(|s| s.pump != pump);
+        let now_s = self.state.time_s;
+        self.faults.restore_power(pump, now_s);
+        self.base_faults.restore_power(pump, now_s);
+        self.retune(scenario, circuit, catalog)
     }
 
     /// Takes an edit just applied to `circuit` during the run: the network is retuned, and a pump set again is
-    /// released from its safety stop (the perfusionist has answered the alarm).
+    /// restarted (the perfusionist has answered the stop).
     pub fn take_edit(
         &mut self,
         edit: &crate::circuit::Edit,
@@ -203,8 +260,10 @@ impl Simulation {
         circuit: &Circuit,
         catalog: &Catalog,
     ) -> Result<(), StructureChanged> {
-        if let crate::circuit::Edit::SetControls { part, .. } = edit {
-            self.release_servo(*part);
+        if let crate::circuit::Edit::SetControls { part, .. } = edit
+            && matches!(circuit.part(*part).map(|p| p.controls), Some(crate::circuit::Controls::Pump { .. }))
+        {
+            return self.restart(*part, scenario, circuit, catalog);
         }
         self.retune(scenario, circuit, catalog)
     }
@@ -236,8 +295,8 @@ impl Simulation {
         faults.apply_due(now_s, &mut self.network);
         self.faults = faults;
         self.servo = servo::ServoLinks::new(scenario, circuit, catalog, &self.network);
-        for pump in &self.state.servo_stopped {
-            servo::stop(&mut self.network, *pump);
+        for stop in &self.state.safety_stops {
+            servo::stop(&mut self.network, stop.pump);
         }
         self.fit_state_to_network();
         Ok(())
@@ -306,10 +365,13 @@ impl Simulation {
         );
         state.steps += 1;
         state.time_s = state.steps as f64 * STEP_S;
-        for pump in self.servo.tripped(&self.network, &self.state.pressures_pa, &self.state.contents.nodes) {
-            if !self.state.servo_stopped.contains(&pump) {
-                self.state.servo_stopped.push(pump);
-                self.state.servo_stopped.sort();
+        for (pump, sensor, cause) in
+            self.servo.tripped(&self.network, &self.state.pressures_pa, &self.state.contents.nodes)
+        {
+            if self.safety_stop(pump).is_none() {
+                let at_s = self.state.time_s;
+                self.state.safety_stops.push(servo::SafetyStop { pump, sensor, cause, at_s, latched: true });
+                self.state.safety_stops.sort_by_key(|s| s.pump);
                 servo::stop(&mut self.network, pump);
             }
         }

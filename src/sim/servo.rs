@@ -1,7 +1,8 @@
 //! Safety links: a sensor linked to a pump stops it — a line-pressure transducer above the scenario's limit (or
 //! an inlet transducer below the venous limit), a level sensor below its reservoir's minimum operating level, a
 //! bubble detector seeing air
-//! (reference §1.3 C4, C5, C17 [Terumo-APS1]). The pump stays stopped until the perfusionist sets it again.
+//! (reference §1.3 C4, C5, C17 [Terumo-APS1]). The pump stays stopped until the perfusionist sets it again or
+//! restarts it, and the stop is a latched alarm that names the pump, the sensor and what it read.
 
 use super::alarms::AIR_DETECTION_SHARE;
 use super::blood::Blood;
@@ -24,10 +25,44 @@ enum Trip {
     Air { node: usize },
 }
 
+/// Why a safety link stopped its pump: what the sensor read against its limit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cause {
+    PressureAbove { mmhg: f64, limit_mmhg: f64 },
+    PressureBelow { mmhg: f64, limit_mmhg: f64 },
+    LevelBelow { ml: f64, minimum_ml: f64 },
+    Air,
+}
+
+impl Cause {
+    /// The reading in words: "at 312 mmHg, above 300".
+    pub fn describe(&self) -> String {
+        match *self {
+            Cause::PressureAbove { mmhg, limit_mmhg } => format!("at {mmhg:.0} mmHg, above {limit_mmhg:.0}"),
+            Cause::PressureBelow { mmhg, limit_mmhg } => format!("at {mmhg:.0} mmHg, below {limit_mmhg:.0}"),
+            Cause::LevelBelow { ml, minimum_ml } => format!("at {ml:.0} mL, below its minimum of {minimum_ml:.0}"),
+            Cause::Air => "saw air".to_owned(),
+        }
+    }
+}
+
+/// A pump a safety link stopped: which, by which sensor, why, and whether its alarm still sounds (latched until
+/// acknowledged).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SafetyStop {
+    pub pump: PartId,
+    pub sensor: PartId,
+    pub cause: Cause,
+    /// Model time of the stop, s.
+    pub at_s: f64,
+    pub latched: bool,
+}
+
 /// The circuit's safety links, resolved to network nodes.
 #[derive(Debug, Clone, Default)]
 pub struct ServoLinks {
-    links: Vec<(Trip, PartId)>,
+    /// (what trips, the pump it stops, the sensor).
+    links: Vec<(Trip, PartId, PartId)>,
 }
 
 impl ServoLinks {
@@ -77,34 +112,46 @@ impl ServoLinks {
                 _ => None,
             };
             if let Some(trip) = trip {
-                links.push((trip, pump));
+                links.push((trip, pump, sensor.id));
             }
         }
         Self { links }
     }
 
-    /// Pumps whose sensors trip at these pressures.
-    pub fn tripped(&self, network: &Network, pressures_pa: &[f64], contents: &[Blood]) -> Vec<PartId> {
-        let mut pumps: Vec<PartId> = self
-            .links
-            .iter()
-            .filter(|(trip, _)| match *trip {
-                Trip::Pressure { node, min_pa, max_pa } => {
-                    pressures_pa.get(node).is_some_and(|p| *p > max_pa || *p < min_pa)
-                }
+    /// Pumps whose sensors trip at these pressures, each with the first sensor that tripped and why.
+    pub fn tripped(&self, network: &Network, pressures_pa: &[f64], contents: &[Blood]) -> Vec<(PartId, PartId, Cause)> {
+        let mut trips: Vec<(PartId, PartId, Cause)> = Vec::new();
+        for (trip, pump, sensor) in &self.links {
+            let cause = match *trip {
+                Trip::Pressure { node, min_pa, max_pa } => pressures_pa.get(node).and_then(|p| {
+                    let mmhg = crate::units::pa_to_mmhg(*p);
+                    if *p > max_pa {
+                        Some(Cause::PressureAbove { mmhg, limit_mmhg: crate::units::pa_to_mmhg(max_pa) })
+                    } else if *p < min_pa {
+                        Some(Cause::PressureBelow { mmhg, limit_mmhg: crate::units::pa_to_mmhg(min_pa) })
+                    } else {
+                        None
+                    }
+                }),
                 Trip::Level { node, min_m3 } => {
                     let volume = |p: f64| network.nodes.get(node).map_or(0.0, |n| n.volume_m3(p));
-                    pressures_pa.get(node).is_some_and(|p| volume(*p) < min_m3)
+                    pressures_pa
+                        .get(node)
+                        .map(|p| volume(*p))
+                        .filter(|v| *v < min_m3)
+                        .map(|v| Cause::LevelBelow { ml: v * 1e6, minimum_ml: min_m3 * 1e6 })
                 }
-                Trip::Air { node } => contents.get(node).is_some_and(|b| b.air > AIR_DETECTION_SHARE),
-            })
-            .map(|(_, pump)| *pump)
-            .collect();
-        if pumps.len() > 1 {
-            pumps.sort();
-            pumps.dedup();
+                Trip::Air { node } => {
+                    contents.get(node).is_some_and(|b| b.air > AIR_DETECTION_SHARE).then_some(Cause::Air)
+                }
+            };
+            if let Some(cause) = cause
+                && !trips.iter().any(|(p, _, _)| p == pump)
+            {
+                trips.push((*pump, *sensor, cause));
+            }
         }
-        pumps
+        trips
     }
 }
 

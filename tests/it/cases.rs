@@ -14,9 +14,20 @@ impl Trend {
         let output = bin().arg("simulate").args(args).current_dir(repo_path("")).output().unwrap();
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         let text = String::from_utf8(output.stdout).unwrap();
-        let mut lines = text.lines().map(|l| l.split(',').map(str::to_owned).collect::<Vec<_>>());
-        let header = lines.next().unwrap();
-        Trend { header, rows: lines.collect() }
+        let mut lines = text.lines();
+        let header: Vec<String> = lines.next().unwrap().split(',').map(str::to_owned).collect();
+        // The alarms, last, may hold commas (then the field is quoted): the numbers are the first fields.
+        let numbers = header.len() - 1;
+        let rows = lines
+            .map(|line| {
+                let mut fields: Vec<String> = line.splitn(numbers + 1, ',').map(str::to_owned).collect();
+                if let Some(alarms) = fields.last_mut() {
+                    *alarms = alarms.trim_matches('"').replace("\"\"", "\"");
+                }
+                fields
+            })
+            .collect();
+        Trend { header, rows }
     }
 
     /// The values of the column whose heading starts with `heading`.
@@ -96,4 +107,92 @@ fn a_reservoir_run_dry_stays_at_empty_and_its_outlet_draws_air() {
     assert!(trend.alarms().iter().any(|a| a.contains("Air at the bubble detector")), "the outlet drew air");
     let air = trend.column("air to patient");
     assert!(air.iter().all(|ml| (0.0..50.0).contains(ml)), "the linked detector stopped the roller: {air:?}");
+}
+
+/// envelope/child_go_on: the child's arterial line kinks at 600 s of bypass and its pressure cut-off stops the pump,
+/// but no trend row ever said so. Right: the stop is a latched alarm naming the pump, the sensor and the reading,
+/// in the trend and the attempt, until it is acknowledged; once the cause has cleared the pump restarts.
+#[test]
+fn a_safety_stop_is_a_latched_alarm_with_its_cause_until_acknowledged() {
+    use perfusion_trainer::attempt::Event;
+    use perfusion_trainer::session::script::{self, Player};
+    use perfusion_trainer::session::{Action, Refusal, Session};
+    use perfusion_trainer::sim::Alarm;
+    let trend = Trend::simulate(&[
+        "child_cpb",
+        "scenarios/solutions/child_cpb.ron",
+        "--minutes",
+        "12",
+        "--commands",
+        "tests/cases/child_go_on.commands.ron",
+    ]);
+    let alarms = trend.alarms();
+    let stopped: Vec<&&str> =
+        alarms.iter().filter(|a| a.contains("Roller pump 1 stopped: Pressure transducer")).collect();
+    assert!(!stopped.is_empty() && stopped.iter().all(|a| a.contains("mmHg, above 300")), "{:?}", trend.alarms());
+
+    let catalog = super::support::catalog();
+    let mut session = Session::with_circuit(
+        super::support::scenario("child_cpb"),
+        catalog,
+        "T",
+        "",
+        &super::support::solution("child_cpb"),
+    )
+    .unwrap();
+    let commands = script::load(&repo_path("tests/cases/child_go_on.commands.ron")).unwrap();
+    session.apply(Action::StartRun).unwrap();
+    Player::new(&commands).play_until(&mut session, 610.0).unwrap();
+    let log = &session.log().log;
+    let stop = log.iter().find_map(|e| match &e.event {
+        Event::SafetyStopped { pump, reading, .. } => Some((*pump, reading.clone())),
+        _ => None,
+    });
+    let (pump, reading) = stop.expect("the stop and its cause are in the log");
+    assert!(reading.contains("above 300"), "{reading}");
+    let latched = Alarm::SafetyStop(pump);
+    let row = session.log().trends[0].rows.last().unwrap();
+    assert!(row.alarms.contains(&latched), "in the trend row: {:?}", row.alarms);
+    // Latched: still sounding a minute later, though the stopped pump's line pressure has fallen.
+    Player::new(&[]).play_until(&mut session, 670.0).unwrap();
+    assert!(session.run().unwrap().alarms().iter().any(|(a, _)| *a == latched));
+    session.apply(Action::Acknowledge(latched)).unwrap();
+    Player::new(&[]).play_until(&mut session, 671.0).unwrap();
+    assert!(!session.run().unwrap().alarms().iter().any(|(a, _)| *a == latched), "acknowledged, it ends");
+    // The kink is still there: a restart runs the pump into it again, and the link stops it again.
+    match session.apply(Action::RestartPump(pump)) {
+        Ok(()) | Err(Refusal::CauseRemains(..)) => {}
+        Err(other) => panic!("{other}"),
+    }
+}
+
+/// adult_vv_ecmo's power failure "until restarted" (duration 0) could never be recovered. Right: Restart (the hand
+/// crank or backup drive, §8 [Southland] [Handcrank-1987]) runs the pump again.
+#[test]
+fn a_power_loss_until_restarted_is_recovered_by_restarting_the_pump() {
+    use perfusion_trainer::circuit::{Controls, Edit, PumpDirection};
+    use perfusion_trainer::ids::PartId;
+    use perfusion_trainer::session::{Action, Session};
+    let catalog = super::support::catalog();
+    let mut session = Session::with_circuit(
+        super::support::scenario("adult_vv_ecmo"),
+        catalog,
+        "T",
+        "",
+        &super::support::solution("adult_vv_ecmo"),
+    )
+    .unwrap();
+    session.apply(Action::StartRun).unwrap();
+    let pump = PartId(3);
+    let on = Controls::Pump { rpm: 3000.0, direction: PumpDirection::Forward, occlusion_set: false };
+    session.apply(Action::Edit(Edit::SetControls { part: pump, controls: on })).unwrap();
+    let flow = |session: &Session| session.run().unwrap().simulation().part_flow_l_min(pump).unwrap();
+    session.advance(590.0, 590.0).unwrap();
+    assert!(flow(&session) > 2.0, "running: {} L/min", flow(&session));
+    session.advance(640.0, 50.0).unwrap();
+    assert!(flow(&session).abs() < 0.5, "no power: {} L/min", flow(&session));
+    assert!(session.run().unwrap().simulation().is_stopped(pump));
+    session.apply(Action::RestartPump(pump)).unwrap();
+    session.advance(660.0, 20.0).unwrap();
+    assert!(flow(&session) > 2.0, "restarted: {} L/min", flow(&session));
 }

@@ -424,7 +424,7 @@ mod faults {
         }
         // The transducer linked to the roller (C5) stopped it at the 300 mmHg limit: no flow, the alarm says why.
         assert!(peak > scenario("adult_cabg").targets.arterial_line_max_mmhg, "{before:.0} → peak {peak:.0} mmHg");
-        assert_eq!(simulation.state().servo_stopped, vec![PartId(3)]);
+        assert_eq!(simulation.stopped_pumps(), vec![PartId(3)]);
         assert!(simulation.alarms().contains(&Alarm::FlowBelowTarget));
     }
 
@@ -433,7 +433,7 @@ mod faults {
         let mut simulation = with_faults(fault(60.0, FaultKind::VenousDisconnection));
         run(&mut simulation, 120.0);
         assert!(simulation.state().leaked_m3 > 10e-6, "{} mL lost", simulation.state().leaked_m3 * 1e6);
-        assert_eq!(simulation.state().servo_stopped, vec![PartId(3)], "the level sensor (C4) stopped the roller");
+        assert_eq!(simulation.stopped_pumps(), vec![PartId(3)], "the level sensor (C4) stopped the roller");
     }
 
     #[test]
@@ -512,7 +512,7 @@ mod air {
         // It enters at the bubble detector's end of the arterial line: detected, and the linked detector stops the
         // roller (C17).
         assert!(arterial.alarms().contains(&Alarm::AirDetected));
-        assert_eq!(arterial.state().servo_stopped, vec![PartId(3)]);
+        assert_eq!(arterial.stopped_pumps(), vec![PartId(3)]);
     }
 }
 

@@ -48,6 +48,8 @@ pub enum Intent {
     Stop,
     Speed(f64),
     Acknowledge(Alarm),
+    /// Run a stopped pump again.
+    RestartPump(crate::ids::PartId),
     /// Save the attempt (`as_new`: to a file chosen now).
     Save {
         as_new: bool,
@@ -176,6 +178,11 @@ impl Workbench {
             }
             Intent::Acknowledge(alarm) => {
                 self.act(Action::Acknowledge(alarm));
+            }
+            Intent::RestartPump(pump) => {
+                if self.act(Action::RestartPump(pump)) {
+                    self.say("Restarted.", false);
+                }
             }
         }
     }

@@ -277,7 +277,7 @@ impl Workbench {
             };
             canvas::canvas_ui(ui, &mut self.canvas, &input, &mut intents);
             if let (Some(run), Some(rect)) = (self.session.run(), self.canvas.last_rect) {
-                monitor::alarm_overlay(ui, run, rect, &mut intents);
+                monitor::alarm_overlay(ui, run, &labels, rect, &mut intents);
             }
         });
         for intent in intents {

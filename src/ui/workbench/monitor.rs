@@ -60,7 +60,13 @@ pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, behind: Option<f32>
 
 /// The alarms sounding, over the top of the canvas: unacknowledged ones loud, with a button to acknowledge. An
 /// overlay, so alarms coming and going never move the panels under the user's pointer.
-pub fn alarm_overlay(ui: &mut egui::Ui, run: &Run, canvas: egui::Rect, intents: &mut Vec<Intent>) {
+pub fn alarm_overlay(
+    ui: &mut egui::Ui,
+    run: &Run,
+    labels: &std::collections::BTreeMap<crate::ids::PartId, String>,
+    canvas: egui::Rect,
+    intents: &mut Vec<Intent>,
+) {
     let alarms = run.alarms();
     if alarms.is_empty() {
         return;
@@ -82,7 +88,8 @@ pub fn alarm_overlay(ui: &mut egui::Ui, run: &Run, canvas: egui::Rect, intents: 
             .show(&mut overlay, |ui| {
                 ui.horizontal(|ui| {
                     let status = if acknowledged { "acknowledged" } else { "ALARM" };
-                    ui.label(RichText::new(format!("{status}: {}", alarm.label())).color(text).strong());
+                    let words = run.simulation().describe_alarm(alarm, labels);
+                    ui.label(RichText::new(format!("{status}: {words}")).color(text).strong());
                     if !acknowledged
                         && ui
                             .button("Acknowledge")
@@ -117,7 +124,20 @@ pub fn monitor_ui(
             for part in circuit.parts().filter(|p| p.controls != Controls::None) {
                 let label = labels.get(&part.id).cloned().unwrap_or_default();
                 ui.label(&label);
-                ui.horizontal(|ui| controls_ui(ui, part, &label, Layout::Line, intents));
+                ui.horizontal(|ui| {
+                    controls_ui(ui, part, &label, Layout::Line, intents);
+                    if run.simulation().is_stopped(part.id) {
+                        let restart = ui
+                            .button(RichText::new("Restart").color(ui.visuals().warn_fg_color))
+                            .on_hover_text("Run this stopped pump again (restart or hand crank after a power loss; after a safety stop, once its cause has cleared)");
+                        restart.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Restart {label}"))
+                        });
+                        if restart.clicked() {
+                            intents.push(Intent::RestartPump(part.id));
+                        }
+                    }
+                });
                 ui.end_row();
             }
         });

@@ -91,8 +91,10 @@ pub fn reading_for(run: &Run, circuit: &Circuit, catalog: &Catalog, part: PartId
         }
         PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. } => {
             let flow = format!("{:.2} L/min", rounded(simulation.part_flow_l_min(part)?, 2));
-            if simulation.state().servo_stopped.contains(&part) {
-                Some(format!("{flow}, stopped by sensor"))
+            if simulation.safety_stop(part).is_some() {
+                Some(format!("{flow}, stopped by its safety link"))
+            } else if simulation.is_stopped(part) {
+                Some(format!("{flow}, no power"))
             } else {
                 Some(flow)
             }

@@ -178,6 +178,9 @@ fn check_targets(c: &mut Checker, t: &super::Targets) {
     c.range("targets.do2i_min_ml_min_m2", t.do2i_min_ml_min_m2, 100.0, 600.0, "mL/min/m²");
     c.range("targets.cannula_dp_max_mmhg", t.cannula_dp_max_mmhg, 10.0, 500.0, "mmHg");
     c.range("targets.membrane_dp_max_mmhg", t.membrane_dp_max_mmhg, 5.0, 500.0, "mmHg");
+    c.range("targets.outlet_temp_max_c", t.outlet_temp_max_c, 30.0, 42.0, "°C");
+    c.range("targets.temp_gradient_max_c", t.temp_gradient_max_c, 1.0, 30.0, "°C");
+    c.range("targets.warm_temp_gradient_max_c", t.warm_temp_gradient_max_c, 1.0, 30.0, "°C");
 }
 
 fn check_required(

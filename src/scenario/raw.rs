@@ -157,6 +157,13 @@ pub struct Targets {
     pub cannula_dp_max_mmhg: f64,
     /// Largest acceptable membrane pressure drop, mmHg: < 50 [icuroom-dP] (weak).
     pub membrane_dp_max_mmhg: f64,
+    /// Highest arterial outlet temperature, °C: < 37 [STS-temp] (reference §6.9).
+    pub outlet_temp_max_c: f64,
+    /// Largest arterial-outlet to venous-inflow temperature gradient while cooling or rewarming, °C: ≤ 10
+    /// [STS-temp] (reference §6.9).
+    pub temp_gradient_max_c: f64,
+    /// The largest gradient once the outlet is at 30 °C or more, °C: ≤ 4 [STS-temp] (reference §6.9).
+    pub warm_temp_gradient_max_c: f64,
 }
 
 impl Default for Targets {
@@ -175,6 +182,9 @@ impl Default for Targets {
             do2i_min_ml_min_m2: 272.0,
             cannula_dp_max_mmhg: 100.0,
             membrane_dp_max_mmhg: 50.0,
+            outlet_temp_max_c: 37.0,
+            temp_gradient_max_c: 10.0,
+            warm_temp_gradient_max_c: 4.0,
         }
     }
 }

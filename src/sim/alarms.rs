@@ -22,6 +22,10 @@ pub enum Alarm {
     MembranePressureDropHigh,
     ReversedArterialFlow,
     AirDetected,
+    /// The oxygenator's arterial outlet is warmer than the limit (37 °C, [STS-temp]).
+    OutletTemperatureHigh,
+    /// The outlet and the venous inflow differ by more than the limit (10 °C; 4 °C once the outlet is ≥ 30 °C).
+    TemperatureGradientHigh,
     /// A safety link stopped this pump; latched until acknowledged.
     SafetyStop(PartId),
 }
@@ -56,6 +60,8 @@ impl Alarm {
             Alarm::MembranePressureDropHigh => "Oxygenator pressure drop high",
             Alarm::ReversedArterialFlow => "Reversed arterial flow",
             Alarm::AirDetected => "Air at the bubble detector",
+            Alarm::OutletTemperatureHigh => "Arterial outlet temperature high",
+            Alarm::TemperatureGradientHigh => "Temperature gradient high",
             Alarm::SafetyStop(_) => "Pump stopped by its safety link",
         }
     }
@@ -80,6 +86,9 @@ pub struct Monitors {
     pump_running: bool,
     /// Whether the arterial pump is set turning backwards (the console knows its own direction).
     pump_reversed: bool,
+    /// The main-line oxygenator's arterial outlet and venous inlet nodes (its outlet probe and the blood reaching
+    /// it).
+    temperatures: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -90,7 +99,13 @@ struct Limits {
     do2i_min: f64,
     svo2_min: f64,
     membrane_dp_max_mmhg: f64,
+    outlet_temp_max_c: f64,
+    temp_gradient_max_c: f64,
+    warm_temp_gradient_max_c: f64,
 }
+
+/// From this outlet temperature the tighter gradient applies, °C [STS-temp] (reference §6.9).
+const WARM_OUTLET_C: f64 = 30.0;
 
 /// Share of the target flow below which "flow below target" sounds. UNSOURCED: a tenth under target, so the
 /// alarm marks a real shortfall rather than rounding.
@@ -117,6 +132,9 @@ impl AlarmWatch {
             do2i_min: targets.do2i_min_ml_min_m2,
             svo2_min: targets.svo2_min,
             membrane_dp_max_mmhg: targets.membrane_dp_max_mmhg,
+            outlet_temp_max_c: targets.outlet_temp_max_c,
+            temp_gradient_max_c: targets.temp_gradient_max_c,
+            warm_temp_gradient_max_c: targets.warm_temp_gradient_max_c,
         };
         let monitors = main_line(circuit, catalog, Rotation::AsBuilt)
             .map(|route| monitors(&route, circuit, catalog, network))
@@ -170,6 +188,19 @@ impl AlarmWatch {
             if simulation.node_blood(PATIENT_VENOUS).is_some_and(|b| b.sat < l.svo2_min) {
                 alarms.push(Alarm::Svo2Low);
             }
+            // The outlet probe reads the blood leaving the oxygenator, so only while blood flows through it.
+            if let Some((outlet, inlet)) = m.temperatures
+                && let (Some(out), Some(into)) = (simulation.node_blood(outlet), simulation.node_blood(inlet))
+            {
+                if out.temp_c > l.outlet_temp_max_c {
+                    alarms.push(Alarm::OutletTemperatureHigh);
+                }
+                let limit =
+                    if out.temp_c >= WARM_OUTLET_C { l.warm_temp_gradient_max_c } else { l.temp_gradient_max_c };
+                if (out.temp_c - into.temp_c).abs() > limit {
+                    alarms.push(Alarm::TemperatureGradientHigh);
+                }
+            }
         }
         alarms.extend(simulation.state().safety_stops.iter().filter(|s| s.latched).map(|s| Alarm::SafetyStop(s.pump)));
         alarms.sort();
@@ -199,11 +230,19 @@ fn monitors(route: &Route, circuit: &Circuit, catalog: &Catalog, network: &Netwo
         circuit.parts().filter(|p| matches!(circuit.kind_of(catalog, p.id), Some(PartKind::PressureTransducer)))
     {
         let Some(node) = network.port_node.get(&PortRef::new(transducer.id, port::LINE)).copied() else { continue };
-        let Some(at) =
-            circuit.connected_to(&PortRef::new(transducer.id, port::LINE)).and_then(|port| route.position(port.part))
-        else {
+        let Some(sensed) = circuit.connected_to(&PortRef::new(transducer.id, port::LINE)) else { continue };
+        // On the oxygenator's own sampling ports: before the membrane (venous side) or after it.
+        if Some(sensed.part) == oxygenator_at.and_then(|o| route.parts.get(o).copied()) {
+            if sensed.port == port::SAMPLING_VENOUS {
+                m.arterial_line.push(node);
+                m.pre_membrane.push(node);
+            } else if sensed.port == port::SAMPLING_ARTERIAL {
+                m.post_membrane.push(node);
+                m.arterial_line.push(node);
+            }
             continue;
-        };
+        }
+        let Some(at) = route.position(sensed.part) else { continue };
         match (pump_at, oxygenator_at) {
             (Some(p), _) if at < p => m.venous_line.push(node),
             (Some(p), Some(o)) if at > p && at < o => {
@@ -234,6 +273,11 @@ fn monitors(route: &Route, circuit: &Circuit, catalog: &Catalog, network: &Netwo
         .filter(|p| matches!(circuit.kind_of(catalog, p.id), Some(PartKind::BubbleDetector)))
         .filter_map(|p| network.port_node.get(&PortRef::new(p.id, port::SIDE_A)).copied())
         .collect();
+    let oxygenator = oxygenator_at.and_then(|o| route.parts.get(o).copied());
+    m.temperatures = oxygenator.and_then(|o| {
+        let node = |name: &str| network.port_node.get(&PortRef::new(o, name)).copied();
+        Some((node(port::ARTERIAL_OUTLET)?, node(port::VENOUS_INLET)?))
+    });
     let last = route.parts.last().copied();
     m.returns = network
         .branches

@@ -196,3 +196,23 @@ fn a_power_loss_until_restarted_is_recovered_by_restarting_the_pump() {
     session.advance(660.0, 20.0).unwrap();
     assert!(flow(&session) > 2.0, "restarted: {} L/min", flow(&session));
 }
+
+/// physiology/crash_cooling: water at 4 °C gave an arterial outlet 24 °C below the patient with no alarm. Right: the
+/// outlet-to-venous gradient is held to 10 °C (4 °C once the outlet is ≥ 30 °C) and the outlet below 37 °C
+/// (§6.9 [STS-temp]): beyond them an alarm sounds.
+#[test]
+fn crash_cooling_sounds_the_temperature_gradient_alarm() {
+    let trend = Trend::simulate(&[
+        "adult_cabg",
+        ADULT,
+        "--minutes",
+        "3",
+        "--commands",
+        "tests/cases/crash_cooling.commands.ron",
+    ]);
+    let alarms = trend.alarms();
+    // The room-temperature prime meets the patient at go-on for a few seconds; then the gradient is within limits
+    // until the water goes cold.
+    assert!(!alarms[20..110].iter().any(|a| a.contains("Temperature gradient high")), "{:?}", &alarms[..110]);
+    assert!(alarms[130..].iter().all(|a| a.contains("Temperature gradient high")), "{:?}", &alarms[120..]);
+}

@@ -109,6 +109,9 @@ fn check_physiology(c: &mut Checker, raw: &super::Physiology) {
     c.range("physiology.cvp_mmhg", raw.cvp_mmhg, -5.0, 30.0, "mmHg");
     c.range("physiology.native_output_l_min", raw.native_output_l_min, 0.0, 15.0, "L/min");
     c.range("physiology.native_lung_sao2", raw.native_lung_sao2, 0.3, 1.0, "");
+    if let Some(bleeding) = raw.bleeding_ml_min {
+        c.range("physiology.bleeding_ml_min", bleeding, 0.0, 2000.0, "mL/min");
+    }
 }
 
 fn check_kit(c: &mut Checker, items: &[super::KitItem], catalog: &Catalog) -> Vec<(CatalogId, KitAmount)> {

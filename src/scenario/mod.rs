@@ -26,6 +26,10 @@ pub enum KitAmount {
     LengthM(f64),
 }
 
+/// Shed blood on CPB when the scenario does not say, mL/kg/min (20 mL/min for an 80 kg adult). UNSOURCED: the
+/// reference gives no rate; a small steady ooze into the open chest gives the suckers something to return.
+const DEFAULT_CPB_BLEEDING_ML_KG_MIN: f64 = 0.25;
+
 /// A checked scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -133,6 +137,15 @@ impl Scenario {
             .or_else(|| pick(&|bore| a.accepts(bore) || b.accepts(bore)))
             .or(on_shelf.first())
             .map(|(id, _)| (*id).clone())
+    }
+
+    /// Blood shed into the surgical field at a MAP of 60 mmHg, mL/min: the scenario's, or 0.25 mL/kg/min on CPB
+    /// and none on ECMO (`Physiology::bleeding_ml_min`).
+    pub fn bleeding_ml_min(&self) -> f64 {
+        self.physiology.bleeding_ml_min.unwrap_or(match self.procedure {
+            Procedure::Cpb => DEFAULT_CPB_BLEEDING_ML_KG_MIN * self.patient.weight_kg,
+            Procedure::VaEcmo | Procedure::VvEcmo => 0.0,
+        })
     }
 
     /// How much of `id` the kit holds, if any.

@@ -96,6 +96,11 @@ pub struct Physiology {
     pub native_output_l_min: f64,
     /// Saturation of blood leaving the native lungs (0.98 healthy; low in ARDS).
     pub native_lung_sao2: f64,
+    /// Blood shed into the surgical field at a mean arterial pressure of 60 mmHg, mL/min (it follows the pressure);
+    /// the cardiotomy suckers return it. `None`: 0.25 mL/kg/min on CPB (an open chest), 0 on ECMO (closed).
+    /// UNSOURCED default: the reference gives no shed-blood rate; a small steady ooze the suckers can return.
+    #[serde(default)]
+    pub bleeding_ml_min: Option<f64>,
 }
 
 impl Default for Physiology {
@@ -108,6 +113,7 @@ impl Default for Physiology {
             native_output_l_min: 0.0,
             // UNSOURCED: the reference gives no normal arterial saturation; 0.98 is the usual textbook figure.
             native_lung_sao2: 0.98,
+            bleeding_ml_min: None,
         }
     }
 }

@@ -18,7 +18,7 @@ mod trend;
 pub use alarms::{Alarm, AlarmWatch};
 pub use blood::{Blood, saturation};
 pub use law::Law;
-pub use network::{ATMOSPHERE, Branch, Network, Node, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
+pub use network::{ATMOSPHERE, Branch, FIELD, Network, Node, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
 pub use servo::{Cause, SafetyStop};
 pub use solve::NoConvergence;
 pub use transport::Metabolism;
@@ -117,7 +117,7 @@ impl Simulation {
             .map(|node| match node.kind {
                 NodeKind::PatientArterial | NodeKind::PatientVenous => cvp_pa,
                 NodeKind::Reservoir { min_level_m3, .. } => min_level_m3 / node.compliance_m3_pa,
-                NodeKind::Atmosphere | NodeKind::Junction => 0.0,
+                NodeKind::Atmosphere | NodeKind::Junction | NodeKind::Field { .. } => 0.0,
             })
             .collect();
         let flows_m3_s = vec![0.0; network.branches.len()];
@@ -345,7 +345,7 @@ impl Simulation {
             let pressure = pressures.get(n).copied().unwrap_or(0.0);
             match network.nodes.get(n) {
                 Some(node) => match node.kind {
-                    NodeKind::Reservoir { .. } => m3_to_ml(node.volume_m3(pressure)),
+                    NodeKind::Reservoir { .. } | NodeKind::Field { .. } => m3_to_ml(node.volume_m3(pressure)),
                     NodeKind::PatientArterial | NodeKind::PatientVenous => {
                         node.volume_ml + m3_to_ml(node.volume_m3(pressure) - node.volume_m3(start_pa))
                     }

@@ -30,6 +30,11 @@ pub enum NodeKind {
     },
     /// Ports joined without resistance.
     Junction,
+    /// The surgical field: shed blood pooling in the open chest, at atmospheric pressure above its level, which
+    /// the suckers return.
+    Field {
+        capacity_m3: f64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -161,6 +166,11 @@ pub enum Origin {
     AirInlet(PartId),
     /// A full reservoir spilling over through its vent.
     Overflow(PartId),
+    /// The patient bleeding into the surgical field.
+    Bleeding,
+    /// Air drawn into the emptied surgical field (a sucker on a dry field), and blood spilling from a full one.
+    FieldAirInlet,
+    FieldOverflow,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +208,16 @@ pub struct Network {
 pub const ATMOSPHERE: usize = 0;
 pub const PATIENT_ARTERIAL: usize = 1;
 pub const PATIENT_VENOUS: usize = 2;
+pub const FIELD: usize = 3;
+
+/// Blood the surgical field holds before it spills over the drapes, m³. UNSOURCED: the pericardial well and chest
+/// hold a few hundred millilitres; 0.5 L.
+pub const FIELD_CAPACITY_M3: f64 = 0.5e-3;
+/// The field's surface, m². UNSOURCED: an opened chest of about 15 × 20 cm; it turns the pooled volume into a level.
+pub const FIELD_AREA_M2: f64 = 0.03;
+/// The arterial pressure at which the scenario's bleeding rate is given, Pa (60 mmHg: the middle of the 50–80 mmHg
+/// MAP window on bypass [EACTS-2019]); the bleeding follows the pressure.
+pub const BLEEDING_REFERENCE_PA: f64 = 60.0 * PA_PER_MMHG;
 
 /// Resistance of a closed tubing clamp, Pa·s/m³. UNSOURCED: a clamp occludes; the finite value (300 mmHg pushes
 /// 0.0024 L/min past it) keeps every network solvable.
@@ -339,6 +359,14 @@ impl Network {
                 height_m: 0.0,
                 volume_ml: (1.0 - ARTERIAL_BLOOD_FRACTION) * blood_volume_ml,
                 collapsed_compliance_m3_pa: Some(VENOUS_COMPLIANCE_PER_KG * weight_kg * COLLAPSED_VENOUS_SHARE),
+            },
+            // Open basin: P = ρ g V / A (PHYS), so C = A / (ρ g).
+            Node {
+                kind: NodeKind::Field { capacity_m3: FIELD_CAPACITY_M3 },
+                compliance_m3_pa: FIELD_AREA_M2 / (BLOOD_DENSITY_KG_M3 * GRAVITY_M_S2),
+                height_m: 0.0,
+                volume_ml: 0.0,
+                collapsed_compliance_m3_pa: None,
             },
         ];
         let mut branches = Vec::new();
@@ -555,7 +583,11 @@ impl Network {
                 },
                 // Coronary delivery: the set's line and the coronary bed into the aortic root.
                 PartKind::CardioplegiaSet { .. } => add(at(port::BLOOD_INLET), Some(PATIENT_ARTERIAL), law, false),
-                PartKind::CardiotomySucker | PartKind::LvVent => {
+                // A sucker returns what pools in the field; a vent drains the heart.
+                PartKind::CardiotomySucker => {
+                    add(Some(FIELD), at(port::OUTLET), Law::linear(SUCTION_TIP_RESISTANCE), false);
+                }
+                PartKind::LvVent => {
                     add(Some(PATIENT_VENOUS), at(port::OUTLET), Law::linear(SUCTION_TIP_RESISTANCE), false);
                 }
                 _ => {}
@@ -599,6 +631,21 @@ impl Network {
             choke: None,
             viscous: false,
         });
+        let bleeding_ml_min = scenario.bleeding_ml_min();
+        if bleeding_ml_min > 0.0 {
+            branches.push(Branch {
+                from: PATIENT_ARTERIAL,
+                to: FIELD,
+                law: Law::linear(BLEEDING_REFERENCE_PA / l_min_to_m3_s(bleeding_ml_min / 1000.0)),
+                one_way: true,
+                origin: Origin::Bleeding,
+                volume_ml: 0.0,
+                exchange: Exchange::None,
+                pump_head_pa: 0.0,
+                choke: Some(Choke::vessel(PATIENT_ARTERIAL)),
+                viscous: false,
+            });
+        }
         if physiology.native_output_l_min > 0.0 {
             let set = l_min_to_m3_s(physiology.native_output_l_min);
             branches.push(Branch {
@@ -626,14 +673,21 @@ impl Network {
         // (through its open top), filled past its capacity it spills through its vent (PHYS). A soft bag instead
         // collapses when empty (its small collapsed compliance) and has no vent.
         for (index, node) in nodes.iter().enumerate() {
-            let NodeKind::Reservoir { part, capacity_m3, .. } = node.kind else { continue };
-            let soft = matches!(
-                circuit.kind_of(catalog, part),
-                Some(PartKind::Reservoir { kind: crate::catalog::ReservoirType::SoftBag, .. })
-            );
-            if soft {
-                continue;
-            }
+            let (capacity_m3, inlet, overflow) = match node.kind {
+                NodeKind::Reservoir { part, capacity_m3, .. } => {
+                    let soft = matches!(
+                        circuit.kind_of(catalog, part),
+                        Some(PartKind::Reservoir { kind: crate::catalog::ReservoirType::SoftBag, .. })
+                    );
+                    if soft {
+                        continue;
+                    }
+                    (capacity_m3, Origin::AirInlet(part), Origin::Overflow(part))
+                }
+                // The field is open the same way: a sucker on a dry field draws air, a full field spills.
+                NodeKind::Field { capacity_m3 } => (capacity_m3, Origin::FieldAirInlet, Origin::FieldOverflow),
+                _ => continue,
+            };
             let open = |from, to, law, origin| Branch {
                 from,
                 to,
@@ -646,10 +700,10 @@ impl Network {
                 choke: None,
                 viscous: false,
             };
-            branches.push(open(ATMOSPHERE, index, Law::linear(RESERVOIR_OPENING_RESISTANCE), Origin::AirInlet(part)));
+            branches.push(open(ATMOSPHERE, index, Law::linear(RESERVOIR_OPENING_RESISTANCE), inlet));
             let full_pa = capacity_m3 / node.compliance_m3_pa;
             let spill = Law { a: RESERVOIR_OPENING_RESISTANCE, b: 0.0, head_pa: -full_pa };
-            branches.push(open(index, ATMOSPHERE, spill, Origin::Overflow(part)));
+            branches.push(open(index, ATMOSPHERE, spill, overflow));
         }
         for node in &mut nodes {
             if let NodeKind::Reservoir { part, .. } = node.kind

@@ -100,6 +100,10 @@ pub struct Contents {
 /// empty. UNSOURCED: the reference gives the minimum levels (§4.4) but not how air is entrained below them.
 const ENTRAINMENT_SHARE_OF_MIN_LEVEL: f64 = 0.25;
 
+/// A sucker draws more and more air as the field's pool falls below this, all air when it is dry, mL. UNSOURCED: a
+/// sucker tip skims the last few millilitres with air.
+const FIELD_ENTRAINMENT_ML: f64 = 20.0;
+
 /// The tissues' oxygen demand for one step and what has been met so far.
 struct Budget {
     demand_ml: f64,
@@ -244,8 +248,14 @@ impl Contents {
                 continue;
             }
             let mut inflow = self.nodes.get(from).copied().unwrap_or(Blood::prime(20.0));
-            if let Some(NodeKind::Reservoir { min_level_m3, .. }) = network.nodes.get(from).map(|n| &n.kind) {
-                let threshold_ml = m3_to_ml(*min_level_m3) * ENTRAINMENT_SHARE_OF_MIN_LEVEL;
+            let entrainment_ml = match network.nodes.get(from).map(|n| &n.kind) {
+                Some(NodeKind::Reservoir { min_level_m3, .. }) => {
+                    Some(m3_to_ml(*min_level_m3) * ENTRAINMENT_SHARE_OF_MIN_LEVEL)
+                }
+                Some(NodeKind::Field { .. }) => Some(FIELD_ENTRAINMENT_ML),
+                _ => None,
+            };
+            if let Some(threshold_ml) = entrainment_ml {
                 let entrained = (1.0 - node_ml(from) / threshold_ml.max(1e-9)).clamp(0.0, 1.0);
                 inflow.air = inflow.air.max(entrained);
             }
@@ -257,8 +267,8 @@ impl Contents {
             if to == ATMOSPHERE {
                 self.blood_lost_ml += moved_ml * (1.0 - out.air);
             }
-            // Air let into an emptied reservoir is what its outlet draws (entrainment, above), not an arrival.
-            if matches!(branch.origin, Origin::AirInlet(_)) {
+            // Air let into an emptied reservoir or field is what its outlet draws (entrainment, above), not an arrival.
+            if matches!(branch.origin, Origin::AirInlet(_) | Origin::FieldAirInlet) {
                 continue;
             }
             if to != ATMOSPHERE
@@ -274,7 +284,12 @@ impl Contents {
             match kind {
                 // An open reservoir vents the air that reaches it (defoamer, open top), and air reaching the
                 // patient is an embolism: either way the gas leaves the fluid, and only the liquid mixes in.
-                Some(NodeKind::Reservoir { .. } | NodeKind::PatientArterial | NodeKind::PatientVenous) => {
+                Some(
+                    NodeKind::Reservoir { .. }
+                    | NodeKind::Field { .. }
+                    | NodeKind::PatientArterial
+                    | NodeKind::PatientVenous,
+                ) => {
                     let gas_ml = arrived.air.clamp(0.0, 1.0) * ml;
                     let liquid_ml = ml - gas_ml;
                     if liquid_ml > 0.0 {
@@ -285,7 +300,7 @@ impl Contents {
                     if let Some(sink) = self.sinks_ml.get_mut(n) {
                         *sink += gas_ml;
                     }
-                    if matches!(kind, Some(NodeKind::Reservoir { .. })) {
+                    if matches!(kind, Some(NodeKind::Reservoir { .. } | NodeKind::Field { .. })) {
                         self.air_vented_ml += gas_ml;
                     } else {
                         self.air_to_patient_ml += gas_ml;

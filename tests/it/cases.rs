@@ -216,3 +216,38 @@ fn crash_cooling_sounds_the_temperature_gradient_alarm() {
     assert!(!alarms[20..110].iter().any(|a| a.contains("Temperature gradient high")), "{:?}", &alarms[..110]);
     assert!(alarms[130..].iter().all(|a| a.contains("Temperature gradient high")), "{:?}", &alarms[120..]);
 }
+
+/// A sucker returns what is in the surgical field, not the patient's blood volume: with the field kept dry it draws
+/// air, which the reservoir vents (its level does not rise by the air, so only the shed blood comes back).
+#[test]
+fn a_sucker_on_a_dry_field_draws_air_not_the_patients_blood() {
+    use perfusion_trainer::circuit::{Controls, Edit, PumpDirection};
+    use perfusion_trainer::ids::{PartId, PortRef};
+    use perfusion_trainer::sim::{FIELD, Simulation};
+    let catalog = super::support::catalog();
+    let scenario = super::support::scenario("adult_cabg");
+    let on = |rpm| Controls::Pump { rpm, direction: PumpDirection::Forward, occlusion_set: true };
+    // The arterial pump (part 3) on; the two sucker pumps (parts 19 and 21, 13 mL/rev) at 60 rpm or off.
+    let run = |suckers_rpm: f64| {
+        let mut circuit = super::support::solution("adult_cabg");
+        circuit.apply(&catalog, Edit::SetControls { part: PartId(3), controls: on(105.0) }).unwrap();
+        for pump in [PartId(19), PartId(21)] {
+            circuit.apply(&catalog, Edit::SetControls { part: pump, controls: on(suckers_rpm) }).unwrap();
+        }
+        let mut simulation = Simulation::new(&scenario, &circuit, &catalog);
+        for _ in 0..30_000 {
+            simulation.step().unwrap();
+        }
+        simulation
+    };
+    let (with, without) = (run(60.0), run(0.0));
+    assert!(with.node_volume_ml(FIELD) < 5.0, "the suckers keep the field dry");
+    assert!(without.node_volume_ml(FIELD) > 50.0, "without them the shed blood pools");
+    // 2 × 60 rpm × 13 mL for 5 min is 7.8 L moved; nearly all of it air, vented.
+    assert!(with.state().contents.air_vented_ml > 5000.0, "{} mL vented", with.state().contents.air_vented_ml);
+    let reservoir = |s: &Simulation| s.node_volume_ml(s.network().port_node[&PortRef::new(PartId(2), "outlet")]);
+    // The reservoir gains the shed blood (100 mL in 5 min) and the prime the air pushed out of the sucker lines,
+    // not the litres of air.
+    let gained = reservoir(&with) - reservoir(&without);
+    assert!(gained > 0.0 && gained < 600.0, "the reservoir gained {gained:.0} mL");
+}

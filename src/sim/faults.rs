@@ -12,6 +12,10 @@ use crate::circuit::flow::{Rotation, main_line};
 use crate::ids::{PartId, TubeId};
 use crate::scenario::{Fault, FaultKind, LineRole, Scenario};
 
+/// The suction at which a venous air entry draws its scenario rate, Pa. UNSOURCED: 30 mmHg, a usual gravity-drained
+/// venous line pressure (§6.10 gives 31–54 mmHg of siphon).
+const AIR_ENTRY_REFERENCE_SUCTION_PA: f64 = 30.0 * crate::units::PA_PER_MMHG;
+
 /// The parts and lines the faults act on, found by their role in this circuit.
 #[derive(Debug, Clone, Default)]
 struct Roles {
@@ -230,8 +234,8 @@ impl FaultSchedule {
                 }
             }
             FaultKind::AirEntry { line, ml_per_min } => {
-                // Air drawn into the line where it starts (venous: at the cannula) or where it leaves the pump side
-                // (arterial: the line to the patient), as a steady source from the room.
+                // Air enters the line where it starts (venous: at the cannula) or where it leaves the pump side
+                // (arterial: the line to the patient).
                 let tube = match line {
                     LineRole::Venous => self.roles.venous_tubes.first(),
                     LineRole::Arterial => self.roles.arterial_tubes.last(),
@@ -245,10 +249,20 @@ impl FaultSchedule {
                     return;
                 };
                 let set = crate::units::l_min_to_m3_s(ml_per_min / 1000.0);
+                let law = match line {
+                    // The venous line draws air in through the opening only while its pressure is below the room's:
+                    // `ml_per_min` at the usual drainage suction, none once drainage stops (an air-locked pump).
+                    LineRole::Venous => Law::linear(AIR_ENTRY_REFERENCE_SUCTION_PA / set),
+                    // Air can only be driven into the pressurised arterial line (an injection, a cracked connector
+                    // under a pump): a steady source.
+                    LineRole::Arterial => {
+                        Law { a: ROLLER_LEAK_RESISTANCE, b: 0.0, head_pa: set * ROLLER_LEAK_RESISTANCE }
+                    }
+                };
                 network.branches.push(Branch {
                     from: ATMOSPHERE,
                     to: node,
-                    law: Law { a: ROLLER_LEAK_RESISTANCE, b: 0.0, head_pa: set * ROLLER_LEAK_RESISTANCE },
+                    law,
                     one_way: true,
                     origin: Origin::Tube(*tube),
                     volume_ml: 0.0,

@@ -78,6 +78,8 @@ pub struct Simulation {
     servo: servo::ServoLinks,
     work: solve::Workspace,
     arrivals: transport::Arrivals,
+    /// Each branch's share of its pump head this step (scratch, from the trapped air).
+    head_shares: Vec<f64>,
 }
 
 /// Oxygen consumption at 37 °C by age, mL/kg/min: neonates 6, children 4–5, adults 3 [ECMO-book] (reference §6.5).
@@ -166,6 +168,7 @@ impl Simulation {
             servo,
             work: solve::Workspace::default(),
             arrivals: transport::Arrivals::default(),
+            head_shares: Vec::new(),
         }
     }
 
@@ -307,6 +310,7 @@ impl Simulation {
         let count = self.network.branches.len();
         self.state.flows_m3_s.resize(count, 0.0);
         self.state.contents.cells.resize(count, Vec::new());
+        self.state.contents.trapped_air_ml.resize(count, 0.0);
         self.state.viscosity.resize(count, 1.0);
     }
 
@@ -319,9 +323,11 @@ impl Simulation {
         if state.steps.is_multiple_of(VISCOSITY_REFRESH_STEPS) {
             state.contents.refresh_viscosity(&self.network, &mut state.viscosity);
         }
+        state.contents.head_shares(&self.network, &mut self.head_shares);
         solve::step(
             &self.network,
             &state.viscosity,
+            &self.head_shares,
             &state.contents.sinks_ml,
             STEP_S,
             state.steps,

@@ -89,6 +89,9 @@ pub enum Exchange {
     AirTrap {
         share: f64,
     },
+    /// A centrifugal head: air reaching it gathers at its centre, and its pressure head collapses as the air fills
+    /// it (an air lock, reference §8 [reanimate-ECMO]).
+    CentrifugalHead,
     /// The patient's tissues: oxygen consumed, blood leaves at body temperature.
     Tissues,
     /// The native heart and lungs.
@@ -516,6 +519,7 @@ impl Network {
                     }
                 }
                 PartKind::ArterialFilter { .. } => Exchange::AirTrap { share: FILTER_AIR_TRAP },
+                PartKind::CentrifugalPump { .. } => Exchange::CentrifugalHead,
                 _ => Exchange::None,
             };
             let volume_ml = spec.prime_ml;

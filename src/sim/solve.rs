@@ -31,8 +31,9 @@ fn law_flow(law: &Law, one_way: bool, dp_pa: f64) -> (f64, f64) {
 
 /// Flow, d(flow)/d(ΔP) and d(flow)/d(pressure of the choking node) for one branch at these pressures, its viscous
 /// resistance scaled by `viscosity`.
-fn flow_with_choke(branch: &Branch, viscosity: f64, pressures_pa: &[f64]) -> (f64, f64, f64) {
-    let law = if branch.viscous { Law { a: branch.law.a * viscosity, ..branch.law } } else { branch.law };
+fn flow_with_choke(branch: &Branch, viscosity: f64, head_share: f64, pressures_pa: &[f64]) -> (f64, f64, f64) {
+    let mut law = if branch.viscous { Law { a: branch.law.a * viscosity, ..branch.law } } else { branch.law };
+    law.head_pa -= branch.pump_head_pa * (1.0 - head_share);
     let dp = pressures_pa[branch.from] - pressures_pa[branch.to];
     // A choke acts on what is drawn out of its node: blood pushed into a collapsed vessel opens it again.
     let x = dp + law.head_pa;
@@ -70,13 +71,14 @@ pub struct Workspace {
 }
 
 /// Advances `pressures_pa` (indexed by node; the atmosphere stays 0) by `dt_s`, given the pressures at the start
-/// of the step, with `sinks_ml` (by node) leaving the fluid during the step (vented gas); leaves the branch flows in
-/// `flows_m3_s`. `viscosity` holds each branch's blood viscosity relative
+/// of the step, with `sinks_ml` (by node) leaving the fluid during the step (vented gas) and each pump's head at its
+/// `head_shares` (an air-locked centrifugal head gives less); leaves the branch flows in `flows_m3_s`. `viscosity` holds each branch's blood viscosity relative
 /// to the reference (read only for viscous branches; a missing entry counts as 1).
 #[allow(clippy::too_many_arguments)]
 pub fn step(
     network: &Network,
     viscosity: &[f64],
+    head_shares: &[f64],
     sinks_ml: &[f64],
     dt_s: f64,
     step_index: u64,
@@ -94,7 +96,7 @@ pub fn step(
     work.choke_slopes.resize(network.branches.len(), 0.0);
     let mut worst = (0usize, f64::INFINITY);
     for _ in 0..MAX_ITERATIONS {
-        worst = evaluate(network, viscosity, sinks_ml, dt_s, pressures_pa, work);
+        worst = evaluate(network, viscosity, head_shares, sinks_ml, dt_s, pressures_pa, work);
         if worst.1 < TOLERANCE_M3_S {
             flows_m3_s.clear();
             flows_m3_s.extend_from_slice(&work.flows);
@@ -119,7 +121,7 @@ pub fn step(
             for ((pressure, start), delta) in pressures_pa.iter_mut().zip(&work.start).zip(&work.delta).skip(1) {
                 *pressure = start + share * delta;
             }
-            if evaluate(network, viscosity, sinks_ml, dt_s, pressures_pa, work).1 < worst.1 {
+            if evaluate(network, viscosity, head_shares, sinks_ml, dt_s, pressures_pa, work).1 < worst.1 {
                 break;
             }
             share *= 0.5;
@@ -130,16 +132,19 @@ pub fn step(
 
 /// Branch flows and slopes and the node residuals at `pressures_pa`; returns the node with the worst imbalance and
 /// its size, m³/s.
+#[allow(clippy::too_many_arguments)]
 fn evaluate(
     network: &Network,
     viscosity: &[f64],
+    head_shares: &[f64],
     sinks_ml: &[f64],
     dt_s: f64,
     pressures_pa: &[f64],
     work: &mut Workspace,
 ) -> (usize, f64) {
     for (b, branch) in network.branches.iter().enumerate() {
-        let (q, g, c) = flow_with_choke(branch, viscosity.get(b).copied().unwrap_or(1.0), pressures_pa);
+        let share = head_shares.get(b).copied().unwrap_or(1.0);
+        let (q, g, c) = flow_with_choke(branch, viscosity.get(b).copied().unwrap_or(1.0), share, pressures_pa);
         work.flows[b] = q;
         work.slopes[b] = g;
         work.choke_slopes[b] = c;

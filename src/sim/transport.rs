@@ -87,6 +87,8 @@ pub struct Contents {
     pub air_vented_ml: f64,
     /// Gas drawn out of the blood by pumps cavitating under strong suction, mL.
     pub air_outgassed_ml: f64,
+    /// Air gathered in each branch that traps it (a centrifugal head), mL.
+    pub trapped_air_ml: Vec<f64>,
     /// Volume each node must give up at the next hydraulic step, mL: the air vented or embolised there in this
     /// step, which is gas, not blood, and leaves the fluid the network holds; negative where a cavitating pump
     /// delivered gas that came out of the blood.
@@ -168,8 +170,22 @@ impl Contents {
             blood_lost_ml: 0.0,
             air_vented_ml: 0.0,
             air_outgassed_ml: 0.0,
+            trapped_air_ml: vec![0.0; network.branches.len()],
             tissue_memo: None,
         }
+    }
+
+    /// The share of each branch's pump head that still acts: a centrifugal head loses it as air fills it (all of it
+    /// once full); 1 for every other branch.
+    pub fn head_shares(&self, network: &Network, shares: &mut Vec<f64>) {
+        shares.clear();
+        shares.extend(network.branches.iter().enumerate().map(|(b, branch)| {
+            if branch.exchange != Exchange::CentrifugalHead || branch.volume_ml <= 0.0 {
+                return 1.0;
+            }
+            let trapped = self.trapped_air_ml.get(b).copied().unwrap_or(0.0);
+            (1.0 - trapped / branch.volume_ml).clamp(0.0, 1.0)
+        }));
     }
 
     /// Each branch's blood viscosity relative to the reference, from the haematocrit and temperature of the blood
@@ -259,6 +275,25 @@ impl Contents {
                 let entrained = (1.0 - node_ml(from) / threshold_ml.max(1e-9)).clamp(0.0, 1.0);
                 inflow.air = inflow.air.max(entrained);
             }
+            // A centrifugal head keeps the air that reaches it, until it is full of air.
+            if branch.exchange == Exchange::CentrifugalHead
+                && let Some(trapped) = self.trapped_air_ml.get_mut(index)
+            {
+                let air_ml = inflow.air * moved_ml;
+                let kept = air_ml.min((branch.volume_ml - *trapped).max(0.0));
+                if kept > 0.0 {
+                    *trapped += kept;
+                    // The air kept displaces as much of the blood the head held, which goes on in its place.
+                    let rest_ml = moved_ml - kept;
+                    let rest = Blood {
+                        hb_g_dl: inflow.hb_g_dl * moved_ml / rest_ml.max(1e-12),
+                        air: (air_ml - kept) / rest_ml.max(1e-12),
+                        ..inflow
+                    };
+                    let held = self.cells.get(index).and_then(|c| c.first()).copied().unwrap_or(rest);
+                    inflow = rest.mix(rest_ml, Blood { air: 0.0, ..held }, kept);
+                }
+            }
             let cells = self.cells.get_mut(index).map_or(&mut [][..], |c| c.as_mut_slice());
             let mut out = advect(cells, inflow, moved_ml, branch.volume_ml, flow < 0.0);
             let mut budget = Budget { demand_ml, consumed_ml, weight_kg: metabolism.weight_kg };
@@ -326,7 +361,7 @@ impl Contents {
 
     fn exchange(&mut self, branch: &Branch, blood: Blood, flow_m3_s: f64, moved_ml: f64, budget: &mut Budget) -> Blood {
         match branch.exchange {
-            Exchange::None => blood,
+            Exchange::None | Exchange::CentrifugalHead => blood,
             Exchange::AirTrap { share } => Blood { air: blood.air * (1.0 - share), ..blood },
             Exchange::Oxygenator {
                 transfer_ml_min,

@@ -251,3 +251,34 @@ fn a_sucker_on_a_dry_field_draws_air_not_the_patients_blood() {
     let gained = reservoir(&with) - reservoir(&without);
     assert!(gained > 0.0 && gained < 600.0, "the reservoir gained {gained:.0} mL");
 }
+
+/// Air reaching a centrifugal pump gathers in its head and its pressure head collapses: the flow falls toward zero
+/// (an air lock, §8 [reanimate-ECMO]); air is not pumped on as if it were blood.
+#[test]
+fn air_in_the_drainage_air_locks_a_centrifugal_pump() {
+    use perfusion_trainer::circuit::{Controls, Edit, PumpDirection};
+    use perfusion_trainer::ids::PartId;
+    use perfusion_trainer::scenario::{Fault, FaultKind, LineRole};
+    use perfusion_trainer::sim::Simulation;
+    let catalog = super::support::catalog();
+    let mut scenario = super::support::scenario("adult_vv_ecmo");
+    scenario.faults =
+        vec![Fault { at_s: 60.0, kind: FaultKind::AirEntry { line: LineRole::Venous, ml_per_min: 300.0 } }];
+    let mut circuit = super::support::solution("adult_vv_ecmo");
+    let pump = PartId(3);
+    let on = Controls::Pump { rpm: 3000.0, direction: PumpDirection::Forward, occlusion_set: false };
+    circuit.apply(&catalog, Edit::SetControls { part: pump, controls: on }).unwrap();
+    let mut simulation = Simulation::new(&scenario, &circuit, &catalog);
+    let mut run_to = |s: &mut Simulation, t: f64| {
+        while s.state().time_s < t {
+            s.step().unwrap();
+        }
+    };
+    run_to(&mut simulation, 55.0);
+    let before = simulation.part_flow_l_min(pump).unwrap();
+    assert!(before > 2.0, "{before} L/min");
+    run_to(&mut simulation, 240.0);
+    let after = simulation.part_flow_l_min(pump).unwrap();
+    assert!(after < 0.2 * before, "air-locked: {before:.2} → {after:.2} L/min");
+    assert!(simulation.air_to_patient_ml() < 5.0, "the air stayed in the head: {} mL", simulation.air_to_patient_ml());
+}

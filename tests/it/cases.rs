@@ -269,7 +269,7 @@ fn air_in_the_drainage_air_locks_a_centrifugal_pump() {
     let on = Controls::Pump { rpm: 3000.0, direction: PumpDirection::Forward, occlusion_set: false };
     circuit.apply(&catalog, Edit::SetControls { part: pump, controls: on }).unwrap();
     let mut simulation = Simulation::new(&scenario, &circuit, &catalog);
-    let mut run_to = |s: &mut Simulation, t: f64| {
+    let run_to = |s: &mut Simulation, t: f64| {
         while s.state().time_s < t {
             s.step().unwrap();
         }

@@ -203,3 +203,79 @@ fn the_envelope_holds_for_random_circuits_commands_and_faults() {
         panic!("{error}");
     }
 }
+
+/// Every bundled scenario with its own faults, the pump left running, stopped or reversed after two minutes of
+/// bypass, for the whole hour: physical numbers every second of it.
+#[test]
+fn every_bundled_scenario_stays_physical_for_an_hour_whatever_the_pump_does() {
+    #[derive(Debug, Clone, Copy)]
+    enum Pump {
+        Running,
+        Stopped,
+        Reversed,
+    }
+    let catalog = catalog();
+    let cases: Vec<(&str, Pump)> = perfusion_trainer::scenario::bundled_ids()
+        .flat_map(|id| [Pump::Running, Pump::Stopped, Pump::Reversed].map(|mode| (id, mode)))
+        .collect();
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cases
+            .chunks(cases.len().div_ceil(2))
+            .map(|chunk| {
+                let catalog = &catalog;
+                scope.spawn(move || {
+                    let mut failures = Vec::new();
+                    for (id, mode) in chunk {
+                        let scenario = scenario(id);
+                        let mut circuit = solution(id);
+                        let route = main_line(&circuit, catalog, Rotation::AsBuilt).expect("a main line");
+                        let pump = route
+                            .parts
+                            .into_iter()
+                            .find(|p| {
+                                matches!(
+                                    circuit.kind_of(catalog, *p),
+                                    Some(PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. })
+                                )
+                            })
+                            .expect("a pump");
+                        let centrifugal =
+                            matches!(circuit.kind_of(catalog, pump), Some(PartKind::CentrifugalPump { .. }));
+                        let rpm = if centrifugal { 3000.0 } else { 80.0 };
+                        let set = |rpm: f64, direction| Edit::SetControls {
+                            part: pump,
+                            controls: Controls::Pump { rpm, direction, occlusion_set: !centrifugal },
+                        };
+                        let mut simulation = Simulation::new(&scenario, &circuit, catalog);
+                        let start_ml = simulation.accounted_volume_ml();
+                        let mut edits = vec![(0u32, set(rpm, PumpDirection::Forward))];
+                        match mode {
+                            Pump::Running => {}
+                            Pump::Stopped => edits.push((120, set(0.0, PumpDirection::Forward))),
+                            Pump::Reversed => edits.push((120, set(rpm, PumpDirection::Reverse))),
+                        }
+                        for second in 0..3600u32 {
+                            for (_, edit) in edits.iter().filter(|(at, _)| *at == second) {
+                                circuit.apply(catalog, edit.clone()).unwrap();
+                                simulation.take_edit(edit, &scenario, &circuit, catalog).unwrap();
+                            }
+                            for _ in 0..100 {
+                                if let Err(error) = simulation.step() {
+                                    failures.push(format!("{id} {mode:?} at {second} s: {error}"));
+                                    break;
+                                }
+                            }
+                            if let Some(what) = breach(&simulation, start_ml) {
+                                failures.push(format!("{id} {mode:?} at {second} s: {what}"));
+                                break;
+                            }
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

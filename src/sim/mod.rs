@@ -45,6 +45,8 @@ pub struct State {
     pub steps: u64,
     /// Gauge pressure at each node, Pa (the atmosphere's stays 0).
     pub pressures_pa: Vec<f64>,
+    /// The pressures one step earlier, Pa: the solve starts from their trend.
+    pub previous_pressures_pa: Vec<f64>,
     /// Flow through each branch during the last step, m³/s, positive from `from` to `to`.
     pub flows_m3_s: Vec<f64>,
     /// Blood that has left through open ports, m³.
@@ -80,6 +82,8 @@ pub struct Simulation {
     arrivals: transport::Arrivals,
     /// Each branch's share of its pump head this step (scratch, from the trapped air).
     head_shares: Vec<f64>,
+    /// The pressures at the start of the step being taken (scratch).
+    starting_pa: Vec<f64>,
 }
 
 /// Oxygen consumption at 37 °C by age, mL/kg/min: neonates 6, children 4–5, adults 3 [ECMO-book] (reference §6.5).
@@ -143,6 +147,7 @@ impl Simulation {
         let mut state = State {
             time_s: 0.0,
             steps: 0,
+            previous_pressures_pa: Vec::new(),
             pressures_pa,
             flows_m3_s,
             leaked_m3: 0.0,
@@ -169,6 +174,7 @@ impl Simulation {
             work: solve::Workspace::default(),
             arrivals: transport::Arrivals::default(),
             head_shares: Vec::new(),
+            starting_pa: Vec::new(),
         }
     }
 
@@ -301,6 +307,8 @@ impl Simulation {
         for stop in &self.state.safety_stops {
             servo::stop(&mut self.network, stop.pump);
         }
+        // New laws: the pressures' trend so far says nothing of where they go next.
+        self.state.previous_pressures_pa.clear();
         self.fit_state_to_network();
         Ok(())
     }
@@ -324,6 +332,7 @@ impl Simulation {
             state.contents.refresh_viscosity(&self.network, &mut state.viscosity);
         }
         state.contents.head_shares(&self.network, &mut self.head_shares);
+        self.starting_pa.clone_from(&state.pressures_pa);
         solve::step(
             &self.network,
             &state.viscosity,
@@ -331,10 +340,12 @@ impl Simulation {
             &state.contents.sinks_ml,
             STEP_S,
             state.steps,
+            &state.previous_pressures_pa,
             &mut state.pressures_pa,
             &mut state.flows_m3_s,
             &mut self.work,
         )?;
+        std::mem::swap(&mut state.previous_pressures_pa, &mut self.starting_pa);
         for (branch, flow) in self.network.branches.iter().zip(&state.flows_m3_s) {
             if branch.to == ATMOSPHERE {
                 state.leaked_m3 += flow * STEP_S;

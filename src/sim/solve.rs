@@ -2,7 +2,10 @@
 //! branch laws linearised at each iterate, and a dense LU solve (networks are tens of nodes).
 
 use super::law::Law;
-use super::network::{ATMOSPHERE, Branch, Network};
+use super::network::{ATMOSPHERE, Branch, CLAMP_RESISTANCE, Network, Origin};
+
+/// A closed one-way valve, Pa·s/m³: as a clamp.
+const VALVE_CLOSED_RESISTANCE: f64 = CLAMP_RESISTANCE;
 
 /// A step whose Newton iteration did not converge: reported with where it happened, never passed on.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -13,20 +16,25 @@ pub struct NoConvergence {
     pub residual_m3_s: f64,
 }
 
-/// Largest flow imbalance accepted at a node, m³/s (0.0006 mL/min): far below anything a monitor shows, so volume
+/// Largest flow imbalance accepted at a node, m³/s (0.002 mL/min): far below anything a monitor shows, so volume
 /// is conserved to well under 0.1 % over an hour.
-const TOLERANCE_M3_S: f64 = 1.0e-11;
+const TOLERANCE_M3_S: f64 = 3.0e-11;
 const MAX_ITERATIONS: usize = 40;
 /// Most halvings of one Newton step.
 const MAX_HALVINGS: usize = 12;
 
 /// Flow through a branch with law `law` for a pressure difference, and its derivative. A one-way branch driven
-/// backwards is shut: nothing passes (every node has a compliance, so the network stays solvable).
-fn law_flow(law: &Law, one_way: bool, dp_pa: f64) -> (f64, f64) {
-    if one_way && dp_pa + law.head_pa < 0.0 {
-        return (0.0, 0.0);
+/// backwards is shut: a valve as firmly as a clamp (a finite resistance, as it has always been), an open
+/// reservoir's top or vent (`sealed`) completely, so no blood leaks from a reservoir that is neither empty nor full.
+fn law_flow(law: &Law, one_way: bool, sealed: bool, dp_pa: f64) -> (f64, f64) {
+    let x = dp_pa + law.head_pa;
+    if !one_way {
+        return law.flow(dp_pa);
     }
-    law.flow(dp_pa)
+    if sealed {
+        return if x < 0.0 { (0.0, 0.0) } else { law.flow(dp_pa) };
+    }
+    if x < 0.0 { (x / VALVE_CLOSED_RESISTANCE, 1.0 / VALVE_CLOSED_RESISTANCE) } else { law.flow(dp_pa) }
 }
 
 /// Flow, d(flow)/d(ΔP) and d(flow)/d(pressure of the choking node) for one branch at these pressures, its viscous
@@ -38,18 +46,22 @@ fn flow_with_choke(branch: &Branch, viscosity: f64, head_share: f64, pressures_p
     // A choke acts on what is drawn out of its node: blood pushed into a collapsed vessel opens it again.
     let x = dp + law.head_pa;
     let draws_out = |node: usize| (node == branch.from && x > 0.0) || (node == branch.to && x < 0.0);
+    let sealed = matches!(
+        branch.origin,
+        Origin::AirInlet(_) | Origin::Overflow(_) | Origin::FieldAirInlet | Origin::FieldOverflow
+    );
     let (m, dm) = branch
         .choke
         .filter(|choke| draws_out(choke.node))
         .map_or((1.0, 0.0), |choke| choke.factor(pressures_pa[choke.node]));
     if m <= 1.0 {
-        let (q, g) = law_flow(&law, branch.one_way, dp);
+        let (q, g) = law_flow(&law, branch.one_way, sealed, dp);
         return (q, g, 0.0);
     }
     // The losses scale by m: m·L(Q) = x with L(Q) = aQ + bQ|Q|. Differentiating, L + m·L'·dQ/dm = 0, so
     // dQ/dm = −(x/m)·g with g = dQ/dx = 1/(m·L') (implicit derivative).
     let scaled = Law { a: law.a * m, b: law.b * m, ..law };
-    let (q, g) = law_flow(&scaled, branch.one_way, dp);
+    let (q, g) = law_flow(&scaled, branch.one_way, sealed, dp);
     (q, g, -(x / m) * g * dm)
 }
 
@@ -71,7 +83,7 @@ pub struct Workspace {
 }
 
 /// Advances `pressures_pa` (indexed by node; the atmosphere stays 0) by `dt_s`, given the pressures at the start
-/// of the step, with `sinks_ml` (by node) leaving the fluid during the step (vented gas) and each pump's head at its
+/// of the step (and `previous_pa`, those of the step before, to start the iteration from), with `sinks_ml` (by node) leaving the fluid during the step (vented gas) and each pump's head at its
 /// `head_shares` (an air-locked centrifugal head gives less); leaves the branch flows in `flows_m3_s`. `viscosity` holds each branch's blood viscosity relative
 /// to the reference (read only for viscous branches; a missing entry counts as 1).
 #[allow(clippy::too_many_arguments)]
@@ -82,6 +94,7 @@ pub fn step(
     sinks_ml: &[f64],
     dt_s: f64,
     step_index: u64,
+    previous_pa: &[f64],
     pressures_pa: &mut [f64],
     flows_m3_s: &mut Vec<f64>,
     work: &mut Workspace,
@@ -94,6 +107,14 @@ pub fn step(
     work.flows.resize(network.branches.len(), 0.0);
     work.slopes.resize(network.branches.len(), 0.0);
     work.choke_slopes.resize(network.branches.len(), 0.0);
+    // Start from the pressures extrapolated from the last two steps: a network drifting steadily (a reservoir
+    // slowly filling, a patient slowly bleeding) then needs no Newton iteration at all, and one at rest starts where
+    // it is.
+    if previous_pa.len() == n {
+        for ((pressure, old), previous) in pressures_pa.iter_mut().zip(&work.old).zip(previous_pa).skip(1) {
+            *pressure = 2.0 * old - previous;
+        }
+    }
     let mut worst = (0usize, f64::INFINITY);
     for _ in 0..MAX_ITERATIONS {
         worst = evaluate(network, viscosity, head_shares, sinks_ml, dt_s, pressures_pa, work);

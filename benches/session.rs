@@ -4,25 +4,17 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use perfusion_trainer::catalog::Catalog;
-use perfusion_trainer::circuit::{Circuit, Controls, Edit, PumpDirection, file};
-use perfusion_trainer::ids::PartId;
-use perfusion_trainer::input::Source;
-use perfusion_trainer::scenario::{self, Scenario};
+use perfusion_trainer::circuit::Circuit;
+use perfusion_trainer::scenario::Scenario;
 use perfusion_trainer::session::{Action, Session};
 use perfusion_trainer::sim::Simulation;
 use std::time::Duration;
 
-const HOUR_S: f64 = 3600.0;
+#[path = "common/adult_cpb.rs"]
+mod adult_cpb;
+use adult_cpb::adult_cpb;
 
-fn adult_cpb() -> Option<(Catalog, Scenario, Circuit)> {
-    let catalog = Catalog::bundled().ok()?;
-    let scenario = scenario::bundled("adult_cabg", &catalog)?.ok()?;
-    let text = include_str!("../scenarios/solutions/adult_cabg.ron");
-    let mut circuit = file::from_source(&Source::new("adult_cabg.ron", text), &catalog).ok()?.circuit;
-    let controls = Controls::Pump { rpm: 100.0, direction: PumpDirection::Forward, occlusion_set: true };
-    circuit.apply(&catalog, Edit::SetControls { part: PartId(3), controls }).ok()?;
-    Some((catalog, scenario, circuit))
-}
+const HOUR_S: f64 = 3600.0;
 
 /// A session on the circuit with its run started at clock 0.
 fn running(catalog: &Catalog, scenario: &Scenario, circuit: &Circuit) -> Option<Session> {

@@ -2,23 +2,12 @@
 //! (goal: an hour in under 0.36 s on one core).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use perfusion_trainer::catalog::Catalog;
-use perfusion_trainer::circuit::{Circuit, Controls, Edit, PumpDirection, file};
-use perfusion_trainer::ids::PartId;
-use perfusion_trainer::input::Source;
-use perfusion_trainer::scenario::{self, Scenario};
 use perfusion_trainer::sim::Simulation;
 use std::time::Duration;
 
-fn adult_cpb() -> Option<(Catalog, Scenario, Circuit)> {
-    let catalog = Catalog::bundled().ok()?;
-    let scenario = scenario::bundled("adult_cabg", &catalog)?.ok()?;
-    let text = include_str!("../scenarios/solutions/adult_cabg.ron");
-    let mut circuit = file::from_source(&Source::new("adult_cabg.ron", text), &catalog).ok()?.circuit;
-    let controls = Controls::Pump { rpm: 100.0, direction: PumpDirection::Forward, occlusion_set: true };
-    circuit.apply(&catalog, Edit::SetControls { part: PartId(3), controls }).ok()?;
-    Some((catalog, scenario, circuit))
-}
+#[path = "common/adult_cpb.rs"]
+mod adult_cpb;
+use adult_cpb::adult_cpb;
 
 fn sim(c: &mut Criterion) {
     let Some((catalog, scenario, circuit)) = adult_cpb() else { return };

@@ -13,6 +13,8 @@ use serde::Serialize;
 const TARGET_FLOW_LATE_S: f64 = 5.0 * 60.0;
 /// An alarm answered later than this counts as late, s (the rubric's full-marks limit).
 const ALARM_LATE_S: f64 = 10.0;
+/// A pump moving more than this is running, L/min.
+const RUNNING_FLOW_L_MIN: f64 = 0.1;
 /// A fault is answered by a change of settings or clamps within this time, s. A teaching choice.
 const FAULT_ANSWER_S: f64 = 120.0;
 
@@ -94,18 +96,11 @@ pub fn checklist(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> V
 /// Flow at target: the first trend sample on bypass without the "Flow below target" alarm, in any run.
 fn target_flow(attempt: &Attempt) -> CheckItem {
     let reached = attempt.trends.iter().find_map(|trend| {
-        let flows: Vec<usize> = trend
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| matches!(c.key, TrendKey::PumpFlow(_)))
-            .map(|(i, _)| i)
-            .collect();
         let time = trend.column(TrendKey::Time)?;
-        let row = trend.rows.iter().find(|row| {
-            flows.iter().any(|i| row.values.get(*i).is_some_and(|q| *q > 0.1))
-                && !row.alarms.contains(&Alarm::FlowBelowTarget)
-        })?;
+        let row = trend
+            .rows
+            .iter()
+            .find(|row| trend.pumping(row, RUNNING_FLOW_L_MIN) && !row.alarms.contains(&Alarm::FlowBelowTarget))?;
         Some((trend.started_at_s, *row.values.get(time)?))
     });
     let action = "Reach the target flow";

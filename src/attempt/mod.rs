@@ -195,6 +195,14 @@ impl RunTrend {
         self.columns.iter().position(|c| c.key == key)
     }
 
+    /// Whether any pump moved more than `l_min` in this row (either way).
+    pub fn pumping(&self, row: &TrendRow, l_min: f64) -> bool {
+        self.columns
+            .iter()
+            .zip(&row.values)
+            .any(|(column, q)| matches!(column.key, TrendKey::PumpFlow(_)) && q.abs() > l_min)
+    }
+
     /// The points (model time s, value) of the column that measures `key`; empty when the run had no such column.
     pub fn series(&self, key: TrendKey) -> Vec<(f64, f64)> {
         let Some(column) = self.column(key) else { return Vec::new() };

@@ -157,18 +157,8 @@ fn time_in_targets(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Compo
     let targets = &scenario.targets;
     let (mut samples, mut within) = (0usize, 0usize);
     for trend in &attempt.trends {
-        let flows: Vec<usize> = trend
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| matches!(c.key, TrendKey::PumpFlow(_)))
-            .map(|(i, _)| i)
-            .collect();
         let map = trend.column(TrendKey::PatientArterialPressure);
-        let on_bypass = trend
-            .rows
-            .iter()
-            .skip_while(|row| !flows.iter().any(|i| row.values.get(*i).is_some_and(|q| q.abs() > RUNNING_FLOW_L_MIN)));
+        let on_bypass = trend.rows.iter().skip_while(|row| !trend.pumping(row, RUNNING_FLOW_L_MIN));
         for row in on_bypass {
             samples += 1;
             let alarmed = row.alarms.iter().any(|a| TARGET_ALARMS.contains(a));

@@ -86,10 +86,9 @@ pub fn alarm_overlay(
             .inner_margin(egui::Margin::symmetric(10, 5))
             .corner_radius(4)
             .show(&mut overlay, |ui| {
+                // The button first, so a long alarm (a safety stop names its pump, sensor and reading) wraps beside
+                // it instead of pushing it out of the canvas.
                 ui.horizontal(|ui| {
-                    let status = if acknowledged { "acknowledged" } else { "ALARM" };
-                    let words = run.simulation().describe_alarm(alarm, labels);
-                    ui.label(RichText::new(format!("{status}: {words}")).color(text).strong());
                     if !acknowledged
                         && ui
                             .button("Acknowledge")
@@ -98,6 +97,9 @@ pub fn alarm_overlay(
                     {
                         intents.push(Intent::Acknowledge(alarm));
                     }
+                    let status = if acknowledged { "acknowledged" } else { "ALARM" };
+                    let words = run.simulation().describe_alarm(alarm, labels);
+                    ui.add(egui::Label::new(RichText::new(format!("{status}: {words}")).color(text).strong()).wrap());
                 });
             });
         overlay.add_space(3.0);

@@ -20,7 +20,7 @@ pub use blood::{Blood, saturation};
 pub use law::Law;
 pub use network::{ATMOSPHERE, Branch, FIELD, Network, Node, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
 pub use servo::{Cause, SafetyStop};
-pub use solve::NoConvergence;
+pub use solve::{Factors, NoConvergence};
 pub use transport::Metabolism;
 pub use trend::{Column, TrendColumns, TrendKey};
 
@@ -47,6 +47,8 @@ pub struct State {
     pub pressures_pa: Vec<f64>,
     /// The pressures one step earlier, Pa: the solve starts from their trend.
     pub previous_pressures_pa: Vec<f64>,
+    /// The last factorisation of the network's Jacobian, reused while it fits.
+    pub factors: Factors,
     /// Flow through each branch during the last step, m³/s, positive from `from` to `to`.
     pub flows_m3_s: Vec<f64>,
     /// Blood that has left through open ports, m³.
@@ -148,6 +150,7 @@ impl Simulation {
             time_s: 0.0,
             steps: 0,
             previous_pressures_pa: Vec::new(),
+            factors: Factors::default(),
             pressures_pa,
             flows_m3_s,
             leaked_m3: 0.0,
@@ -307,8 +310,9 @@ impl Simulation {
         for stop in &self.state.safety_stops {
             servo::stop(&mut self.network, stop.pump);
         }
-        // New laws: the pressures' trend so far says nothing of where they go next.
+        // New laws: the pressures' trend so far says nothing of where they go next, nor the old Jacobian.
         self.state.previous_pressures_pa.clear();
+        self.state.factors = Factors::default();
         self.fit_state_to_network();
         Ok(())
     }
@@ -325,6 +329,7 @@ impl Simulation {
     /// Advances the model by one step.
     pub fn step(&mut self) -> Result<(), NoConvergence> {
         if self.faults.apply_due(self.state.time_s, &mut self.network) {
+            self.state.factors = Factors::default();
             self.fit_state_to_network();
         }
         let state = &mut self.state;
@@ -343,6 +348,7 @@ impl Simulation {
             &state.previous_pressures_pa,
             &mut state.pressures_pa,
             &mut state.flows_m3_s,
+            &mut state.factors,
             &mut self.work,
         )?;
         std::mem::swap(&mut state.previous_pressures_pa, &mut self.starting_pa);

@@ -20,6 +20,10 @@ pub struct NoConvergence {
 /// is conserved to well under 0.1 % over an hour.
 const TOLERANCE_M3_S: f64 = 3.0e-11;
 const MAX_ITERATIONS: usize = 40;
+/// Largest change of a node's pressure over the last step that is extrapolated, Pa (0.01 mmHg).
+const DRIFT_LIMIT_PA: f64 = 1.33;
+/// A chord step must cut the worst imbalance at least this much, or the factorisation is renewed.
+const CHORD_CONTRACTION: f64 = 0.1;
 /// Most halvings of one Newton step.
 const MAX_HALVINGS: usize = 12;
 
@@ -65,6 +69,19 @@ fn flow_with_choke(branch: &Branch, viscosity: f64, head_share: f64, pressures_p
     (q, g, -(x / m) * g * dm)
 }
 
+/// The last LU factorisation of the network's Jacobian, kept from step to step: a network whose laws have not
+/// changed much is solved with it (a chord step, a forward and back substitution) instead of a new factorisation.
+/// Part of the simulation's state, so a restored state continues bit for bit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Factors {
+    /// Row-major n×n: U on and above the diagonal, the multipliers of L below it.
+    lu: Vec<f64>,
+    /// The row swapped into place at each column.
+    pivots: Vec<usize>,
+    /// Whether `lu` holds a factorisation for a network of this many nodes.
+    nodes: usize,
+}
+
 /// Scratch space reused from step to step.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
@@ -97,6 +114,7 @@ pub fn step(
     previous_pa: &[f64],
     pressures_pa: &mut [f64],
     flows_m3_s: &mut Vec<f64>,
+    factors: &mut Factors,
     work: &mut Workspace,
 ) -> Result<(), NoConvergence> {
     let n = network.nodes.len();
@@ -110,9 +128,12 @@ pub fn step(
     // Start from the pressures extrapolated from the last two steps: a network drifting steadily (a reservoir
     // slowly filling, a patient slowly bleeding) then needs no Newton iteration at all, and one at rest starts where
     // it is.
+    // Only a slow drift is extrapolated: a pressure still settling fast would be thrown past where it goes.
     if previous_pa.len() == n {
         for ((pressure, old), previous) in pressures_pa.iter_mut().zip(&work.old).zip(previous_pa).skip(1) {
-            *pressure = 2.0 * old - previous;
+            if (old - previous).abs() < DRIFT_LIMIT_PA {
+                *pressure = 2.0 * old - previous;
+            }
         }
     }
     let mut worst = (0usize, f64::INFINITY);
@@ -123,14 +144,23 @@ pub fn step(
             flows_m3_s.extend_from_slice(&work.flows);
             return Ok(());
         }
-        assemble_jacobian(network, dt_s, pressures_pa, work);
+        // A chord step with the factorisation kept from before when there is one; a step that does not halve the
+        // imbalance drops it, and the next iteration factorises the Jacobian here.
+        let chord = factors.nodes == n;
+        if !chord {
+            assemble_jacobian(network, dt_s, pressures_pa, work);
+            factors.lu.clone_from(&work.jacobian);
+            if !lu_factor(&mut factors.lu, n, &mut factors.pivots, &mut work.nonzero) {
+                factors.nodes = 0;
+                break;
+            }
+            factors.nodes = n;
+        }
         // Solve J δ = −r on the nodes other than the atmosphere (row and column 0 are left out).
         for k in 1..n {
             work.residual[k] = -work.residual[k];
         }
-        if !lu_solve(&mut work.jacobian, &mut work.residual, n, &mut work.nonzero) {
-            break;
-        }
+        lu_apply(&factors.lu, n, &factors.pivots, &mut work.residual);
         // Backtracking: a choke's exponential can make the full Newton step overshoot; halve it until the worst
         // imbalance falls (steps near a steady state take the full step at the first try).
         work.delta.clear();
@@ -138,11 +168,19 @@ pub fn step(
         work.start.clear();
         work.start.extend_from_slice(pressures_pa);
         let mut share = 1.0;
-        for _ in 0..MAX_HALVINGS {
+        let halves = if chord { 1 } else { MAX_HALVINGS };
+        for _ in 0..halves {
             for ((pressure, start), delta) in pressures_pa.iter_mut().zip(&work.start).zip(&work.delta).skip(1) {
                 *pressure = start + share * delta;
             }
-            if evaluate(network, viscosity, head_shares, sinks_ml, dt_s, pressures_pa, work).1 < worst.1 {
+            let reached = evaluate(network, viscosity, head_shares, sinks_ml, dt_s, pressures_pa, work).1;
+            if chord && reached > CHORD_CONTRACTION * worst.1 {
+                // The kept factorisation no longer fits: back to where the step began, and factorise afresh.
+                pressures_pa.copy_from_slice(&work.start);
+                factors.nodes = 0;
+                break;
+            }
+            if reached < worst.1 {
                 break;
             }
             share *= 0.5;
@@ -221,9 +259,11 @@ fn assemble_jacobian(network: &Network, dt_s: f64, pressures_pa: &[f64], work: &
     }
 }
 
-/// Gaussian elimination with partial pivoting on rows/columns 1..n of a row-major n×n matrix; the solution
-/// replaces `rhs`. Returns false for a singular matrix.
-fn lu_solve(a: &mut [f64], rhs: &mut [f64], n: usize, nonzero: &mut Vec<usize>) -> bool {
+/// LU factorisation with partial pivoting of rows/columns 1..n of a row-major n×n matrix, in place (U on and above
+/// the diagonal, L's multipliers below), with the row swapped in at each column. Returns false for a singular matrix.
+fn lu_factor(a: &mut [f64], n: usize, pivots: &mut Vec<usize>, nonzero: &mut Vec<usize>) -> bool {
+    pivots.clear();
+    pivots.resize(n, 0);
     for col in 1..n {
         let Some(pivot) = (col..n).max_by(|&i, &j| a[i * n + col].abs().total_cmp(&a[j * n + col].abs())) else {
             return false;
@@ -231,15 +271,14 @@ fn lu_solve(a: &mut [f64], rhs: &mut [f64], n: usize, nonzero: &mut Vec<usize>) 
         if a[pivot * n + col].abs() < f64::MIN_POSITIVE || !a[pivot * n + col].is_finite() {
             return false;
         }
+        pivots[col] = pivot;
         if pivot != col {
             for k in 1..n {
                 a.swap(pivot * n + k, col * n + k);
             }
-            rhs.swap(pivot, col);
         }
         let diagonal = a[col * n + col];
-        // A circuit's nodes each touch a few others: eliminate with the pivot row's nonzero entries only. Column
-        // `col` below the diagonal is not updated, as nothing reads it again.
+        // A circuit's nodes each touch a few others: eliminate with the pivot row's nonzero entries only.
         nonzero.clear();
         nonzero.extend((col + 1..n).filter(|&k| a[col * n + k] != 0.0));
         for row in col + 1..n {
@@ -247,18 +286,34 @@ fn lu_solve(a: &mut [f64], rhs: &mut [f64], n: usize, nonzero: &mut Vec<usize>) 
             if factor == 0.0 {
                 continue;
             }
+            a[row * n + col] = factor;
             for &k in nonzero.iter() {
                 a[row * n + k] -= factor * a[col * n + k];
             }
-            rhs[row] -= factor * rhs[col];
+        }
+    }
+    true
+}
+
+/// Solves with a factorisation from `lu_factor`; the solution replaces `rhs`.
+fn lu_apply(lu: &[f64], n: usize, pivots: &[usize], rhs: &mut [f64]) {
+    for col in 1..n {
+        let pivot = pivots[col];
+        if pivot != col {
+            rhs.swap(pivot, col);
+        }
+        let value = rhs[col];
+        if value != 0.0 {
+            for row in col + 1..n {
+                rhs[row] -= lu[row * n + col] * value;
+            }
         }
     }
     for row in (1..n).rev() {
         let mut sum = rhs[row];
         for k in row + 1..n {
-            sum -= a[row * n + k] * rhs[k];
+            sum -= lu[row * n + k] * rhs[k];
         }
-        rhs[row] = sum / a[row * n + row];
+        rhs[row] = sum / lu[row * n + row];
     }
-    true
 }

@@ -10,9 +10,16 @@ use crate::sim::TrendKey;
 use crate::validate::Finding;
 use std::fmt::Write as _;
 
-/// Trend columns charted, when the attempt has them.
-const CHARTED: [TrendKey; 4] =
-    [TrendKey::PatientArterialPressure, TrendKey::Do2i, TrendKey::Svo2, TrendKey::PatientTemperature];
+/// Trend columns charted, when the attempt has them; the air that reached the patient and the blood lost only when
+/// there were any.
+const CHARTED: [TrendKey; 6] = [
+    TrendKey::PatientArterialPressure,
+    TrendKey::Do2i,
+    TrendKey::Svo2,
+    TrendKey::PatientTemperature,
+    TrendKey::AirToPatient,
+    TrendKey::BloodLost,
+];
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -158,8 +165,13 @@ fn trends_section(out: &mut String, attempt: &Attempt) {
             .collect();
         for key in CHARTED {
             let Some(column) = trend.column(key) else { continue };
+            let points = trend.series(key);
+            let only_if_any = matches!(key, TrendKey::AirToPatient | TrendKey::BloodLost);
+            if only_if_any && points.iter().all(|(_, v)| *v <= 0.0) {
+                continue;
+            }
             let name = trend.columns.get(column).map_or("", |c| c.heading.as_str());
-            out.push_str(&chart(name, &trend.series(key), &alarm_times));
+            out.push_str(&chart(name, &points, &alarm_times));
         }
     }
 }

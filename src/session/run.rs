@@ -7,7 +7,7 @@ use crate::attempt::{Attempt, TrendRow};
 use crate::catalog::Catalog;
 use crate::circuit::{Circuit, Edit};
 use crate::scenario::Scenario;
-use crate::sim::{Alarm, NoConvergence, SafetyStop, Simulation, TrendColumns};
+use crate::sim::{Alarm, NoConvergence, SafetyStop, Simulation, TransientAlarms, TrendColumns};
 use std::collections::{BTreeSet, VecDeque};
 
 /// Steps between two rows of the monitor's trend: one second of model time.
@@ -40,6 +40,8 @@ pub struct Run {
     stops_logged: Vec<(crate::ids::PartId, f64)>,
     /// Alarms that sounded at a look since the last trend row: the row shows them even if they have stopped.
     sounded_since_row: Vec<Alarm>,
+    /// Line-pressure and air alarms that sounded at any step since the last look.
+    transient_since_look: TransientAlarms,
     /// The model stopped: why (a solve that did not converge).
     failed: Option<NoConvergence>,
 }
@@ -59,6 +61,7 @@ impl Run {
             faults_logged: 0,
             stops_logged: Vec::new(),
             sounded_since_row: Vec::new(),
+            transient_since_look: TransientAlarms::default(),
             failed: None,
         };
         run.rows.push_back(run.columns.sample(&run.simulation));
@@ -149,6 +152,8 @@ impl Run {
             self.failed = Some(error.clone());
             return Err(error);
         }
+        // Alarm conditions a swing can cross between two looks are checked at every step.
+        self.transient_since_look = self.transient_since_look.or(self.simulation.transient_alarms());
         let steps = self.simulation.state().steps;
         if steps.is_multiple_of(MONITOR_EVERY_STEPS) {
             if self.rows.len() == KEPT_ROWS {
@@ -171,7 +176,10 @@ impl Run {
     /// What changed since the last look: alarms raised, alarms cleared, faults fired, pumps stopped by a safety
     /// link. An alarm that clears loses its acknowledgement, so it sounds again if it returns.
     pub(super) fn observe(&mut self) -> Observed {
-        let now = self.simulation.alarms();
+        let mut now = self.simulation.alarms();
+        now.extend(std::mem::take(&mut self.transient_since_look).alarms());
+        now.sort();
+        now.dedup();
         for alarm in &now {
             if !self.sounded_since_row.contains(alarm) {
                 self.sounded_since_row.push(*alarm);

@@ -67,6 +67,35 @@ impl Alarm {
     }
 }
 
+/// Which of the alarms a brief swing can set off sounded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TransientAlarms {
+    pub arterial_line_high: bool,
+    pub venous_line_low: bool,
+    pub air: bool,
+}
+
+impl TransientAlarms {
+    /// Both together: what sounded at either.
+    pub fn or(self, other: TransientAlarms) -> TransientAlarms {
+        TransientAlarms {
+            arterial_line_high: self.arterial_line_high || other.arterial_line_high,
+            venous_line_low: self.venous_line_low || other.venous_line_low,
+            air: self.air || other.air,
+        }
+    }
+
+    pub fn alarms(self) -> impl Iterator<Item = Alarm> {
+        [
+            (self.arterial_line_high, Alarm::ArterialLinePressureHigh),
+            (self.venous_line_low, Alarm::VenousPressureLow),
+            (self.air, Alarm::AirDetected),
+        ]
+        .into_iter()
+        .filter_map(|(sounded, alarm)| sounded.then_some(alarm))
+    }
+}
+
 /// Where the sensors are, worked out once per circuit revision.
 #[derive(Debug, Clone, Default)]
 pub struct Monitors {
@@ -140,6 +169,20 @@ impl AlarmWatch {
             .map(|route| monitors(&route, circuit, catalog, network))
             .unwrap_or_default();
         Self { monitors, limits }
+    }
+
+    /// The alarms a brief swing can set off (line pressures, air at a detector), checked at every step: cheap,
+    /// without allocating. The session adds those that sounded at any step to its next look.
+    pub fn transient(&self, simulation: &Simulation) -> TransientAlarms {
+        let m = &self.monitors;
+        let l = &self.limits;
+        let above = |nodes: &[usize], limit: f64| nodes.iter().any(|n| simulation.node_pressure_mmhg(*n) > limit);
+        let below = |nodes: &[usize], limit: f64| nodes.iter().any(|n| simulation.node_pressure_mmhg(*n) < limit);
+        TransientAlarms {
+            arterial_line_high: above(&m.arterial_line, l.arterial_line_max_mmhg),
+            venous_line_low: below(&m.venous_line, l.venous_line_min_mmhg),
+            air: m.bubbles.iter().any(|n| simulation.node_blood(*n).is_some_and(|b| b.air > AIR_DETECTION_SHARE)),
+        }
     }
 
     /// The alarms sounding now.

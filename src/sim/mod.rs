@@ -15,7 +15,7 @@ mod solve;
 mod transport;
 mod trend;
 
-pub use alarms::{Alarm, AlarmWatch};
+pub use alarms::{Alarm, AlarmWatch, TransientAlarms};
 pub use blood::{Blood, saturation};
 pub use law::Law;
 pub use network::{ATMOSPHERE, Branch, FIELD, Network, Node, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
@@ -404,6 +404,11 @@ impl Simulation {
     /// The scenario's faults that have fired so far, in words, in order.
     pub fn faults_fired(&self) -> &[String] {
         self.faults.fired()
+    }
+
+    /// The alarms a brief swing can set off that are sounding at this step (cheap: checked every step).
+    pub fn transient_alarms(&self) -> TransientAlarms {
+        self.alarms.transient(self)
     }
 
     /// The alarms sounding now, in a fixed order.

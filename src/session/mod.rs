@@ -322,12 +322,13 @@ impl Session {
                 if self.run.is_some() {
                     return Err(Refusal::AlreadyRunning);
                 }
-                let run = Run::start(&self.scenario, &self.circuit, &self.catalog);
-                let mut run = run;
+                let mut run = Run::start(&self.scenario, &self.circuit, &self.catalog);
                 let columns =
                     run.columns().columns().map(|c| TrendColumn { key: c.key, heading: c.heading() }).collect();
                 let rows = vec![run.trend_row()];
-                self.attempt.trends.push(RunTrend { started_at_s: self.clock_s, columns, rows });
+                // Dated as its log entry will be (never before the entry above).
+                let started_at_s = self.clock_s.max(self.attempt.duration_s());
+                self.attempt.trends.push(RunTrend { started_at_s, columns, rows });
                 self.run = Some(run);
                 self.record(Event::RunStarted);
                 self.speed_from = self.pace;

@@ -24,7 +24,12 @@ pub fn json(value: &serde_json::Value) {
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
 pub fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
+    // A control character never reaches a terminal or a spreadsheet (an escape sequence could clear the screen or
+    // fake a line): each becomes U+FFFD.
+    let clean: String = text.chars().map(|c| if c.is_control() && c != '\n' { '\u{fffd}' } else { c }).collect();
+    // A cell a spreadsheet would run as a formula is written as text, behind an apostrophe (OWASP, CSV injection).
+    let clean = if clean.starts_with(['=', '+', '-', '@']) { format!("'{clean}") } else { clean };
+    if clean.contains([',', '"', '\n']) { format!("\"{}\"", clean.replace('"', "\"\"")) } else { clean }
 }
 
 /// Text (CSV, HTML) to a file (atomically) or to standard output.

@@ -282,3 +282,20 @@ fn air_in_the_drainage_air_locks_a_centrifugal_pump() {
     assert!(after < 0.2 * before, "air-locked: {before:.2} → {after:.2} L/min");
     assert!(simulation.air_to_patient_ml() < 5.0, "the air stayed in the head: {} mL", simulation.air_to_patient_ml());
 }
+
+/// files/attempt_csv_formula: a trainee name `=HYPERLINK(...)` and a grade `@SUM(...)` went into `grade --csv` as
+/// live formulas. Right: no cell starts a formula, and no control character reaches the terminal.
+#[test]
+fn grade_csv_cells_never_start_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo_path("tests/cases/attempt_csv_formula.ron"), dir.path().join("a.ron")).unwrap();
+    let output = bin().arg("grade").arg(dir.path()).output().unwrap();
+    let csv = String::from_utf8(output.stdout).unwrap();
+    let row = csv.lines().nth(1).expect("a row");
+    for cell in row.split(',') {
+        let cell = cell.trim_start_matches('"');
+        assert!(!cell.starts_with(['=', '+', '@']), "{cell} in {row}");
+    }
+    assert!(row.contains("'=HYPERLINK") && row.contains("'@SUM"), "{row}");
+    assert!(!csv.contains('\u{1b}'));
+}

@@ -82,7 +82,14 @@ impl Source {
             .into());
         }
         match String::from_utf8(bytes) {
-            Ok(text) => Ok(Self::new(name, text)),
+            // A byte-order mark (Windows editors write one) is not part of the text.
+            Ok(text) => {
+                let text = match text.strip_prefix('\u{feff}') {
+                    Some(rest) => rest.to_owned(),
+                    None => text,
+                };
+                Ok(Self::new(name, text))
+            }
             Err(error) => {
                 let valid = error.utf8_error().valid_up_to();
                 let prefix = String::from_utf8_lossy(error.as_bytes().get(..valid).unwrap_or_default());

@@ -299,3 +299,16 @@ fn grade_csv_cells_never_start_a_formula() {
     assert!(row.contains("'=HYPERLINK") && row.contains("'@SUM"), "{row}");
     assert!(!csv.contains('\u{1b}'));
 }
+
+/// files/scenario_with_bom: a scenario saved by a Windows editor (a UTF-8 byte-order mark first) was refused as not
+/// starting with a file kind. Right: it loads.
+#[test]
+fn a_file_with_a_byte_order_mark_loads() {
+    let output = bin().arg("check").arg(repo_path("tests/cases/scenario_with_bom.ron")).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

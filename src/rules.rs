@@ -35,6 +35,28 @@ pub struct RuleInfo {
     pub source: &'static str,
 }
 
+/// A parameter a scenario may set on a rule: its name, the range it must lie in and the unit.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleParam {
+    pub rule: &'static str,
+    pub name: &'static str,
+    pub min: f64,
+    pub max: f64,
+    pub unit: &'static str,
+}
+
+/// Every rule parameter a scenario may set (`rules: [(rule, params: [(name, value)])]`); a name not here is refused
+/// when the scenario loads.
+pub const RULE_PARAMS: &[RuleParam] = &[
+    RuleParam { rule: "sizing.line_bore", name: "max_mmhg_per_m", min: 0.1, max: 1000.0, unit: "mmHg/m" },
+    RuleParam { rule: "sizing.cannula_pressure_drop", name: "max_mmhg", min: 1.0, max: 1000.0, unit: "mmHg" },
+];
+
+/// The parameters `rule` takes.
+pub fn params_of(rule: &str) -> impl Iterator<Item = &'static RuleParam> {
+    RULE_PARAMS.iter().filter(move |p| p.rule == rule)
+}
+
 const fn rule(id: &'static str, severity: Severity, checks: &'static str, source: &'static str) -> RuleInfo {
     RuleInfo { id, severity, checks, source }
 }

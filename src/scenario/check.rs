@@ -228,13 +228,32 @@ fn check_rules(c: &mut Checker, rules: &[super::RuleSetting]) {
                 Some(crate::input::nearest_hint(&setting.rule, crate::rules::RULES.iter().map(|r| r.id))),
             );
         }
+        if rules[..i].iter().any(|earlier| earlier.rule == setting.rule) {
+            c.error(
+                &format!("rules[{i}].rule"),
+                format!("\"{}\" is set twice", setting.rule),
+                Some("give each rule one entry, with all its settings".into()),
+            );
+        }
         for (j, (name, value)) in setting.params.iter().enumerate() {
-            if !value.is_finite() {
-                c.error(
-                    &format!("rules[{i}].params[{j}]"),
-                    format!("parameter \"{name}\" is not a finite number"),
-                    None,
-                );
+            let at = format!("rules[{i}].params[{j}]");
+            match crate::rules::params_of(&setting.rule).find(|p| p.name == name) {
+                Some(param) => {
+                    c.range(&at, *value, param.min, param.max, param.unit);
+                }
+                None if well_formed && crate::rules::is_rule(&setting.rule) => {
+                    let known: Vec<&str> = crate::rules::params_of(&setting.rule).map(|p| p.name).collect();
+                    let hint = if known.is_empty() {
+                        format!("{} takes no parameters", setting.rule)
+                    } else {
+                        crate::input::nearest_hint(name, known.iter().copied())
+                    };
+                    c.error(&at, format!("\"{name}\" is not a parameter of {}", setting.rule), Some(hint));
+                }
+                None => {}
+            }
+            if setting.params[..j].iter().any(|(earlier, _)| earlier == name) {
+                c.error(&at, format!("parameter \"{name}\" is set twice"), None);
             }
         }
     }

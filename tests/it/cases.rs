@@ -312,3 +312,15 @@ fn a_file_with_a_byte_order_mark_loads() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// files/unknown_rule_param: a misspelt parameter and one the rule does not take were accepted silently. Right:
+/// each is refused with file, line and field, and the nearest parameter name.
+#[test]
+fn an_unknown_or_misspelt_rule_parameter_is_refused_with_where_and_the_nearest_name() {
+    let output = bin().arg("check").arg(repo_path("tests/cases/unknown_rule_param.ron")).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(text.contains("unknown_rule_param.ron:83:") && text.contains("rules[0].params[0]"), "{text}");
+    assert!(text.contains("\"max_mmHg\" is not a parameter") && text.contains("max_mmhg"), "{text}");
+    assert!(text.contains("rules[0].params[1]") && text.contains("no_such_param"), "{text}");
+}

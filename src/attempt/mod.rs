@@ -104,6 +104,13 @@ pub enum Event {
 impl Event {
     /// The event in words, for the review timeline and the debrief.
     pub fn describe(&self) -> String {
+        self.describe_named(&std::collections::BTreeMap::new())
+    }
+
+    /// The event in words, naming parts by `labels` where it names parts ("Roller pump 1 stopped by its safety
+    /// link: Pressure transducer 1 at 302 mmHg, above 300"); a part without a label is named by its id.
+    pub fn describe_named(&self, labels: &std::collections::BTreeMap<PartId, String>) -> String {
+        let name = |part: &PartId| labels.get(part).cloned().unwrap_or_else(|| part.to_string());
         match self {
             Event::Edit(edit) => format!("edit: {}", edit_name(edit)),
             Event::Validated { critical, warning, advice } => {
@@ -119,9 +126,9 @@ impl Event {
             Event::AlarmCleared { alarm } => format!("cleared {}", alarm.label()),
             Event::FaultFired { fault } => format!("fault: {fault}"),
             Event::SafetyStopped { pump, sensor, reading } => {
-                format!("{pump} stopped by its safety link: {sensor} {reading}")
+                format!("{} stopped by its safety link: {} {reading}", name(pump), name(sensor))
             }
-            Event::PumpRestarted { pump } => format!("{pump} restarted"),
+            Event::PumpRestarted { pump } => format!("{} restarted", name(pump)),
         }
     }
 

@@ -49,7 +49,7 @@ pub fn html(attempt: &Attempt, scenario: &Scenario, circuit: &Circuit, catalog: 
     let _ = write!(out, "<h2>Circuit</h2>{}", circuit_svg(circuit, catalog));
     findings_section(&mut out, &findings);
     trends_section(&mut out, attempt);
-    timeline_section(&mut out, attempt);
+    timeline_section(&mut out, attempt, &circuit.labels(catalog));
     out.push_str("</body></html>\n");
     out
 }
@@ -207,7 +207,11 @@ fn chart(name: &str, points: &[(f64, f64)], alarms: &[f64]) -> String {
     svg
 }
 
-fn timeline_section(out: &mut String, attempt: &Attempt) {
+fn timeline_section(
+    out: &mut String,
+    attempt: &Attempt,
+    labels: &std::collections::BTreeMap<crate::ids::PartId, String>,
+) {
     out.push_str("<h2>Timeline</h2><table><tr><th>time</th><th>what happened</th></tr>");
     let mut notes = attempt.notes.iter().peekable();
     for entry in &attempt.log {
@@ -224,7 +228,7 @@ fn timeline_section(out: &mut String, attempt: &Attempt) {
         if matches!(entry.event, Event::Edit(_)) && entry.model_s.is_none() {
             continue;
         }
-        let text = entry.event.describe();
+        let text = entry.event.describe_named(labels);
         let _ = write!(out, "<tr><td>{}</td><td>{}</td></tr>", clock(entry.at_s), escape(&text));
     }
     for note in notes {

@@ -150,6 +150,11 @@ fn a_safety_stop_is_a_latched_alarm_with_its_cause_until_acknowledged() {
     });
     let (pump, reading) = stop.expect("the stop and its cause are in the log");
     assert!(reading.contains("above 300"), "{reading}");
+    // In words for the review and the debrief, with the parts named.
+    let labels = session.circuit().labels(session.catalog());
+    let said =
+        log.iter().find(|e| matches!(e.event, Event::SafetyStopped { .. })).unwrap().event.describe_named(&labels);
+    assert!(said.starts_with("Roller pump 1 stopped by its safety link: Pressure transducer"), "{said}");
     let latched = Alarm::SafetyStop(pump);
     let row = session.log().trends[0].rows.last().unwrap();
     assert!(row.alarms.contains(&latched), "in the trend row: {:?}", row.alarms);

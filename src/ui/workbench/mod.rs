@@ -69,11 +69,19 @@ pub struct Workbench {
     save_request: Option<bool>,
     /// The moment under review: the circuit, its findings and the run then, from the session.
     review: Option<MomentView>,
-    /// The score and checklist for the attempt as it was (the session's change count).
-    review_summary: Option<(u64, crate::attempt::Score, Vec<crate::attempt::checklist::CheckItem>)>,
+    /// The score, checklist and part labels for the attempt as it was (the session's change count).
+    review_summary: Option<ReviewSummary>,
     drafts: review::Drafts,
     /// The debrief report asked for (the app owns the dialog).
     report_request: bool,
+}
+
+/// What the Review tab shows that is worked out once per change of the attempt, not every frame.
+struct ReviewSummary {
+    changes: u64,
+    score: crate::attempt::Score,
+    checklist: Vec<crate::attempt::checklist::CheckItem>,
+    labels: std::collections::BTreeMap<PartId, String>,
 }
 
 /// What the app asks the user for a save: a path, or `None` when they cancel.
@@ -87,11 +95,11 @@ impl Workbench {
     /// A new attempt starting from `circuit` (a file opened with it): its building edits open the log.
     pub fn with_circuit(scenario: Scenario, catalog: &Catalog, circuit: Circuit, trainee: &str) -> Self {
         let started = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-        let fresh = Session::new(scenario.clone(), catalog.clone(), trainee, &started);
-        let (session, refused) = match Session::with_circuit(scenario, catalog.clone(), trainee, &started, &circuit) {
-            Ok(session) => (session, None),
-            Err(refusal) => (fresh, Some(refusal)),
-        };
+        let (session, refused) =
+            match Session::with_circuit(scenario.clone(), catalog.clone(), trainee, &started, &circuit) {
+                Ok(session) => (session, None),
+                Err(refusal) => (Session::new(scenario, catalog.clone(), trainee, &started), Some(refusal)),
+            };
         let mut workbench = Self::resuming(session, None);
         if let Some(refusal) = refused {
             workbench.say(format!("The circuit file could not be set up ({refusal}); starting empty."), true);
@@ -355,16 +363,17 @@ impl Workbench {
             Tab::Review => {
                 // Scoring replays and validates the log: once per change of the attempt, not every frame.
                 let key = session.changes();
-                if self.review_summary.as_ref().is_none_or(|(k, _, _)| *k != key) {
+                if self.review_summary.as_ref().is_none_or(|summary| summary.changes != key) {
                     let attempt = session.attempt();
                     let checklist = crate::attempt::checklist::checklist(&attempt, session.scenario(), catalog);
                     let score = attempt
                         .score
                         .clone()
                         .unwrap_or_else(|| crate::attempt::score(&attempt, session.scenario(), catalog));
-                    self.review_summary = Some((key, score, checklist));
+                    let labels = session.circuit().labels(catalog);
+                    self.review_summary = Some(ReviewSummary { changes: key, score, checklist, labels });
                 }
-                let Some((_, score, checklist)) = &self.review_summary else { return };
+                let Some(summary) = &self.review_summary else { return };
                 let monitor_then: Vec<(String, f64)> = self
                     .review
                     .as_ref()
@@ -376,8 +385,9 @@ impl Workbench {
                 let view = review::ReviewView {
                     attempt: session.log(),
                     instructor_notes: &session.scenario().instructor_notes,
-                    score,
-                    checklist,
+                    score: &summary.score,
+                    checklist: &summary.checklist,
+                    labels: &summary.labels,
                     at_s: self.review.as_ref().map(|moment| moment.at_s),
                     findings_then: self.review.as_ref().map_or(&[][..], |moment| moment.findings.as_slice()),
                     monitor_then: &monitor_then,

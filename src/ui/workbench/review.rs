@@ -22,6 +22,8 @@ pub struct ReviewView<'a> {
     pub findings_then: &'a [Finding],
     /// The monitor at that moment (re-simulated), when a run was going.
     pub monitor_then: &'a [(String, f64)],
+    /// The circuit's part labels, to name parts in the log.
+    pub labels: &'a std::collections::BTreeMap<crate::ids::PartId, String>,
 }
 
 /// Text being typed in the panel, kept between frames.
@@ -137,7 +139,7 @@ fn timeline_ui(ui: &mut egui::Ui, view: &ReviewView, intents: &mut Vec<Intent>) 
     trends_ui(ui, view);
     egui::CollapsingHeader::new(format!("Log ({} entries)", attempt.log.len())).default_open(false).show(ui, |ui| {
         for entry in &attempt.log {
-            let text = entry.event.describe();
+            let text = entry.event.describe_named(view.labels);
             let response = ui.selectable_label(false, format!("{}  {text}", clock(entry.at_s)));
             if response.clicked() {
                 intents.push(Intent::ReviewAt(Some(entry.at_s)));

@@ -103,10 +103,23 @@ fn check_patient(c: &mut Checker, raw: &super::RawPatient) -> Patient {
     }
 }
 
+/// Most points a temperature scaling may list.
+const MAX_SCALING_POINTS: usize = 16;
+
 fn check_physiology(c: &mut Checker, raw: &super::Physiology) {
     // SVR in these units scales inversely with body size: a neonate's runs to several thousand.
-    c.range("physiology.svr_dyn_s_cm5", raw.svr_dyn_s_cm5, 200.0, 20000.0, "dyn·s·cm⁻⁵");
-    c.range("physiology.cvp_mmhg", raw.cvp_mmhg, -5.0, 30.0, "mmHg");
+    if let Some(svr) = raw.svr_dyn_s_cm5 {
+        c.range("physiology.svr_dyn_s_cm5", svr, 200.0, 20000.0, "dyn·s·cm⁻⁵");
+    }
+    if let Some(cvp) = raw.cvp_mmhg {
+        c.range("physiology.cvp_mmhg", cvp, -5.0, 30.0, "mmHg");
+    }
+    if let Some(vo2) = raw.vo2_ml_kg_min {
+        c.range("physiology.vo2_ml_kg_min", vo2, 0.5, 15.0, "mL/kg/min");
+    }
+    if let Some(scale) = raw.recirculation_scale {
+        c.range("physiology.recirculation_scale", scale, 0.0, 3.0, "");
+    }
     c.range("physiology.native_output_l_min", raw.native_output_l_min, 0.0, 15.0, "L/min");
     c.range("physiology.native_lung_sao2", raw.native_lung_sao2, 0.3, 1.0, "");
     if let Some(bleeding) = raw.bleeding_ml_min {
@@ -184,6 +197,23 @@ fn check_targets(c: &mut Checker, t: &super::Targets) {
     c.range("targets.outlet_temp_max_c", t.outlet_temp_max_c, 30.0, 42.0, "°C");
     c.range("targets.temp_gradient_max_c", t.temp_gradient_max_c, 1.0, 30.0, "°C");
     c.range("targets.warm_temp_gradient_max_c", t.warm_temp_gradient_max_c, 1.0, 30.0, "°C");
+    for (i, (temp_c, fraction)) in t.temperature_scaling.iter().enumerate() {
+        c.range(&format!("targets.temperature_scaling[{i}].0"), *temp_c, 10.0, 40.0, "°C");
+        c.range(&format!("targets.temperature_scaling[{i}].1"), *fraction, 0.2, 1.5, "(fraction of the 37 °C target)");
+    }
+    if t.temperature_scaling.len() > MAX_SCALING_POINTS {
+        c.error(
+            "targets.temperature_scaling",
+            &format!("{} points; at most {MAX_SCALING_POINTS}", t.temperature_scaling.len()),
+            Some("a few points with straight lines between them describe the rule".into()),
+        );
+    } else if t.temperature_scaling.windows(2).any(|pair| pair[0].0 >= pair[1].0) {
+        c.error(
+            "targets.temperature_scaling",
+            "the points are not in order of temperature",
+            Some("list them from the coldest to the warmest, each temperature once, e.g. [(20.0, 0.5), (32.0, 0.75), (37.0, 1.0)]".into()),
+        );
+    }
 }
 
 fn check_required(

@@ -10,7 +10,7 @@ mod raw;
 
 pub use raw::{
     Fault, FaultKind, KitItem, LineRole, Physiology, Procedure, RawPatient, RawScenario, RuleSetting,
-    SCENARIO_FORMAT_VERSION, ScoringWeights, Targets,
+    SCENARIO_FORMAT_VERSION, ScoringWeights, Targets, temperature_scale,
 };
 
 use crate::catalog::{Bore, Catalog};
@@ -29,6 +29,14 @@ pub enum KitAmount {
 /// Shed blood on CPB when the scenario does not say, mL/kg/min (20 mL/min for an 80 kg adult). UNSOURCED: the
 /// reference gives no rate; a small steady ooze into the open chest gives the suckers something to return.
 const DEFAULT_CPB_BLEEDING_ML_KG_MIN: f64 = 0.25;
+
+/// SVR when the scenario gives none, for an average man: the middle of the normal 800–1200 [SVR-calc] (reference
+/// §6.8), dyn·s·cm⁻⁵; other sizes scale it by `REFERENCE_ADULT_BSA_M2` / BSA.
+const DEFAULT_SVR_DYN_S_CM5: f64 = 1000.0;
+/// An average man's body surface, m²: 1.9 [BSA-bionity] (reference §6.1).
+const REFERENCE_ADULT_BSA_M2: f64 = 1.9;
+/// CVP when the scenario gives none: the middle of the normal 2–6 mmHg [SVR-Truman] (reference §6.8).
+const DEFAULT_CVP_MMHG: f64 = 4.0;
 
 /// A checked scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,6 +154,23 @@ impl Scenario {
             Procedure::Cpb => DEFAULT_CPB_BLEEDING_ML_KG_MIN * self.patient.weight_kg,
             Procedure::VaEcmo | Procedure::VvEcmo => 0.0,
         })
+    }
+
+    /// Systemic vascular resistance, dyn·s·cm⁻⁵: the scenario's, or 1000 × 1.9 m² / BSA (`Physiology`).
+    pub fn svr_dyn_s_cm5(&self) -> f64 {
+        self.physiology
+            .svr_dyn_s_cm5
+            .unwrap_or_else(|| DEFAULT_SVR_DYN_S_CM5 * REFERENCE_ADULT_BSA_M2 / self.patient.bsa_m2().max(0.05))
+    }
+
+    /// Central venous pressure, mmHg: the scenario's, or 4 (`Physiology`).
+    pub fn cvp_mmhg(&self) -> f64 {
+        self.physiology.cvp_mmhg.unwrap_or(DEFAULT_CVP_MMHG)
+    }
+
+    /// The haematocrit on bypass the priming plan predicts for `circuit`, with the blood it adds (fraction).
+    pub fn planned_hct(&self, circuit: &crate::circuit::Circuit, catalog: &Catalog) -> f64 {
+        crate::priming::PrimingPlan::new(self, circuit, catalog).hct_with_blood
     }
 
     /// How much of `id` the kit holds, if any.

@@ -88,32 +88,45 @@ pub struct RawPatient {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Physiology {
-    /// Systemic vascular resistance, dyn·s·cm⁻⁵; normal 800–1200 [SVR-calc] (reference §6.8).
-    pub svr_dyn_s_cm5: f64,
-    /// Central venous pressure, mmHg; normal 2–6 [SVR-Truman] (reference §6.8).
-    pub cvp_mmhg: f64,
+    /// Systemic vascular resistance on bypass at 37 °C with the planned dilution, dyn·s·cm⁻⁵ (it follows the blood's
+    /// viscosity from there: higher when cooled). `None`: 1000 (the middle of the normal 800–1200 [SVR-calc],
+    /// reference §6.8) for an average man's 1.9 m² [BSA-bionity] (§6.1), scaled by 1.9 / BSA for other sizes (a
+    /// constant SVR index, so a 3.5 kg neonate of 0.22 m² gets 8600).
+    pub svr_dyn_s_cm5: Option<f64>,
+    /// Central venous pressure, mmHg. `None`: 4, the middle of the normal 2–6 [SVR-Truman] (reference §6.8), at
+    /// every age (UNSOURCED for children: the reference gives no paediatric CVP).
+    pub cvp_mmhg: Option<f64>,
     /// The patient's own cardiac output, L/min (0 on full CPB; what the failing heart still gives on ECMO).
     pub native_output_l_min: f64,
-    /// Saturation of blood leaving the native lungs (0.98 healthy; low in ARDS).
+    /// Arterial saturation the patient has on the ventilator before support (0.98 healthy; low in ARDS): it sets the
+    /// lungs' shunt fraction (`sim::gas_exchange::NativeLungs`).
     pub native_lung_sao2: f64,
     /// Blood shed into the surgical field at a mean arterial pressure of 60 mmHg, mL/min (it follows the pressure);
     /// the cardiotomy suckers return it. `None`: 0.25 mL/kg/min on CPB (an open chest), 0 on ECMO (closed).
     /// UNSOURCED default: the reference gives no shed-blood rate; a small steady ooze the suckers can return.
     #[serde(default)]
     pub bleeding_ml_min: Option<f64>,
+    /// Oxygen consumption at 37 °C, mL/kg/min. `None`: by age, 6 (neonates), 4.5 (children), 3 (adults)
+    /// [ECMO-book]; an adult on CPB uses 56/132 of it, the anaesthetised share [Hendrix-2019] (reference §6.5).
+    #[serde(default)]
+    pub vo2_ml_kg_min: Option<f64>,
+    /// VV ECMO only: the factor on the recirculation line of [Recirc-CFD] (7.7 % at 3 L/min, 33.6 % at 5 L/min,
+    /// reference §2.3). `None`: 0.5 for a dual-lumen cannula, 1.5 for two femoral cannulae, 1 otherwise.
+    #[serde(default)]
+    pub recirculation_scale: Option<f64>,
 }
 
 impl Default for Physiology {
     fn default() -> Self {
         Self {
-            // Middle of the normal 800–1200 range [SVR-calc].
-            svr_dyn_s_cm5: 1000.0,
-            // Middle of the normal 2–6 mmHg range [SVR-Truman].
-            cvp_mmhg: 4.0,
+            svr_dyn_s_cm5: None,
+            cvp_mmhg: None,
             native_output_l_min: 0.0,
             // UNSOURCED: the reference gives no normal arterial saturation; 0.98 is the usual textbook figure.
             native_lung_sao2: 0.98,
             bleeding_ml_min: None,
+            vo2_ml_kg_min: None,
+            recirculation_scale: None,
         }
     }
 }
@@ -170,6 +183,12 @@ pub struct Targets {
     pub temp_gradient_max_c: f64,
     /// The largest gradient once the outlet is at 30 °C or more, °C: ≤ 4 [STS-temp] (reference §6.9).
     pub warm_temp_gradient_max_c: f64,
+    /// How the flow and DO2i targets follow the patient's temperature: `(temp_c, fraction)` points, the fraction of
+    /// the normothermic target at that temperature, straight lines between them and level beyond the ends. Default
+    /// `[(20.0, 0.5), (32.0, 0.75), (37.0, 1.0)]`: 1.8 of 2.4 L/min/m² in hypothermia (survey target 32 °C)
+    /// [ANZ-survey] (reference §6.3, §6.9) and 1.2 at 20 °C [Kirklin-1982] (§6.3); consumption falls faster still
+    /// (Q10 = 2, §6.6), so the delivery needed falls at least as fast.
+    pub temperature_scaling: Vec<(f64, f64)>,
 }
 
 impl Default for Targets {
@@ -191,6 +210,7 @@ impl Default for Targets {
             outlet_temp_max_c: 37.0,
             temp_gradient_max_c: 10.0,
             warm_temp_gradient_max_c: 4.0,
+            temperature_scaling: vec![(20.0, 0.5), (32.0, 0.75), (37.0, 1.0)],
         }
     }
 }
@@ -205,6 +225,29 @@ pub struct RuleSetting {
     /// `("name", value)` pairs.
     #[serde(default)]
     pub params: Vec<(String, f64)>,
+}
+
+impl Targets {
+    /// The share of the normothermic flow and DO2i targets that applies at `temp_c` (`temperature_scaling`, whose
+    /// points a checked scenario lists from coldest to warmest).
+    pub fn scale_at(&self, temp_c: f64) -> f64 {
+        temperature_scale(&self.temperature_scaling, temp_c)
+    }
+}
+
+/// The fraction at `temp_c` on `points` (sorted by temperature): straight lines between them, level beyond.
+pub fn temperature_scale(points: &[(f64, f64)], temp_c: f64) -> f64 {
+    let (Some(first), Some(last)) = (points.first().copied(), points.last().copied()) else { return 1.0 };
+    if temp_c <= first.0 {
+        return first.1;
+    }
+    if temp_c >= last.0 {
+        return last.1;
+    }
+    points.windows(2).find(|pair| temp_c <= pair[1].0).map_or(last.1, |pair| {
+        let ((t0, f0), (t1, f1)) = (pair[0], pair[1]);
+        if t1 > t0 { f0 + (f1 - f0) * (temp_c - t0) / (t1 - t0) } else { f1 }
+    })
 }
 
 fn enabled_by_default() -> bool {

@@ -2,12 +2,13 @@
 //! actually placed: no transducer after the pump, no line-pressure alarm; no level sensor, no level alarm.
 
 use super::Simulation;
-use super::network::{Network, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
+use super::network::{Network, Origin, PATIENT_VENOUS};
 use crate::catalog::{Catalog, PartKind, port};
 use crate::circuit::Circuit;
 use crate::circuit::flow::{Rotation, Route, main_line};
 use crate::ids::{PartId, PortRef};
 use crate::scenario::Scenario;
+use crate::scenario::temperature_scale;
 use serde::{Deserialize, Serialize};
 
 /// An alarm, by identity: attempt files store this, not the label, so renaming a label never changes a score.
@@ -120,7 +121,7 @@ pub struct Monitors {
     temperatures: Option<(usize, usize)>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Limits {
     arterial_line_max_mmhg: f64,
     venous_line_min_mmhg: f64,
@@ -131,6 +132,8 @@ struct Limits {
     outlet_temp_max_c: f64,
     temp_gradient_max_c: f64,
     warm_temp_gradient_max_c: f64,
+    /// The flow and DO2i targets' share by body temperature (`Targets::temperature_scaling`).
+    temperature_scaling: Vec<(f64, f64)>,
 }
 
 /// From this outlet temperature the tighter gradient applies, °C [STS-temp] (reference §6.9).
@@ -164,6 +167,7 @@ impl AlarmWatch {
             outlet_temp_max_c: targets.outlet_temp_max_c,
             temp_gradient_max_c: targets.temp_gradient_max_c,
             warm_temp_gradient_max_c: targets.warm_temp_gradient_max_c,
+            temperature_scaling: targets.temperature_scaling.clone(),
         };
         let monitors = main_line(circuit, catalog, Rotation::AsBuilt)
             .map(|route| monitors(&route, circuit, catalog, network))
@@ -222,10 +226,12 @@ impl AlarmWatch {
             alarms.push(Alarm::ReversedArterialFlow);
         }
         if m.pump_running {
-            if return_flow.is_some_and(|q| q < FLOW_ALARM_FRACTION * l.target_flow_l_min) {
+            // Targets follow the patient's temperature as the scenario states (reference §6.3, §6.6).
+            let scale = temperature_scale(&l.temperature_scaling, simulation.body_temp_c());
+            if return_flow.is_some_and(|q| q < FLOW_ALARM_FRACTION * l.target_flow_l_min * scale) {
                 alarms.push(Alarm::FlowBelowTarget);
             }
-            if simulation.do2i_ml_min_m2() < l.do2i_min {
+            if simulation.do2i_ml_min_m2() < l.do2i_min * scale {
                 alarms.push(Alarm::Do2iLow);
             }
             if simulation.node_blood(PATIENT_VENOUS).is_some_and(|b| b.sat < l.svo2_min) {
@@ -321,13 +327,16 @@ fn monitors(route: &Route, circuit: &Circuit, catalog: &Catalog, network: &Netwo
         let node = |name: &str| network.port_node.get(&PortRef::new(o, name)).copied();
         Some((node(port::ARTERIAL_OUTLET)?, node(port::VENOUS_INLET)?))
     });
-    let last = route.parts.last().copied();
+    // What the pump returns reaches the patient through every cannula that enters a vessel: the return cannula and
+    // a distal perfusion cannula fed from it.
     m.returns = network
         .branches
         .iter()
         .enumerate()
-        .filter(|(_, b)| matches!(b.origin, Origin::Part(p) if Some(p) == last))
-        .filter(|(_, b)| b.to == PATIENT_ARTERIAL || b.to == PATIENT_VENOUS)
+        .filter(|(_, b)| {
+            matches!(b.origin, Origin::Part(p) if matches!(circuit.kind_of(catalog, p), Some(PartKind::Cannula { .. })))
+        })
+        .filter(|(_, b)| network.is_patient(b.to))
         .map(|(i, _)| i)
         .collect();
     m

@@ -8,7 +8,9 @@
 mod alarms;
 mod blood;
 mod faults;
+mod gas_exchange;
 mod law;
+mod metabolism;
 mod network;
 mod servo;
 mod solve;
@@ -18,10 +20,10 @@ mod trend;
 pub use alarms::{Alarm, AlarmWatch, TransientAlarms};
 pub use blood::{Blood, saturation};
 pub use law::Law;
+pub use metabolism::Metabolism;
 pub use network::{ATMOSPHERE, Branch, FIELD, Network, Node, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
 pub use servo::{Cause, SafetyStop};
 pub use solve::{Factors, NoConvergence};
-pub use transport::Metabolism;
 pub use trend::{Column, TrendColumns, TrendKey};
 
 use crate::catalog::Catalog;
@@ -88,19 +90,6 @@ pub struct Simulation {
     starting_pa: Vec<f64>,
 }
 
-/// Oxygen consumption at 37 °C by age, mL/kg/min: neonates 6, children 4–5, adults 3 [ECMO-book] (reference §6.5).
-fn vo2_ml_kg_min(age_days: f64) -> f64 {
-    if age_days < 30.0 {
-        6.0
-    } else if age_days < 18.0 * 365.25 {
-        4.5
-    } else {
-        3.0
-    }
-}
-
-/// Normal mixed venous saturation, fraction: 75 % [alpf-normal] (reference §6.5).
-const NORMAL_SVO2: f64 = 0.75;
 /// Arterial PCO2 before bypass, mmHg: the middle of the 35–45 mmHg target [Searles-2020] (reference §6.7).
 const ARTERIAL_PCO2_MMHG: f64 = 40.0;
 /// Mixed venous PCO2 before bypass, mmHg. UNSOURCED textbook value (6 mmHg above arterial).
@@ -118,12 +107,18 @@ impl Simulation {
         let alarms = AlarmWatch::new(scenario, circuit, catalog, &network);
         let faults = faults::FaultSchedule::new(scenario, circuit, catalog);
         let servo = servo::ServoLinks::new(scenario, circuit, catalog, &network);
-        let cvp_pa = mmhg_to_pa(scenario.physiology.cvp_mmhg);
+        let cvp_pa = mmhg_to_pa(scenario.cvp_mmhg());
+        // The native heart pumps its output through the SVR: MAP = CVP + SVR × CO (reference §7.1).
+        let map_pa = cvp_pa
+            + scenario.svr_dyn_s_cm5()
+                * network::PA_S_M3_PER_DYN_S_CM5
+                * crate::units::l_min_to_m3_s(scenario.physiology.native_output_l_min);
         let pressures_pa = network
             .nodes
             .iter()
             .map(|node| match node.kind {
-                NodeKind::PatientArterial | NodeKind::PatientVenous => cvp_pa,
+                NodeKind::PatientArterial => map_pa,
+                NodeKind::PatientVenous => cvp_pa,
                 NodeKind::Reservoir { min_level_m3, .. } => min_level_m3 / node.compliance_m3_pa,
                 NodeKind::Atmosphere | NodeKind::Junction | NodeKind::Field { .. } => 0.0,
             })
@@ -131,8 +126,22 @@ impl Simulation {
         let flows_m3_s = vec![0.0; network.branches.len()];
         let patient = &scenario.patient;
         let lung_sat = scenario.physiology.native_lung_sao2;
+        // The blood starts diluted by the fluids given before bypass and the cardioplegia crystalloid, and the prime
+        // holds the blood the priming plan adds: mixed, they give the plan's haematocrit (reference §6.4).
+        let plan = crate::priming::PrimingPlan::new(scenario, circuit, catalog);
+        let dilution = scenario.dilution(0.0);
+        let hb_per_hct =
+            if patient.hct > 0.0 { patient.hb_g_dl / patient.hct } else { crate::patient::HB_G_DL_PER_HCT };
+        let diluted_hb = patient.hb_g_dl * dilution.blood_volume_ml / dilution.total_volume_ml().max(1.0);
+        let prime_hb = if plan.prime.total_ml > 0.0 {
+            plan.blood_to_add_ml * scenario.targets.added_blood_hct * hb_per_hct / plan.prime.total_ml
+        } else {
+            0.0
+        };
+        let clear = Blood::prime(PRIME_TEMP_C);
+        let prime = Blood { hb_g_dl: prime_hb, sat: blood::saturation(clear.po2_mmhg), ..clear };
         let arterial = Blood {
-            hb_g_dl: patient.hb_g_dl,
+            hb_g_dl: diluted_hb,
             sat: lung_sat,
             po2_mmhg: blood::po2_for_saturation(lung_sat),
             pco2_mmhg: ARTERIAL_PCO2_MMHG,
@@ -140,12 +149,17 @@ impl Simulation {
             air: 0.0,
         };
         let venous = Blood {
-            sat: NORMAL_SVO2,
-            po2_mmhg: blood::po2_for_saturation(NORMAL_SVO2),
+            sat: gas_exchange::NORMAL_SVO2,
+            po2_mmhg: blood::po2_for_saturation(gas_exchange::NORMAL_SVO2),
             pco2_mmhg: VENOUS_PCO2_MMHG,
             ..arterial
         };
-        let contents = transport::Contents::new(&network, arterial, venous, Blood::prime(PRIME_TEMP_C));
+        let dry = |origin: &Origin| match origin {
+            Origin::Tube(tube) => plan.prime.tubes.iter().any(|t| t.tube == *tube && t.dry),
+            Origin::Part(part) => plan.prime.parts.iter().any(|p| p.part == *part && p.dry),
+            _ => false,
+        };
+        let contents = transport::Contents::new(&network, arterial, venous, prime, &dry);
         let mut state = State {
             time_s: 0.0,
             steps: 0,
@@ -159,10 +173,7 @@ impl Simulation {
             viscosity: Vec::new(),
         };
         state.contents.refresh_viscosity(&network, &mut state.viscosity);
-        let metabolism = Metabolism {
-            vo2_37_ml_min: vo2_ml_kg_min(patient.age.in_days()) * patient.weight_kg,
-            weight_kg: patient.weight_kg,
-        };
+        let metabolism = Metabolism::of(scenario);
         Self {
             base_network: network.clone(),
             network,
@@ -441,15 +452,49 @@ impl Simulation {
         self.state.contents.vo2_ml_min
     }
 
-    /// Systemic (tissue) blood flow, L/min.
+    /// Systemic (tissue) blood flow, L/min: through every systemic bed.
     pub fn systemic_flow_l_min(&self) -> f64 {
-        self.flow_l_min(|origin| *origin == Origin::Systemic).unwrap_or(0.0)
+        self.systemic_beds().map(|(_, q)| q).sum()
     }
 
-    /// Oxygen delivery index, mL/min/m²: 10 × systemic flow index × arterial O2 content (reference §6.5).
+    /// Each systemic bed's arterial node and its flow, L/min.
+    fn systemic_beds(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.network
+            .branches
+            .iter()
+            .zip(&self.state.flows_m3_s)
+            .filter(|(b, _)| b.origin == Origin::Systemic)
+            .map(|(b, q)| (b.from, m3_s_to_l_min(*q)))
+    }
+
+    /// Oxygen delivery index, mL/min/m²: 10 × systemic flow index × arterial O2 content (reference §6.5), summed
+    /// over the beds where upper and lower body are fed apart.
     pub fn do2i_ml_min_m2(&self) -> f64 {
-        let content = self.node_blood(PATIENT_ARTERIAL).map_or(0.0, |b| b.o2_content_ml_dl());
-        crate::patient::do2i_ml_min_m2(self.systemic_flow_l_min().max(0.0), self.bsa_m2, content)
+        let delivered_ml_min: f64 = self
+            .systemic_beds()
+            .map(|(node, q)| q.max(0.0) * 10.0 * self.node_blood(node).map_or(0.0, |b| b.o2_content_ml_dl()))
+            .sum();
+        delivered_ml_min / self.bsa_m2.max(1e-9)
+    }
+
+    /// Blood lactate, mmol/L.
+    pub fn lactate_mmol_l(&self) -> f64 {
+        self.state.contents.lactate_mmol_l
+    }
+
+    /// Oxygen demand not met since the start, mL.
+    pub fn oxygen_debt_ml(&self) -> f64 {
+        self.state.contents.oxygen_debt_ml
+    }
+
+    /// The patient's haemoglobin, g/dL, and haematocrit, fraction (Hct ≈ 3 × Hb, `patient::HB_G_DL_PER_HCT`), in
+    /// the arterial blood.
+    pub fn hb_g_dl(&self) -> f64 {
+        self.node_blood(PATIENT_ARTERIAL).map_or(0.0, |b| b.hb_g_dl)
+    }
+
+    pub fn hct(&self) -> f64 {
+        self.hb_g_dl() / crate::patient::HB_G_DL_PER_HCT
     }
 
     /// Pressure at a node, mmHg.

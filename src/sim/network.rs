@@ -9,7 +9,7 @@
 use super::law::{Law, pa_s_m3_per_mmhg_l_min, pa_s2_m6_per_mmhg_l_min2};
 use crate::catalog::{CannulaRole, Catalog, PartKind, PressureDrop, port};
 use crate::circuit::{Circuit, Controls, PumpDirection};
-use crate::hydraulics::{REFERENCE_VISCOSITY_PA_S, poiseuille_pa_s_m3};
+use crate::hydraulics::{REFERENCE_VISCOSITY_PA_S, poiseuille_pa_s_m3, viscosity_factor};
 use crate::ids::{PartId, PortRef, TubeId};
 use crate::scenario::Scenario;
 use crate::units::{BLOOD_DENSITY_KG_M3, GRAVITY_M_S2, PA_PER_MMHG, l_min_to_m3_s, mmhg_to_pa};
@@ -80,7 +80,7 @@ pub enum Exchange {
         sweep_l_min: f64,
         heat_factor: f64,
         water_temp_c: Option<f64>,
-        /// How readily the membrane clears CO2 (`transport::MEMBRANE_CO2_CLEARANCE` for a sound one).
+        /// How readily the membrane clears CO2 (`gas_exchange::membrane_co2_clearance` for a sound one).
         co2_clearance: f64,
         /// Share of air an integrated arterial filter holds back (0 without one).
         air_trap: f64,
@@ -92,11 +92,16 @@ pub enum Exchange {
     /// A centrifugal head: air reaching it gathers at its centre, and its pressure head collapses as the air fills
     /// it (an air lock, reference §8 [reanimate-ECMO]).
     CentrifugalHead,
-    /// The patient's tissues: oxygen consumed, blood leaves at body temperature.
-    Tissues,
-    /// The native heart and lungs.
+    /// The patient's tissues (the share of the body this systemic bed feeds): oxygen consumed, CO2 made, blood
+    /// leaves at body temperature.
+    Tissues {
+        share: f64,
+    },
+    /// The native heart and lungs: `shunt` of the blood passes unventilated alveoli unchanged, the rest leaves at the
+    /// alveolar gas's tensions; `ventilation_l_min` of alveolar ventilation carries the CO2 away.
     Lungs {
-        sat: f64,
+        shunt: f64,
+        ventilation_l_min: f64,
     },
 }
 
@@ -164,6 +169,11 @@ pub enum Origin {
     Part(PartId),
     Systemic,
     NativeHeart,
+    /// The aorta between the arch (upper body) and the descending aorta (lower body), where native output and a
+    /// femoral return meet.
+    Aorta,
+    /// The venae cavae's opening into the right atrium, where VV ECMO returns its blood.
+    Caval,
     OpenPort(PortRef),
     /// Air let into an open reservoir as its outlet draws it below empty.
     AirInlet(PartId),
@@ -206,7 +216,58 @@ pub struct Network {
     pub port_node: BTreeMap<PortRef, usize>,
     /// The circuit revision this network was built from.
     pub revision: u64,
+    /// The compartment the native heart fills from: the right atrium where a VV return enters, else the veins.
+    pub right_atrium: usize,
+    /// The lower body's arterial compartment, fed by a femoral return; else the one arterial compartment.
+    pub lower_body: usize,
+    /// VV ECMO's return streaming straight back into its drainage.
+    pub recirculation: Option<Recirculation>,
 }
+
+/// VV recirculation: the share of the returned blood the drainage takes back before it reaches the right heart,
+/// R = scale × (0.077 + 0.1295 × (Q − 3 L/min)), clamped to 0–0.9: the line through 7.7 % at 3 L/min and 33.6 % at
+/// 5 L/min of [Recirc-CFD] (reference §2.3), rising with ECMO flow as in [Recirc-porcine].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recirculation {
+    /// Branches returning ECMO blood into the right atrium.
+    pub returns: Vec<usize>,
+    /// Branches draining the veins into the circuit.
+    pub drainages: Vec<usize>,
+    /// The cannulation's factor on the CFD line (1 for two sites, jugular and femoral).
+    pub scale: f64,
+}
+
+impl Recirculation {
+    /// The share of `return_l_min` taken back by the drainage.
+    pub fn share(&self, return_l_min: f64) -> f64 {
+        if return_l_min <= 0.0 {
+            return 0.0;
+        }
+        (self.scale * (RECIRCULATION_AT_3_L_MIN + RECIRCULATION_PER_L_MIN * (return_l_min - 3.0))).clamp(0.0, 0.9)
+    }
+}
+
+/// [Recirc-CFD] (reference §2.3): 7.7 % at 3 L/min, 33.6 % at 5 L/min.
+pub const RECIRCULATION_AT_3_L_MIN: f64 = 0.077;
+pub const RECIRCULATION_PER_L_MIN: f64 = (0.336 - 0.077) / 2.0;
+/// A dual-lumen cannula returns toward the tricuspid valve, away from its drainage holes: recirculation low (half the
+/// two-site line); two femoral cannulae close together: high (one and a half times). UNSOURCED factors: the
+/// reference ranks the cannulations (§2.3 [Recirc-porcine]: shorter cannula distance, more recirculation) without
+/// numbers per configuration.
+pub const DUAL_LUMEN_RECIRCULATION_SCALE: f64 = 1.0;
+pub const FEMORO_FEMORAL_RECIRCULATION_SCALE: f64 = 2.0;
+/// Share of the systemic flow that feeds the upper body (head, arms, coronaries) from the aortic arch. UNSOURCED:
+/// the reference gives no regional split; about two fifths is the textbook brain, coronary and upper-limb share.
+pub const UPPER_BODY_SHARE: f64 = 0.4;
+/// Resistance of the aorta between arch and descending aorta, mmHg per L/min. UNSOURCED: small against the SVR (a
+/// healthy aorta loses a few mmHg at a cardiac output).
+pub const AORTIC_RESISTANCE_MMHG_PER_L_MIN: f64 = 0.5;
+/// Resistance of the venae cavae into the right atrium, mmHg per L/min. UNSOURCED: the order of the textbook
+/// resistance to venous return's last segment.
+pub const CAVAL_RESISTANCE_MMHG_PER_L_MIN: f64 = 0.5;
+/// Share of the venous compliance and volume in the right atrium when it is a compartment of its own. UNSOURCED:
+/// the atrium holds about a twentieth of the venous blood.
+pub const RIGHT_ATRIAL_SHARE: f64 = 0.05;
 
 pub const ATMOSPHERE: usize = 0;
 pub const PATIENT_ARTERIAL: usize = 1;
@@ -337,10 +398,39 @@ fn pump_law(kind: &PartKind, controls: Controls) -> Law {
 }
 
 impl Network {
+    /// Whether `node` is one of the patient's compartments.
+    pub fn is_patient(&self, node: usize) -> bool {
+        matches!(self.nodes.get(node).map(|n| &n.kind), Some(NodeKind::PatientArterial | NodeKind::PatientVenous))
+    }
+
     /// Lowers `circuit` for `scenario`'s patient.
     pub fn build(scenario: &Scenario, circuit: &Circuit, catalog: &Catalog) -> Network {
         let weight_kg = scenario.patient.weight_kg;
-        let blood_volume_ml = scenario.patient.blood_volume_ml();
+        // The patient's circulating volume: the blood and the crystalloid given before and during bypass, which
+        // dilute it as the priming plan counts them (reference §6.4 [Terumo-Hct]).
+        let blood_volume_ml = scenario.dilution(0.0).total_volume_ml();
+        let roles: Vec<CannulaRole> = circuit
+            .parts()
+            .filter_map(|p| match circuit.kind_of(catalog, p.id) {
+                Some(PartKind::Cannula { role, .. }) => Some(*role),
+                _ => None,
+            })
+            .collect();
+        let vv = scenario.procedure == crate::scenario::Procedure::VvEcmo;
+        let femoral_return = !vv && roles.contains(&CannulaRole::FemoralArterial);
+        let upper_share = if femoral_return { UPPER_BODY_SHARE } else { 1.0 };
+        let atrial_share = if vv { RIGHT_ATRIAL_SHARE } else { 0.0 };
+        let patient_node = |kind: NodeKind, compliance_m3_pa: f64, volume_ml: f64, collapsible: bool| Node {
+            kind,
+            compliance_m3_pa,
+            height_m: 0.0,
+            volume_ml,
+            collapsed_compliance_m3_pa: collapsible.then_some(compliance_m3_pa * COLLAPSED_VENOUS_SHARE),
+        };
+        let arterial_c = ARTERIAL_COMPLIANCE_PER_KG * weight_kg;
+        let arterial_ml = ARTERIAL_BLOOD_FRACTION * blood_volume_ml;
+        let venous_c = VENOUS_COMPLIANCE_PER_KG * weight_kg;
+        let venous_ml = (1.0 - ARTERIAL_BLOOD_FRACTION) * blood_volume_ml;
         let mut nodes = vec![
             Node {
                 kind: NodeKind::Atmosphere,
@@ -349,20 +439,13 @@ impl Network {
                 volume_ml: 0.0,
                 collapsed_compliance_m3_pa: None,
             },
-            Node {
-                kind: NodeKind::PatientArterial,
-                compliance_m3_pa: ARTERIAL_COMPLIANCE_PER_KG * weight_kg,
-                height_m: 0.0,
-                volume_ml: ARTERIAL_BLOOD_FRACTION * blood_volume_ml,
-                collapsed_compliance_m3_pa: None,
-            },
-            Node {
-                kind: NodeKind::PatientVenous,
-                compliance_m3_pa: VENOUS_COMPLIANCE_PER_KG * weight_kg,
-                height_m: 0.0,
-                volume_ml: (1.0 - ARTERIAL_BLOOD_FRACTION) * blood_volume_ml,
-                collapsed_compliance_m3_pa: Some(VENOUS_COMPLIANCE_PER_KG * weight_kg * COLLAPSED_VENOUS_SHARE),
-            },
+            patient_node(NodeKind::PatientArterial, arterial_c * upper_share, arterial_ml * upper_share, false),
+            patient_node(
+                NodeKind::PatientVenous,
+                venous_c * (1.0 - atrial_share),
+                venous_ml * (1.0 - atrial_share),
+                true,
+            ),
             // Open basin: P = ρ g V / A (PHYS), so C = A / (ρ g).
             Node {
                 kind: NodeKind::Field { capacity_m3: FIELD_CAPACITY_M3 },
@@ -372,6 +455,19 @@ impl Network {
                 collapsed_compliance_m3_pa: None,
             },
         ];
+        let right_atrium = if vv {
+            nodes.push(patient_node(NodeKind::PatientVenous, venous_c * atrial_share, venous_ml * atrial_share, true));
+            nodes.len() - 1
+        } else {
+            PATIENT_VENOUS
+        };
+        let lower_body = if femoral_return {
+            let lower = 1.0 - upper_share;
+            nodes.push(patient_node(NodeKind::PatientArterial, arterial_c * lower, arterial_ml * lower, false));
+            nodes.len() - 1
+        } else {
+            PATIENT_ARTERIAL
+        };
         let mut branches = Vec::new();
 
         // Every port gets an index; ports joined without resistance are united.
@@ -458,6 +554,8 @@ impl Network {
             }
         }
 
+        let patient_nodes = [PATIENT_ARTERIAL, PATIENT_VENOUS, right_atrium, lower_body];
+
         // Tubes.
         let viscosity = REFERENCE_VISCOSITY_PA_S;
         for tube in circuit.tubes() {
@@ -514,7 +612,7 @@ impl Network {
                         sweep_l_min,
                         heat_factor: heat_exchanger_factor,
                         water_temp_c,
-                        co2_clearance: super::transport::MEMBRANE_CO2_CLEARANCE,
+                        co2_clearance: super::gas_exchange::membrane_co2_clearance(o2_transfer_ml_min),
                         air_trap: if integrated_filter { FILTER_AIR_TRAP } else { 0.0 },
                     }
                 }
@@ -546,7 +644,7 @@ impl Network {
                 {
                     let exchange = exchange.clone();
                     // Whatever drains or fills the patient's vessels chokes as they collapse.
-                    let vessel = [from, to].into_iter().find(|n| *n == PATIENT_VENOUS || *n == PATIENT_ARTERIAL);
+                    let vessel = [from, to].into_iter().find(|n| patient_nodes.contains(n));
                     let choke = vessel.map(Choke::vessel).or(pump_inflow.map(Choke::cavitation));
                     branches.push(Branch {
                         from,
@@ -573,16 +671,21 @@ impl Network {
                 PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. } => {
                     add(at(port::INLET), at(port::OUTLET), pump_law(&spec.kind, part.controls), false);
                 }
+                // On VV ECMO a return cannula sits in a vein, its tip toward the right atrium.
                 PartKind::Cannula { role, .. } => match role {
                     CannulaRole::VenousSingleStage | CannulaRole::VenousTwoStage | CannulaRole::FemoralVenous => {
                         add(Some(PATIENT_VENOUS), at(port::CONNECTOR), law, false);
                     }
-                    CannulaRole::Arterial | CannulaRole::FemoralArterial | CannulaRole::DistalPerfusion => {
-                        add(at(port::CONNECTOR), Some(PATIENT_ARTERIAL), law, false);
+                    CannulaRole::Arterial | CannulaRole::FemoralArterial if vv => {
+                        add(at(port::CONNECTOR), Some(right_atrium), law, false);
+                    }
+                    CannulaRole::Arterial => add(at(port::CONNECTOR), Some(PATIENT_ARTERIAL), law, false),
+                    CannulaRole::FemoralArterial | CannulaRole::DistalPerfusion => {
+                        add(at(port::CONNECTOR), Some(lower_body), law, false);
                     }
                     CannulaRole::DualLumenVv => {
                         add(Some(PATIENT_VENOUS), at(port::DRAINAGE), law, false);
-                        add(at(port::RETURN), Some(PATIENT_VENOUS), law, false);
+                        add(at(port::RETURN), Some(right_atrium), law, false);
                     }
                 },
                 // Coronary delivery: the set's line and the coronary bed into the aortic root.
@@ -621,20 +724,39 @@ impl Network {
             }
         }
 
-        // The patient: systemic vascular resistance, and what the native heart still pumps.
+        // The patient: systemic vascular resistance (split between the upper and lower body where a femoral return
+        // feeds the lower), and what the native heart still pumps through the lungs.
         let physiology = &scenario.physiology;
-        branches.push(Branch {
-            from: PATIENT_ARTERIAL,
-            to: PATIENT_VENOUS,
-            law: Law::linear(physiology.svr_dyn_s_cm5 * PA_S_M3_PER_DYN_S_CM5),
+        let svr_pa_s_m3 = scenario.svr_dyn_s_cm5() * PA_S_M3_PER_DYN_S_CM5;
+        // The scenario's SVR is the patient's on bypass at 37 °C with the blood diluted as planned; the vessels'
+        // resistance then follows the blood's viscosity, so it rises with cooling (reference §7.1 [Nishida-1998]).
+        let planned_viscosity = viscosity_factor(scenario.planned_hct(circuit, catalog), 37.0);
+        let patient_branch = |from, to, law, origin, exchange, choke| Branch {
+            from,
+            to,
+            law,
             one_way: false,
-            origin: Origin::Systemic,
+            origin,
             volume_ml: 0.0,
-            exchange: Exchange::Tissues,
+            exchange,
             pump_head_pa: 0.0,
-            choke: None,
+            choke,
             viscous: false,
-        });
+        };
+        let beds = [(PATIENT_ARTERIAL, upper_share), (lower_body, 1.0 - upper_share)];
+        for (from, share) in beds.into_iter().filter(|(_, share)| *share > 0.0) {
+            let law = Law::linear(svr_pa_s_m3 / share / planned_viscosity);
+            let bed = patient_branch(from, PATIENT_VENOUS, law, Origin::Systemic, Exchange::Tissues { share }, None);
+            branches.push(Branch { viscous: true, ..bed });
+        }
+        if lower_body != PATIENT_ARTERIAL {
+            let law = Law::linear(AORTIC_RESISTANCE_MMHG_PER_L_MIN * pa_s_m3_per_mmhg_l_min());
+            branches.push(patient_branch(PATIENT_ARTERIAL, lower_body, law, Origin::Aorta, Exchange::None, None));
+        }
+        if right_atrium != PATIENT_VENOUS {
+            let law = Law::linear(CAVAL_RESISTANCE_MMHG_PER_L_MIN * pa_s_m3_per_mmhg_l_min());
+            branches.push(patient_branch(PATIENT_VENOUS, right_atrium, law, Origin::Caval, Exchange::None, None));
+        }
         let bleeding_ml_min = scenario.bleeding_ml_min();
         if bleeding_ml_min > 0.0 {
             branches.push(Branch {
@@ -652,19 +774,16 @@ impl Network {
         }
         if physiology.native_output_l_min > 0.0 {
             let set = l_min_to_m3_s(physiology.native_output_l_min);
-            branches.push(Branch {
-                from: PATIENT_VENOUS,
-                to: PATIENT_ARTERIAL,
-                law: Law { a: ROLLER_LEAK_RESISTANCE, b: 0.0, head_pa: set * ROLLER_LEAK_RESISTANCE },
-                one_way: false,
-                origin: Origin::NativeHeart,
-                volume_ml: 0.0,
-                exchange: Exchange::Lungs { sat: physiology.native_lung_sao2 },
-                pump_head_pa: 0.0,
+            let lungs = super::gas_exchange::NativeLungs::of(scenario);
+            branches.push(patient_branch(
+                right_atrium,
+                PATIENT_ARTERIAL,
+                Law { a: ROLLER_LEAK_RESISTANCE, b: 0.0, head_pa: set * ROLLER_LEAK_RESISTANCE },
+                Origin::NativeHeart,
+                Exchange::Lungs { shunt: lungs.shunt, ventilation_l_min: lungs.ventilation_l_min },
                 // A heart cannot fill from collapsed veins.
-                choke: Some(Choke::vessel(PATIENT_VENOUS)),
-                viscous: false,
-            });
+                Some(Choke::vessel(right_atrium)),
+            ));
         }
 
         // Gravity: a branch from a higher node to a lower one gains ρ g Δh (reference §6.10, PHYS).
@@ -719,6 +838,26 @@ impl Network {
                 node.collapsed_compliance_m3_pa = Some(node.compliance_m3_pa * COLLAPSED_BAG_SHARE);
             }
         }
-        Network { nodes, branches, port_node, revision: circuit.revision() }
+        let recirculation = vv.then(|| {
+            let cannula_branches = |wanted: &dyn Fn(&Branch) -> bool| -> Vec<usize> {
+                let is_cannula = |b: &Branch| {
+                    matches!(b.origin, Origin::Part(p) if matches!(circuit.kind_of(catalog, p), Some(PartKind::Cannula { .. })))
+                };
+                branches.iter().enumerate().filter(|(_, b)| is_cannula(b) && wanted(b)).map(|(i, _)| i).collect()
+            };
+            let scale = physiology.recirculation_scale.unwrap_or(if roles.contains(&CannulaRole::DualLumenVv) {
+                DUAL_LUMEN_RECIRCULATION_SCALE
+            } else if roles.iter().filter(|r| matches!(r, CannulaRole::FemoralVenous | CannulaRole::FemoralArterial)).count() >= 2 {
+                FEMORO_FEMORAL_RECIRCULATION_SCALE
+            } else {
+                1.0
+            });
+            Recirculation {
+                returns: cannula_branches(&|b| b.to == right_atrium),
+                drainages: cannula_branches(&|b| b.from == PATIENT_VENOUS),
+                scale,
+            }
+        });
+        Network { nodes, branches, port_node, revision: circuit.revision(), right_atrium, lower_body, recirculation }
     }
 }

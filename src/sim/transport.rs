@@ -2,8 +2,10 @@
 //! (so a parcel takes about volume / flow to cross it), every node mixes what arrives into what it holds, and
 //! the oxygenator, the patient's tissues and the native lungs change the blood that passes them.
 
-use super::blood::{Blood, po2_for_saturation, saturation};
-use super::network::{ATMOSPHERE, Branch, Exchange, Network, NodeKind, Origin, PATIENT_VENOUS};
+use super::blood::{Blood, saturation};
+use super::gas_exchange::{DRY_GAS_PRESSURE_MMHG, lungs, membrane_co2};
+use super::metabolism::{CRITICAL_EXTRACTION, Metabolism, RESPIRATORY_QUOTIENT};
+use super::network::{ATMOSPHERE, Branch, Exchange, Network, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
 use crate::hydraulics::viscosity_factor;
 use crate::patient::HB_G_DL_PER_HCT;
 use crate::units::{m3_s_to_l_min, m3_to_ml};
@@ -23,53 +25,10 @@ const MIN_CELL_ML: f64 = 10.0;
 pub fn cells_for(volume_ml: f64) -> usize {
     if volume_ml <= 0.0 { 0 } else { ((volume_ml / MIN_CELL_ML).ceil() as usize).clamp(1, CELLS_PER_BRANCH) }
 }
-/// Water vapour and barometric pressure at sea level, mmHg (PHYS): an ideal membrane brings blood to the sweep
-/// gas's oxygen tension, FiO2 × (760 − 47).
-const DRY_GAS_PRESSURE_MMHG: f64 = 760.0 - 47.0;
-/// Largest share of delivered oxygen the tissues can extract. UNSOURCED: the reference reports extraction rising
-/// to 45 % in deep hypothermia at low flow [Kirklin-1982]; 80 % is taken as the physiological ceiling.
-const MAX_EXTRACTION: f64 = 0.8;
 /// Specific heat of blood, J/(kg·K). UNSOURCED textbook value (3.6 kJ/kg/K).
 const BLOOD_HEAT_J_KG_K: f64 = 3600.0;
 /// Specific heat of the body, J/(kg·K). UNSOURCED textbook value (3.47 kJ/kg/K).
 const BODY_HEAT_J_KG_K: f64 = 3470.0;
-
-/// The patient's metabolism, fixed for a run.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Metabolism {
-    /// Oxygen consumption at 37 °C, mL/min.
-    pub vo2_37_ml_min: f64,
-    /// Body mass for the heat balance, kg.
-    pub weight_kg: f64,
-}
-
-/// Carbon dioxide produced per oxygen consumed (respiratory quotient). UNSOURCED: the reference gives no VCO2;
-/// 0.8 is the textbook value for a mixed diet.
-const RESPIRATORY_QUOTIENT: f64 = 0.8;
-
-/// How readily the membrane clears CO2: the share of the blood's PCO2 removed in one pass is
-/// 1 − exp(−k·√(sweep / blood flow)). The square root follows [MSE-sweep] (reference §2.3: PaCO2 ≈ 60 → 27 mmHg as
-/// sweep rises 2 → 10 L/min at 5 L/min blood flow, a ratio of 2.2 ≈ √5); k is calibrated so that a gas:blood
-/// ratio of 0.65, inside the 50–80 % of [Searles-2020] (reference §6.7), holds an adult at 37 °C (VO2 3 mL/kg/min,
-/// respiratory quotient 0.8) at PaCO2 40 mmHg, the middle of the 35–45 target.
-pub const MEMBRANE_CO2_CLEARANCE: f64 = 0.23;
-
-/// Native lungs clear CO2 toward this arterial PCO2, mmHg: the middle of 35–45 [Searles-2020] (reference §6.7).
-const LUNG_PCO2_MMHG: f64 = 40.0;
-/// Native lungs that bring the blood to this saturation or more clear CO2 fully; lungs that leave it at venous
-/// saturation (75 %, [alpf-normal]) clear none; in between in proportion. UNSOURCED: the reference has no model of
-/// failing lungs' CO2 clearance; tying it to their oxygenation keeps one scenario number for both.
-const HEALTHY_LUNG_SAT: f64 = 0.97;
-const VENOUS_SAT: f64 = 0.75;
-
-/// Temperature sensitivity of oxygen consumption: halves per 10 °C [Kron-OCS] (reference §6.6, Q10 = 2).
-const VO2_Q10: f64 = 2.0;
-
-impl Metabolism {
-    pub fn vo2_ml_min(&self, body_temp_c: f64) -> f64 {
-        self.vo2_37_ml_min * VO2_Q10.powf((body_temp_c - 37.0) / 10.0)
-    }
-}
 
 /// The blood in motion: one content per node, a train of cells per branch, and the body's temperature.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +38,12 @@ pub struct Contents {
     pub body_temp_c: f64,
     /// Oxygen the tissues consumed during the last step, mL/min.
     pub vo2_ml_min: f64,
+    /// Oxygen the tissues wanted and did not get since the run started, mL: the oxygen debt.
+    pub oxygen_debt_ml: f64,
+    /// Blood lactate, mmol/L: made from the oxygen debt as it runs up, cleared toward the resting value.
+    pub lactate_mmol_l: f64,
+    /// The blood a VV return cannula delivered at the last step: what recirculates into the drainage.
+    pub returning: Option<Blood>,
     /// Air that has reached the patient's circulation, mL: emboli.
     pub air_to_patient_ml: f64,
     /// Blood (the liquid, not air) that has left the circuit and the patient to the room, mL.
@@ -111,6 +76,33 @@ struct Budget {
     demand_ml: f64,
     consumed_ml: f64,
     weight_kg: f64,
+}
+
+/// VV recirculation in one step: the share of the return the drainage takes back, and the volumes.
+struct Recirculating<'a> {
+    share: f64,
+    recirculated_ml: f64,
+    drained_ml: f64,
+    returns: &'a [usize],
+    drainages: &'a [usize],
+}
+
+impl<'a> Recirculating<'a> {
+    fn this_step(network: &'a Network, flows_m3_s: &[f64], dt_s: f64) -> Option<Self> {
+        let rc = network.recirculation.as_ref()?;
+        let total = |branches: &[usize]| -> f64 {
+            branches.iter().filter_map(|b| flows_m3_s.get(*b)).map(|q| q.max(0.0)).sum()
+        };
+        let (returned, drained) = (total(&rc.returns), total(&rc.drainages));
+        let share = rc.share(m3_s_to_l_min(returned));
+        Some(Self {
+            share,
+            recirculated_ml: m3_to_ml(share * returned.min(drained) * dt_s),
+            drained_ml: m3_to_ml(drained * dt_s),
+            returns: &rc.returns,
+            drainages: &rc.drainages,
+        })
+    }
 }
 
 /// Scratch reused between steps: what arrives at each node.
@@ -148,7 +140,9 @@ fn advect(cells: &mut [Blood], inflow: Blood, moved_ml: f64, volume_ml: f64, rev
 }
 
 impl Contents {
-    pub fn new(network: &Network, patient: Blood, venous: Blood, prime: Blood) -> Self {
+    /// The patient's compartments hold `patient` (arterial) and `venous` blood, the circuit `prime`, except the
+    /// branches `dry` names (sucker and vent lines, which hold air until the surgeon uses them).
+    pub fn new(network: &Network, patient: Blood, venous: Blood, prime: Blood, dry: &dyn Fn(&Origin) -> bool) -> Self {
         let nodes: Vec<Blood> = network
             .nodes
             .iter()
@@ -159,13 +153,20 @@ impl Contents {
                 _ => prime,
             })
             .collect();
-        let cells = network.branches.iter().map(|b| vec![prime; cells_for(b.volume_ml)]).collect();
+        let cells = network
+            .branches
+            .iter()
+            .map(|b| vec![if dry(&b.origin) { Blood::air(prime.temp_c) } else { prime }; cells_for(b.volume_ml)])
+            .collect();
         Self {
             sinks_ml: vec![0.0; nodes.len()],
             nodes,
             cells,
             body_temp_c: patient.temp_c,
             vo2_ml_min: 0.0,
+            oxygen_debt_ml: 0.0,
+            returning: None,
+            lactate_mmol_l: super::metabolism::BASELINE_LACTATE_MMOL_L,
             air_to_patient_ml: 0.0,
             blood_lost_ml: 0.0,
             air_vented_ml: 0.0,
@@ -237,6 +238,7 @@ impl Contents {
         arrivals.per_node.resize(network.nodes.len(), (Blood::prime(0.0), 0.0));
         let mut consumed_ml = 0.0;
         let demand_ml = metabolism.vo2_ml_min(self.body_temp_c) * dt_s / 60.0;
+        let recirculation = Recirculating::this_step(network, flows_m3_s, dt_s);
         for (index, branch) in network.branches.iter().enumerate() {
             let flow = flows_m3_s.get(index).copied().unwrap_or(0.0);
             let (from, to) = if flow >= 0.0 { (branch.from, branch.to) } else { (branch.to, branch.from) };
@@ -264,6 +266,14 @@ impl Contents {
                 continue;
             }
             let mut inflow = self.nodes.get(from).copied().unwrap_or(Blood::prime(20.0));
+            // VV drainage takes back part of what the return gave a moment ago (recirculation, reference §2.3).
+            if let (Some(r), Some(returned)) = (&recirculation, self.returning)
+                && r.drainages.contains(&index)
+                && flow > 0.0
+            {
+                let back_ml = (r.recirculated_ml * moved_ml / r.drained_ml.max(1e-12)).min(moved_ml);
+                inflow = inflow.mix(moved_ml - back_ml, returned, back_ml);
+            }
             let entrainment_ml = match network.nodes.get(from).map(|n| &n.kind) {
                 Some(NodeKind::Reservoir { min_level_m3, .. }) => {
                     Some(m3_to_ml(*min_level_m3) * ENTRAINMENT_SHARE_OF_MIN_LEVEL)
@@ -273,7 +283,11 @@ impl Contents {
             };
             if let Some(threshold_ml) = entrainment_ml {
                 let entrained = (1.0 - node_ml(from) / threshold_ml.max(1e-9)).clamp(0.0, 1.0);
-                inflow.air = inflow.air.max(entrained);
+                // The air drawn in takes the place of liquid: the parcel carries that much less haemoglobin.
+                if entrained > inflow.air {
+                    inflow.hb_g_dl *= (1.0 - entrained) / (1.0 - inflow.air).max(1e-12);
+                    inflow.air = entrained;
+                }
             }
             // A centrifugal head keeps the air that reaches it, until it is full of air.
             if branch.exchange == Exchange::CentrifugalHead
@@ -306,11 +320,21 @@ impl Contents {
             if matches!(branch.origin, Origin::AirInlet(_) | Origin::FieldAirInlet) {
                 continue;
             }
+            let arriving_ml = match &recirculation {
+                Some(r) if r.returns.contains(&index) && flow > 0.0 => {
+                    self.returning = Some(out);
+                    moved_ml * (1.0 - r.share)
+                }
+                _ => moved_ml,
+            };
             if to != ATMOSPHERE
                 && let Some(slot) = arrivals.per_node.get_mut(to)
             {
-                *slot =
-                    if slot.1 > 0.0 { (slot.0.mix(slot.1, out, moved_ml), slot.1 + moved_ml) } else { (out, moved_ml) };
+                *slot = if slot.1 > 0.0 {
+                    (slot.0.mix(slot.1, out, arriving_ml), slot.1 + arriving_ml)
+                } else {
+                    (out, arriving_ml)
+                };
             }
         }
         for (n, (arrived, ml)) in arrivals.per_node.iter().enumerate() {
@@ -344,18 +368,26 @@ impl Contents {
                 _ => *blood = blood.mix(node_ml(n).max(0.5), *arrived, *ml),
             }
         }
-        // Tissues consume oxygen with or without flow: what the perfusion did not supply comes out of the venous
-        // pool, so a patient without flow desaturates.
+        // Tissues consume oxygen with or without flow: what the perfusion did not supply they take from the blood
+        // standing in them (the venous pool), but no further than the extraction limit allows; what is still
+        // missing is an oxygen debt, paid in lactate.
         let shortfall_ml = (demand_ml - consumed_ml).max(0.0);
         if shortfall_ml > 0.0
-            && let Some(venous) = self.nodes.get_mut(PATIENT_VENOUS)
+            && let (Some(arterial), Some(venous)) =
+                (self.nodes.get(PATIENT_ARTERIAL).copied(), self.nodes.get_mut(PATIENT_VENOUS))
         {
             let pool_dl = node_ml(PATIENT_VENOUS).max(1.0) / 100.0;
-            let taken_ml = shortfall_ml.min(venous.o2_content_ml_dl() * pool_dl);
-            *venous =
-                venous.with_o2_added(-shortfall_ml / pool_dl).with_co2_added(RESPIRATORY_QUOTIENT * taken_ml / pool_dl);
+            let floor_ml_dl = (1.0 - CRITICAL_EXTRACTION) * arterial.o2_content_ml_dl();
+            let taken_ml = shortfall_ml.min((venous.o2_content_ml_dl() - floor_ml_dl).max(0.0) * pool_dl);
+            if taken_ml > 0.0 {
+                *venous =
+                    venous.with_o2_added(-taken_ml / pool_dl).with_co2_added(RESPIRATORY_QUOTIENT * taken_ml / pool_dl);
+            }
             consumed_ml += taken_ml;
         }
+        let unmet_ml = (demand_ml - consumed_ml).max(0.0);
+        self.oxygen_debt_ml += unmet_ml;
+        self.lactate_mmol_l = metabolism.lactate_after(self.lactate_mmol_l, unmet_ml, self.body_temp_c, dt_s);
         self.vo2_ml_min = consumed_ml * 60.0 / dt_s;
     }
 
@@ -389,17 +421,16 @@ impl Contents {
                     } else {
                         out.with_o2_added(capacity)
                     };
-                    let ratio = sweep_l_min / (flow_dl_min / 10.0).max(1e-9);
-                    out.pco2_mmhg *= (-co2_clearance * ratio.sqrt()).exp();
+                    out = membrane_co2(out, co2_clearance, sweep_l_min, flow_dl_min / 10.0);
                 }
                 out
             }
-            Exchange::Tissues => {
+            Exchange::Tissues { share } => {
                 if flow_m3_s <= 0.0 {
                     return blood;
                 }
-                let available_ml = blood.o2_content_ml_dl() * moved_ml / 100.0 * MAX_EXTRACTION;
-                let taken_ml = (budget.demand_ml - budget.consumed_ml).max(0.0).min(available_ml);
+                let available_ml = blood.o2_content_ml_dl() * moved_ml / 100.0 * CRITICAL_EXTRACTION;
+                let taken_ml = (budget.demand_ml * share).min(available_ml);
                 budget.consumed_ml += taken_ml;
                 let removed = taken_ml / (moved_ml / 100.0);
                 let key = [blood.hb_g_dl, blood.sat, blood.po2_mmhg, removed];
@@ -423,15 +454,11 @@ impl Contents {
                 out.temp_c = self.body_temp_c;
                 out
             }
-            Exchange::Lungs { sat } => {
-                let clearance = ((sat - VENOUS_SAT) / (HEALTHY_LUNG_SAT - VENOUS_SAT)).clamp(0.0, 1.0);
-                let excess_co2 = (blood.pco2_mmhg - LUNG_PCO2_MMHG).max(0.0);
-                let blood = Blood { pco2_mmhg: blood.pco2_mmhg - clearance * excess_co2, ..blood };
-                if blood.sat >= sat || blood.hb_g_dl <= 0.0 {
+            Exchange::Lungs { shunt, ventilation_l_min } => {
+                if flow_m3_s <= 0.0 {
                     return blood;
                 }
-                let target = Blood { sat, po2_mmhg: po2_for_saturation(sat), ..blood };
-                blood.with_o2_added(target.o2_content_ml_dl() - blood.o2_content_ml_dl())
+                lungs(blood, shunt, ventilation_l_min, m3_s_to_l_min(flow_m3_s))
             }
         }
     }

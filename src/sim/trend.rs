@@ -32,8 +32,11 @@ pub enum TrendKey {
     PatientArterialPressure,
     /// The patient's central venous pressure, mmHg.
     PatientVenousPressure,
-    /// The patient's arterial saturation, %.
+    /// The patient's arterial saturation, %: in the aortic arch (right radial) where a femoral return feeds the lower
+    /// body apart.
     PatientSao2,
+    /// The lower body's arterial saturation with a femoral return, %.
+    PatientSao2LowerBody,
     /// Mixed venous saturation, %.
     Svo2,
     /// Arterial PCO2, mmHg.
@@ -42,6 +45,14 @@ pub enum TrendKey {
     Do2i,
     /// The patient's body temperature, °C.
     PatientTemperature,
+    /// Haemoglobin in the patient's arterial blood, g/dL.
+    Hb,
+    /// Haematocrit of the patient's arterial blood, %.
+    Hct,
+    /// Blood lactate, mmol/L.
+    Lactate,
+    /// Oxygen the tissues consume, mL/min.
+    Vo2,
     /// Air that has reached the patient since the run started, mL.
     AirToPatient,
     /// Blood lost to the room since the run started (open ports, disconnections, overflow), mL.
@@ -59,7 +70,14 @@ impl TrendKey {
             | TrendKey::Paco2 => "mmHg",
             TrendKey::PumpFlow(_) => "L/min",
             TrendKey::ReservoirVolume(_) | TrendKey::AirToPatient | TrendKey::BloodLost => "mL",
-            TrendKey::OxygenatorOutletSaturation(_) | TrendKey::PatientSao2 | TrendKey::Svo2 => "%",
+            TrendKey::OxygenatorOutletSaturation(_)
+            | TrendKey::PatientSao2
+            | TrendKey::PatientSao2LowerBody
+            | TrendKey::Svo2
+            | TrendKey::Hct => "%",
+            TrendKey::Hb => "g/dL",
+            TrendKey::Lactate => "mmol/L",
+            TrendKey::Vo2 => "mL/min",
             TrendKey::OxygenatorOutletTemperature(_) | TrendKey::PatientTemperature => "°C",
             TrendKey::Do2i => "mL/min/m²",
         }
@@ -91,6 +109,11 @@ impl TrendKey {
             TrendKey::PatientArterialPressure => "patient arterial pressure".into(),
             TrendKey::PatientVenousPressure => "patient venous pressure".into(),
             TrendKey::PatientSao2 => "patient SaO2".into(),
+            TrendKey::PatientSao2LowerBody => "SaO2 lower body".into(),
+            TrendKey::Hb => "Hb".into(),
+            TrendKey::Hct => "Hct".into(),
+            TrendKey::Lactate => "lactate".into(),
+            TrendKey::Vo2 => "VO2".into(),
             TrendKey::Svo2 => "SvO2".into(),
             TrendKey::Paco2 => "PaCO2".into(),
             TrendKey::Do2i => "DO2i".into(),
@@ -126,6 +149,10 @@ enum Probe {
     NodeTemperature(usize),
     NodePco2(usize),
     Do2i,
+    Hb,
+    Hct,
+    Lactate,
+    Vo2,
     BodyTemperature,
     AirToPatient,
     BloodLost,
@@ -174,19 +201,32 @@ impl TrendColumns {
                 columns.push((column(TrendKey::OxygenatorOutletPco2(id)), Probe::NodePco2(*node)));
             }
         }
+        let split = network.lower_body != PATIENT_ARTERIAL;
         let patient = [
             (TrendKey::PatientArterialPressure, Probe::NodePressure(PATIENT_ARTERIAL)),
             (TrendKey::PatientVenousPressure, Probe::NodePressure(PATIENT_VENOUS)),
             (TrendKey::PatientSao2, Probe::NodeSaturation(PATIENT_ARTERIAL)),
+            (TrendKey::PatientSao2LowerBody, Probe::NodeSaturation(network.lower_body)),
             (TrendKey::Svo2, Probe::NodeSaturation(PATIENT_VENOUS)),
             (TrendKey::Paco2, Probe::NodePco2(PATIENT_ARTERIAL)),
             (TrendKey::Do2i, Probe::Do2i),
+            (TrendKey::Hb, Probe::Hb),
+            (TrendKey::Hct, Probe::Hct),
+            (TrendKey::Lactate, Probe::Lactate),
+            (TrendKey::Vo2, Probe::Vo2),
             (TrendKey::PatientTemperature, Probe::BodyTemperature),
             (TrendKey::AirToPatient, Probe::AirToPatient),
             (TrendKey::BloodLost, Probe::BloodLost),
         ];
         for (key, probe) in patient {
-            columns.push((column(key), probe));
+            if key == TrendKey::PatientSao2LowerBody && !split {
+                continue;
+            }
+            let mut entry = column(key);
+            if key == TrendKey::PatientSao2 && split {
+                "SaO2 right radial".clone_into(&mut entry.name);
+            }
+            columns.push((entry, probe));
         }
         Self { columns }
     }
@@ -208,6 +248,10 @@ impl TrendColumns {
                 Probe::NodeTemperature(node) => simulation.node_blood(node).map_or(0.0, |b| b.temp_c),
                 Probe::NodePco2(node) => simulation.node_blood(node).map_or(0.0, |b| b.pco2_mmhg),
                 Probe::Do2i => simulation.do2i_ml_min_m2(),
+                Probe::Hb => simulation.hb_g_dl(),
+                Probe::Hct => simulation.hct() * 100.0,
+                Probe::Lactate => simulation.lactate_mmol_l(),
+                Probe::Vo2 => simulation.vo2_ml_min(),
                 Probe::BodyTemperature => simulation.body_temp_c(),
                 Probe::AirToPatient => simulation.air_to_patient_ml(),
                 Probe::BloodLost => simulation.blood_lost_ml(),

@@ -15,6 +15,7 @@ mod circuit_edits;
 mod cli;
 mod docs_examples;
 mod envelope;
+mod physiology;
 mod props;
 mod session;
 mod sim;

@@ -19,7 +19,7 @@ fn adult_at(rpm: f64, edits: &[Edit]) -> (Circuit, Simulation) {
     (circuit, simulation)
 }
 
-fn run(simulation: &mut Simulation, seconds: f64) {
+pub(super) fn run(simulation: &mut Simulation, seconds: f64) {
     let steps = (seconds / perfusion_trainer::sim::STEP_S).round() as usize;
     for _ in 0..steps {
         simulation.step().unwrap();
@@ -223,7 +223,7 @@ fn the_heat_exchanger_cools_the_blood_by_its_performance_factor() {
     assert!(simulation.body_temp_c() < body, "the patient keeps cooling");
 }
 
-mod alarms {
+pub(super) mod alarms {
     use super::*;
     use perfusion_trainer::catalog::PartKind;
     use perfusion_trainer::circuit::flow::{Rotation, main_line};
@@ -285,7 +285,12 @@ mod alarms {
 
     /// The reference circuit with its arterial pump set for the target flow: a roller by rpm = flow / stroke, a
     /// centrifugal head by bisection on rpm.
-    pub(super) fn at_target_flow(id: &str) -> Simulation {
+    pub(crate) fn at_target_flow(id: &str) -> Simulation {
+        circuit_at_target_flow(id).1
+    }
+
+    /// `at_target_flow` with the circuit as set.
+    pub(crate) fn circuit_at_target_flow(id: &str) -> (Circuit, Simulation) {
         let catalog = catalog();
         let scenario = scenario(id);
         let target = scenario.derived().target_flow_l_min;
@@ -319,7 +324,7 @@ mod alarms {
                 simulation.take_edit(&edit, &scenario, &circuit, &catalog).unwrap();
                 run(&mut simulation, 2.0);
             }
-            simulation
+            (circuit, simulation)
         };
         match base.kind_of(&catalog, pump) {
             Some(PartKind::RollerPump { stroke_ml_per_rev, .. }) => with_rpm(target * 1000.0 / stroke_ml_per_rev),
@@ -327,7 +332,7 @@ mod alarms {
                 let (mut low, mut high) = (500.0, 5000.0);
                 for _ in 0..12 {
                     let mid = 0.5 * (low + high);
-                    let mut trial = with_rpm(mid);
+                    let (_, mut trial) = with_rpm(mid);
                     run(&mut trial, 20.0);
                     if trial.part_flow_l_min(pump).unwrap() < target { low = mid } else { high = mid }
                 }

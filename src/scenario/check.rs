@@ -204,7 +204,7 @@ fn check_targets(c: &mut Checker, t: &super::Targets) {
     if t.temperature_scaling.len() > MAX_SCALING_POINTS {
         c.error(
             "targets.temperature_scaling",
-            &format!("{} points; at most {MAX_SCALING_POINTS}", t.temperature_scaling.len()),
+            format!("{} points; at most {MAX_SCALING_POINTS}", t.temperature_scaling.len()),
             Some("a few points with straight lines between them describe the rule".into()),
         );
     } else if t.temperature_scaling.windows(2).any(|pair| pair[0].0 >= pair[1].0) {

@@ -141,7 +141,8 @@ fn advect(cells: &mut [Blood], inflow: Blood, moved_ml: f64, volume_ml: f64, rev
 
 impl Contents {
     /// The patient's compartments hold `patient` (arterial) and `venous` blood, the circuit `prime`, except the
-    /// branches `dry` names (sucker and vent lines, which hold air until the surgeon uses them).
+    /// branches `dry` names (sucker and vent lines, which the priming plan leaves out and the blood added to the
+    /// prime never reaches): they hold clear crystalloid.
     pub fn new(network: &Network, patient: Blood, venous: Blood, prime: Blood, dry: &dyn Fn(&Origin) -> bool) -> Self {
         let nodes: Vec<Blood> = network
             .nodes
@@ -156,7 +157,7 @@ impl Contents {
         let cells = network
             .branches
             .iter()
-            .map(|b| vec![if dry(&b.origin) { Blood::air(prime.temp_c) } else { prime }; cells_for(b.volume_ml)])
+            .map(|b| vec![if dry(&b.origin) { Blood::prime(prime.temp_c) } else { prime }; cells_for(b.volume_ml)])
             .collect();
         Self {
             sinks_ml: vec![0.0; nodes.len()],

@@ -2,6 +2,7 @@
 
 use super::support::{catalog, scenario, solution};
 use perfusion_trainer::circuit::{Circuit, Controls, Edit, PumpDirection};
+use perfusion_trainer::hydraulics::viscosity_factor;
 use perfusion_trainer::ids::{PartId, PortRef, TubeId};
 use perfusion_trainer::sim::{PATIENT_ARTERIAL, PATIENT_VENOUS, Simulation};
 use perfusion_trainer::units::blood_column_mmhg;
@@ -57,13 +58,17 @@ fn the_arterial_line_drops_its_poiseuille_pressure() {
 #[test]
 fn steady_mean_arterial_pressure_is_flow_times_svr_plus_cvp() {
     // MAP − CVP = SVR × CO / 80 (reference §6.8): SVR 1000 dyn·s·cm⁻⁵ at the pump's 4.5 L/min → 56.25 mmHg above
-    // the venous pressure, once the patient's compartments have settled.
-    let (_, mut simulation) = adult_at(100.0, &[]);
+    // the venous pressure, once the patient's compartments have settled; the SVR is the scenario's at the planned
+    // Hct and 37 °C, scaled by the blood's viscosity now (§7.2).
+    let (circuit, mut simulation) = adult_at(100.0, &[]);
     run(&mut simulation, 120.0);
     let arterial = simulation.node_pressure_mmhg(PATIENT_ARTERIAL);
     let venous = simulation.node_pressure_mmhg(PATIENT_VENOUS);
+    let blood = simulation.node_blood(PATIENT_ARTERIAL).unwrap();
+    let planned = scenario("adult_cabg").planned_hct(&circuit, &catalog());
+    let factor = viscosity_factor(simulation.hct(), blood.temp_c) / viscosity_factor(planned, 37.0);
     let systemic_flow = 4.5;
-    let expected = 1000.0 * systemic_flow / 80.0;
+    let expected = 1000.0 * systemic_flow / 80.0 * factor;
     assert!((arterial - venous - expected).abs() < 0.5, "MAP − CVP = {} vs {expected}", arterial - venous);
 }
 
@@ -158,17 +163,18 @@ fn run_minutes(simulation: &mut Simulation, minutes: f64) {
 
 #[test]
 fn the_prime_dilutes_the_patient_to_the_predicted_haematocrit() {
-    // Hct on bypass = Hct × BV / (BV + prime) (reference §6.4). Adult: Hct 0.40, BV 5600 mL; the circulating prime is
-    // the plan's prime (the sim has no pre-bypass fluids, so they are left out of the hand calculation).
+    // Hct on bypass = Hct × BV / (BV + fluids + prime + CP crystalloid) (reference §6.4 [Terumo-Hct]). Adult: Hct
+    // 0.40, BV 5600 mL, the plan's prime and the scenario's fluids.
     let catalog = catalog();
     let (circuit, mut simulation) = adult_at(100.0, &[]);
-    let prime =
-        perfusion_trainer::priming::PrimingPlan::new(&scenario("adult_cabg"), &circuit, &catalog).prime.total_ml;
+    let scenario = scenario("adult_cabg");
+    let prime = perfusion_trainer::priming::PrimingPlan::new(&scenario, &circuit, &catalog).prime.total_ml;
     run_minutes(&mut simulation, 10.0);
     let hb = simulation.node_blood(PATIENT_ARTERIAL).unwrap().hb_g_dl;
-    let patient = scenario("adult_cabg").patient;
+    let patient = &scenario.patient;
     let hct = patient.hct * hb / patient.hb_g_dl;
-    let expected = patient.hct * 5600.0 / (5600.0 + prime);
+    let fluids = patient.pre_bypass_fluids_ml + scenario.targets.cardioplegia_crystalloid_ml;
+    let expected = patient.hct * 5600.0 / (5600.0 + fluids + prime);
     assert!((hct - expected).abs() < 0.01, "Hct {hct:.4} vs {expected:.4}");
 }
 
@@ -186,8 +192,9 @@ fn the_oxygenator_saturates_and_the_tissues_extract_by_fick() {
     let fick = q * (arterial.o2_content_ml_dl() - venous.o2_content_ml_dl()) * 10.0;
     let vo2 = simulation.vo2_ml_min();
     assert!((fick - vo2).abs() / vo2 < 0.05, "Fick {fick:.1} vs VO2 {vo2:.1} mL/min");
-    // VO2 = 3 mL/kg/min × 80 kg at 37 °C [ECMO-book], less with a cooler body (Q10 = 2).
-    let expected = 240.0 * 2f64.powf((simulation.body_temp_c() - 37.0) / 10.0);
+    // VO2 = 3 mL/kg/min × 80 kg at 37 °C [ECMO-book] × the anaesthetised share 56/132 on CPB [Hendrix-2019], less
+    // with a cooler body (Q10 = 2).
+    let expected = 240.0 * 56.0 / 132.0 * 2f64.powf((simulation.body_temp_c() - 37.0) / 10.0);
     assert!((vo2 - expected).abs() < 1.0, "{vo2} vs {expected}");
     assert!(venous.sat > 0.5 && venous.sat < arterial.sat);
 }

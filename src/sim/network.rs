@@ -233,7 +233,7 @@ pub struct Recirculation {
     pub returns: Vec<usize>,
     /// Branches draining the veins into the circuit.
     pub drainages: Vec<usize>,
-    /// The cannulation's factor on the CFD line (1 for two sites, jugular and femoral).
+    /// The cannulation's factor on the CFD line (1 for a dual-lumen cannula).
     pub scale: f64,
 }
 
@@ -250,11 +250,12 @@ impl Recirculation {
 /// [Recirc-CFD] (reference §2.3): 7.7 % at 3 L/min, 33.6 % at 5 L/min.
 pub const RECIRCULATION_AT_3_L_MIN: f64 = 0.077;
 pub const RECIRCULATION_PER_L_MIN: f64 = (0.336 - 0.077) / 2.0;
-/// A dual-lumen cannula returns toward the tricuspid valve, away from its drainage holes: recirculation low (half the
-/// two-site line); two femoral cannulae close together: high (one and a half times). UNSOURCED factors: the
-/// reference ranks the cannulations (§2.3 [Recirc-porcine]: shorter cannula distance, more recirculation) without
-/// numbers per configuration.
+/// The recirculation line's factor by cannulation: a dual-lumen cannula returning toward the tricuspid valve takes
+/// the CFD line itself (low); two sites, jugular return and femoral drainage, half as much again (moderate); two
+/// femoral cannulae close together twice (high). UNSOURCED factors: the reference ranks the cannulations (§2.3
+/// [Recirc-porcine]: a shorter distance between the cannulae, more recirculation) without numbers for each.
 pub const DUAL_LUMEN_RECIRCULATION_SCALE: f64 = 1.0;
+pub const TWO_SITE_RECIRCULATION_SCALE: f64 = 1.5;
 pub const FEMORO_FEMORAL_RECIRCULATION_SCALE: f64 = 2.0;
 /// Share of the systemic flow that feeds the upper body (head, arms, coronaries) from the aortic arch. UNSOURCED:
 /// the reference gives no regional split; about two fifths is the textbook brain, coronary and upper-limb share.
@@ -850,7 +851,7 @@ impl Network {
             } else if roles.iter().filter(|r| matches!(r, CannulaRole::FemoralVenous | CannulaRole::FemoralArterial)).count() >= 2 {
                 FEMORO_FEMORAL_RECIRCULATION_SCALE
             } else {
-                1.0
+                TWO_SITE_RECIRCULATION_SCALE
             });
             Recirculation {
                 returns: cannula_branches(&|b| b.to == right_atrium),

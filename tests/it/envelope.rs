@@ -103,7 +103,19 @@ fn breach(simulation: &Simulation, start_ml: f64) -> Option<String> {
             if shares.iter().any(|s| !(0.0..=1.0).contains(s)) || !blood.hb_g_dl.is_finite() || blood.hb_g_dl < 0.0 {
                 return Some(format!("node {k} blood {blood:?}"));
             }
+            if !blood.pco2_mmhg.is_finite()
+                || blood.pco2_mmhg < 0.0
+                || !blood.po2_mmhg.is_finite()
+                || blood.po2_mmhg < 0.0
+            {
+                return Some(format!("node {k} gas tensions {blood:?}"));
+            }
         }
+    }
+    // Metabolism: consumption never negative, the debt only grows, lactate stays a concentration.
+    let (vo2, debt, lactate) = (simulation.vo2_ml_min(), simulation.oxygen_debt_ml(), simulation.lactate_mmol_l());
+    if !(vo2.is_finite() && vo2 >= 0.0 && debt.is_finite() && debt >= 0.0 && lactate.is_finite() && lactate > 0.0) {
+        return Some(format!("VO2 {vo2} mL/min, oxygen debt {debt} mL, lactate {lactate} mmol/L"));
     }
     let accounted = simulation.accounted_volume_ml();
     if (accounted - start_ml).abs() > 1e-3 * start_ml.abs().max(1.0) + 0.5 {

@@ -71,21 +71,92 @@ fn flow_with_choke(branch: &Branch, viscosity: f64, head_share: f64, pressures_p
 
 /// The last LU factorisation of the network's Jacobian, kept from step to step: a network whose laws have not
 /// changed much is solved with it (a chord step, a forward and back substitution) instead of a new factorisation.
-/// Part of the simulation's state, so a restored state continues bit for bit.
+/// Part of the simulation's state, so a restored state continues bit for bit. Held sparse: a circuit's nodes each
+/// touch a few others, so most of the factors' entries are zero and a substitution visits only the others.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Factors {
-    /// Row-major n×n: U on and above the diagonal, the multipliers of L below it.
-    lu: Vec<f64>,
+    /// L's multipliers below the diagonal, column by column: (row, multiplier).
+    lower: Sparse,
+    /// U above the diagonal, row by row: (column, entry).
+    upper: Sparse,
+    /// The reciprocals of U's diagonal, by row (a multiplication is several times quicker than a division).
+    inverse_diagonal: Vec<f64>,
     /// The row swapped into place at each column.
     pivots: Vec<usize>,
-    /// Whether `lu` holds a factorisation for a network of this many nodes.
+    /// Whether the factors are of a network of this many nodes.
     nodes: usize,
+}
+
+/// The nonzero entries of a matrix's columns (or rows), one run of (index, value) for each.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Sparse {
+    /// Where each column's run starts in `entries`, with one more at the end.
+    starts: Vec<usize>,
+    entries: Vec<(usize, f64)>,
+}
+
+impl Sparse {
+    fn run(&self, column: usize) -> &[(usize, f64)] {
+        match (self.starts.get(column), self.starts.get(column + 1)) {
+            (Some(&start), Some(&end)) => self.entries.get(start..end).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+impl Factors {
+    /// Keeps the nonzero entries of a factorisation `lu_factor` left in the row-major n×n `lu`.
+    fn keep(&mut self, lu: &[f64], n: usize) {
+        let (lower, upper) = (&mut self.lower, &mut self.upper);
+        for sparse in [&mut *lower, &mut *upper] {
+            sparse.starts.clear();
+            sparse.entries.clear();
+        }
+        self.inverse_diagonal.clear();
+        for i in 0..n {
+            lower.starts.push(lower.entries.len());
+            upper.starts.push(upper.entries.len());
+            self.inverse_diagonal.push(1.0 / lu[i * n + i]);
+            if i == 0 {
+                continue;
+            }
+            lower.entries.extend((i + 1..n).map(|row| (row, lu[row * n + i])).filter(|(_, v)| *v != 0.0));
+            upper.entries.extend((i + 1..n).map(|k| (k, lu[i * n + k])).filter(|(_, v)| *v != 0.0));
+        }
+        lower.starts.push(lower.entries.len());
+        upper.starts.push(upper.entries.len());
+        self.nodes = n;
+    }
+
+    /// Solves with the kept factorisation; the solution replaces `rhs` (row and column 0 are left out).
+    fn apply(&self, rhs: &mut [f64]) {
+        let n = self.nodes;
+        for col in 1..n {
+            let pivot = self.pivots[col];
+            if pivot != col {
+                rhs.swap(pivot, col);
+            }
+            let value = rhs[col];
+            if value != 0.0 {
+                for &(row, multiplier) in self.lower.run(col) {
+                    rhs[row] -= multiplier * value;
+                }
+            }
+        }
+        for row in (1..n).rev() {
+            let mut sum = rhs[row];
+            for &(k, entry) in self.upper.run(row) {
+                sum -= entry * rhs[k];
+            }
+            rhs[row] = sum * self.inverse_diagonal[row];
+        }
+    }
 }
 
 /// Scratch space reused from step to step.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
-    old: Vec<f64>,
+    old_volumes_m3: Vec<f64>,
     jacobian: Vec<f64>,
     residual: Vec<f64>,
     flows: Vec<f64>,
@@ -118,8 +189,16 @@ pub fn step(
     work: &mut Workspace,
 ) -> Result<(), NoConvergence> {
     let n = network.nodes.len();
-    work.old.clear();
-    work.old.extend_from_slice(pressures_pa);
+    // What each node held at the start of the step, less what leaves it as gas during the step, m³.
+    work.old_volumes_m3.clear();
+    work.old_volumes_m3.extend(
+        network
+            .nodes
+            .iter()
+            .zip(pressures_pa.iter())
+            .enumerate()
+            .map(|(k, (node, p))| node.volume_m3(*p) - sinks_ml.get(k).copied().unwrap_or(0.0) * 1e-6),
+    );
     work.jacobian.resize(n * n, 0.0);
     work.residual.resize(n, 0.0);
     work.flows.resize(network.branches.len(), 0.0);
@@ -130,15 +209,21 @@ pub fn step(
     // it is.
     // Only a slow drift is extrapolated: a pressure still settling fast would be thrown past where it goes.
     if previous_pa.len() == n {
-        for ((pressure, old), previous) in pressures_pa.iter_mut().zip(&work.old).zip(previous_pa).skip(1) {
-            if (old - previous).abs() < DRIFT_LIMIT_PA {
-                *pressure = 2.0 * old - previous;
+        for (pressure, previous) in pressures_pa.iter_mut().zip(previous_pa).skip(1) {
+            if (*pressure - previous).abs() < DRIFT_LIMIT_PA {
+                *pressure = 2.0 * *pressure - previous;
             }
         }
     }
     let mut worst = (0usize, f64::INFINITY);
+    // The last evaluation, when it was made at the pressures as they stand (the backtracking's last try): the
+    // next iteration starts from it instead of evaluating the same pressures again.
+    let mut evaluated = None;
     for _ in 0..MAX_ITERATIONS {
-        worst = evaluate(network, viscosity, head_shares, sinks_ml, dt_s, pressures_pa, work);
+        worst = match evaluated.take() {
+            Some(last) => last,
+            None => evaluate(network, viscosity, head_shares, dt_s, pressures_pa, work),
+        };
         if worst.1 < TOLERANCE_M3_S {
             flows_m3_s.clear();
             flows_m3_s.extend_from_slice(&work.flows);
@@ -149,18 +234,17 @@ pub fn step(
         let chord = factors.nodes == n;
         if !chord {
             assemble_jacobian(network, dt_s, pressures_pa, work);
-            factors.lu.clone_from(&work.jacobian);
-            if !lu_factor(&mut factors.lu, n, &mut factors.pivots, &mut work.nonzero) {
+            if !lu_factor(&mut work.jacobian, n, &mut factors.pivots, &mut work.nonzero) {
                 factors.nodes = 0;
                 break;
             }
-            factors.nodes = n;
+            factors.keep(&work.jacobian, n);
         }
         // Solve J δ = −r on the nodes other than the atmosphere (row and column 0 are left out).
         for k in 1..n {
             work.residual[k] = -work.residual[k];
         }
-        lu_apply(&factors.lu, n, &factors.pivots, &mut work.residual);
+        factors.apply(&mut work.residual);
         // Backtracking: a choke's exponential can make the full Newton step overshoot; halve it until the worst
         // imbalance falls (steps near a steady state take the full step at the first try).
         work.delta.clear();
@@ -173,13 +257,16 @@ pub fn step(
             for ((pressure, start), delta) in pressures_pa.iter_mut().zip(&work.start).zip(&work.delta).skip(1) {
                 *pressure = start + share * delta;
             }
-            let reached = evaluate(network, viscosity, head_shares, sinks_ml, dt_s, pressures_pa, work).1;
+            let last = evaluate(network, viscosity, head_shares, dt_s, pressures_pa, work);
+            let reached = last.1;
             if chord && reached > CHORD_CONTRACTION * worst.1 {
                 // The kept factorisation no longer fits: back to where the step began, and factorise afresh.
                 pressures_pa.copy_from_slice(&work.start);
                 factors.nodes = 0;
+                evaluated = None;
                 break;
             }
+            evaluated = Some(last);
             if reached < worst.1 {
                 break;
             }
@@ -196,7 +283,6 @@ fn evaluate(
     network: &Network,
     viscosity: &[f64],
     head_shares: &[f64],
-    sinks_ml: &[f64],
     dt_s: f64,
     pressures_pa: &[f64],
     work: &mut Workspace,
@@ -208,9 +294,9 @@ fn evaluate(
         work.slopes[b] = g;
         work.choke_slopes[b] = c;
     }
+    let per_s = 1.0 / dt_s;
     for (k, node) in network.nodes.iter().enumerate().skip(1) {
-        let sink_m3 = sinks_ml.get(k).copied().unwrap_or(0.0) * 1e-6;
-        work.residual[k] = (node.volume_m3(pressures_pa[k]) - node.volume_m3(work.old[k]) + sink_m3) / dt_s;
+        work.residual[k] = (node.volume_m3(pressures_pa[k]) - work.old_volumes_m3[k]) * per_s;
     }
     for (b, branch) in network.branches.iter().enumerate() {
         let q = work.flows[b];
@@ -293,27 +379,4 @@ fn lu_factor(a: &mut [f64], n: usize, pivots: &mut Vec<usize>, nonzero: &mut Vec
         }
     }
     true
-}
-
-/// Solves with a factorisation from `lu_factor`; the solution replaces `rhs`.
-fn lu_apply(lu: &[f64], n: usize, pivots: &[usize], rhs: &mut [f64]) {
-    for col in 1..n {
-        let pivot = pivots[col];
-        if pivot != col {
-            rhs.swap(pivot, col);
-        }
-        let value = rhs[col];
-        if value != 0.0 {
-            for row in col + 1..n {
-                rhs[row] -= lu[row * n + col] * value;
-            }
-        }
-    }
-    for row in (1..n).rev() {
-        let mut sum = rhs[row];
-        for k in row + 1..n {
-            sum -= lu[row * n + k] * rhs[k];
-        }
-        rhs[row] = sum / lu[row * n + row];
-    }
 }

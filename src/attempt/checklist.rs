@@ -1,6 +1,7 @@
 //! The debrief checklist: the actions every run of a scenario expects, each marked done, late, missed or wrong
-//! with its time, read from the log and trends (docs/scoring.md, "Checklist"). Scenarios do not list actions of
-//! their own yet, so the list is the one that applies to every perfusion exercise.
+//! with its time, read from the log and trends (docs/scoring.md, "Checklist"): the ones every perfusion exercise
+//! expects, then the response to each fault (`response::judge`). An item whose time has not come is not due, never
+//! missed.
 
 use super::{Attempt, Event, clock};
 use crate::catalog::Catalog;
@@ -13,17 +14,14 @@ use serde::Serialize;
 const TARGET_FLOW_LATE_S: f64 = 5.0 * 60.0;
 /// An alarm answered later than this counts as late, s (the rubric's full-marks limit).
 const ALARM_LATE_S: f64 = 10.0;
-/// A pump moving more than this is running, L/min.
-const RUNNING_FLOW_L_MIN: f64 = 0.1;
-/// A fault is answered by a change of settings or clamps within this time, s. A teaching choice.
-const FAULT_ANSWER_S: f64 = 120.0;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Status {
     Done,
     Late,
     Missed,
     Wrong,
+    /// Its time has not come yet: the run has not gone long enough for it to be missed.
+    NotDue,
 }
 
 impl Status {
@@ -33,6 +31,7 @@ impl Status {
             Status::Late => "late",
             Status::Missed => "missed",
             Status::Wrong => "wrong",
+            Status::NotDue => "not due yet",
         }
     }
 }
@@ -43,6 +42,8 @@ pub struct CheckItem {
     pub status: Status,
     /// When it was done (or done wrong), s from the start.
     pub at_s: Option<f64>,
+    /// The run's model time then, s, for an item done during a run.
+    pub model_s: Option<f64>,
 }
 
 pub fn checklist(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> Vec<CheckItem> {
@@ -62,57 +63,94 @@ pub fn checklist(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> V
             crate::validate::validate(scenario, &circuit, catalog).iter().any(|f| f.severity == Severity::Critical);
         let status = if critical { Status::Wrong } else { Status::Done };
         items.push(item("Go on bypass with no critical finding", status, Some(s)));
-        items.push(target_flow(attempt));
+        items.push(target_flow(attempt, scenario));
     }
+    let end_s = attempt.duration_s();
     for (index, entry) in attempt.log.iter().enumerate() {
-        match &entry.event {
-            Event::AlarmRaised { alarm } => {
-                let answered = attempt.log[index + 1..].iter().find(|later| match &later.event {
-                    Event::AlarmAcknowledged { alarm: a } | Event::AlarmCleared { alarm: a } => a == alarm,
-                    _ => false,
-                });
-                let (status, at) = match answered {
-                    Some(later) if later.at_s - entry.at_s <= ALARM_LATE_S => (Status::Done, Some(later.at_s)),
-                    Some(later) => (Status::Late, Some(later.at_s)),
-                    None => (Status::Missed, None),
-                };
-                let label = alarm.label();
-                items.push(item(&format!("Answer the alarm \"{label}\" ({})", clock(entry.at_s)), status, at));
-            }
-            Event::FaultFired { fault } => {
-                let answer = attempt.log[index + 1..]
-                    .iter()
-                    .take_while(|later| later.at_s - entry.at_s <= FAULT_ANSWER_S)
-                    .find(|later| matches!(later.event, Event::Edit(_)));
-                let (status, at) = answer.map_or((Status::Missed, None), |a| (Status::Done, Some(a.at_s)));
-                items.push(item(&format!("Act on the fault: {fault} ({})", clock(entry.at_s)), status, at));
-            }
-            _ => {}
-        }
+        let Event::AlarmRaised { alarm } = &entry.event else { continue };
+        let (status, at) = match answer(attempt, index, *alarm) {
+            Answer::By(later) if later.at_s - entry.at_s <= ALARM_LATE_S => (Status::Done, Some(later)),
+            Answer::By(later) => (Status::Late, Some(later)),
+            Answer::Transient => continue,
+            Answer::Unanswered if end_s - entry.at_s <= ALARM_LATE_S => (Status::NotDue, None),
+            Answer::Unanswered => (Status::Missed, None),
+        };
+        let label = alarm.label();
+        items.push(CheckItem {
+            action: format!("Answer the alarm \"{label}\" ({})", clock(entry.at_s)),
+            status,
+            at_s: at.map(|a| a.at_s),
+            model_s: at.and_then(|a| a.model_s),
+        });
     }
+    items.extend(super::response::judge(attempt, scenario, catalog).into_iter().map(|judged| CheckItem {
+        action: judged.action,
+        status: judged.status,
+        at_s: judged.at_s,
+        model_s: judged.model_s,
+    }));
     items
 }
 
+/// How an alarm raised at a log entry ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Answer<'a> {
+    /// Acknowledged, or cleared after the trainee did something: the entry that answered it.
+    By(&'a super::LogEntry),
+    /// It stopped by itself within `ALARM_LATE_S` with nothing done: a swing no one could have answered.
+    Transient,
+    /// It stopped by itself later, or with the run, or sounds still.
+    Unanswered,
+}
+
+/// How the alarm raised at the log's entry `raised` was answered (an alarm that stops by itself, or because the run
+/// was stopped, was not answered by the trainee).
+pub fn answer(attempt: &Attempt, raised: usize, alarm: Alarm) -> Answer<'_> {
+    let Some(start) = attempt.log.get(raised) else { return Answer::Unanswered };
+    let mut acted = false;
+    for later in attempt.log.iter().skip(raised + 1) {
+        match &later.event {
+            Event::AlarmAcknowledged { alarm: a } if *a == alarm => return Answer::By(later),
+            Event::AlarmCleared { alarm: a } if *a == alarm => {
+                return if acted {
+                    Answer::By(later)
+                } else if later.at_s - start.at_s <= ALARM_LATE_S {
+                    Answer::Transient
+                } else {
+                    Answer::Unanswered
+                };
+            }
+            Event::RunStopped => return Answer::Unanswered,
+            event if event.action().is_some() => acted = true,
+            _ => {}
+        }
+    }
+    Answer::Unanswered
+}
+
 /// Flow at target: the first trend sample on bypass without the "Flow below target" alarm, in any run.
-fn target_flow(attempt: &Attempt) -> CheckItem {
+fn target_flow(attempt: &Attempt, scenario: &Scenario) -> CheckItem {
+    let running_l_min = super::score::ON_BYPASS_SHARE_OF_TARGET * scenario.derived().target_flow_l_min;
     let reached = attempt.trends.iter().find_map(|trend| {
         let time = trend.column(TrendKey::Time)?;
         let row = trend
             .rows
             .iter()
-            .find(|row| trend.pumping(row, RUNNING_FLOW_L_MIN) && !row.alarms.contains(&Alarm::FlowBelowTarget))?;
+            .find(|row| trend.pumping(row, running_l_min) && !row.alarms.contains(&Alarm::FlowBelowTarget))?;
         Some((trend.started_at_s, *row.values.get(time)?))
     });
     let action = "Reach the target flow";
     match reached {
         Some((run_started_s, model_s)) => {
-            let at = run_started_s + model_s;
-            item(action, if model_s <= TARGET_FLOW_LATE_S { Status::Done } else { Status::Late }, Some(at))
+            let status = if model_s <= TARGET_FLOW_LATE_S { Status::Done } else { Status::Late };
+            CheckItem { action: action.to_owned(), status, at_s: Some(run_started_s + model_s), model_s: Some(model_s) }
         }
+        // A run still going that has not run long enough to be late has not missed it yet.
+        None if attempt.end.model_s.is_some_and(|m| m < TARGET_FLOW_LATE_S) => item(action, Status::NotDue, None),
         None => item(action, Status::Missed, None),
     }
 }
 
 fn item(action: &str, status: Status, at_s: Option<f64>) -> CheckItem {
-    CheckItem { action: action.to_owned(), status, at_s }
+    CheckItem { action: action.to_owned(), status, at_s, model_s: None }
 }

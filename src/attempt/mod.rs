@@ -10,6 +10,7 @@ pub mod checklist;
 mod file;
 pub mod grade;
 pub mod report;
+mod response;
 mod score;
 mod v1;
 
@@ -85,9 +86,19 @@ pub enum Event {
     AlarmCleared {
         alarm: Alarm,
     },
-    /// A scenario fault fired (its description).
+    /// A scenario fault fired: its description and its index among the scenario's faults (absent in files
+    /// written before faults were answered).
     FaultFired {
         fault: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        index: Option<usize>,
+    },
+    /// The trainee intervened on the running circuit (put a fault right, gave a drug, added fluid).
+    Intervened(crate::sim::Intervention),
+    /// An intervention put one of the scenario's faults right (its index and description).
+    FaultResolved {
+        fault: String,
+        index: usize,
     },
     /// A safety link stopped a pump: the sensor and what it read.
     SafetyStopped {
@@ -124,7 +135,9 @@ impl Event {
             Event::AlarmRaised { alarm } => format!("ALARM {}", alarm.label()),
             Event::AlarmAcknowledged { alarm } => format!("acknowledged {}", alarm.label()),
             Event::AlarmCleared { alarm } => format!("cleared {}", alarm.label()),
-            Event::FaultFired { fault } => format!("fault: {fault}"),
+            Event::FaultFired { fault, .. } => format!("fault: {fault}"),
+            Event::Intervened(intervention) => intervention.describe(),
+            Event::FaultResolved { fault, .. } => format!("put right: {fault}"),
             Event::SafetyStopped { pump, sensor, reading } => {
                 format!("{} stopped by its safety link: {} {reading}", name(pump), name(sensor))
             }
@@ -144,9 +157,11 @@ impl Event {
             Event::SpeedSet { times } => Action::SetSpeed(*times),
             Event::AlarmAcknowledged { alarm } => Action::Acknowledge(*alarm),
             Event::PumpRestarted { pump } => Action::RestartPump(*pump),
+            Event::Intervened(intervention) => Action::Intervene(intervention.clone()),
             Event::AlarmRaised { .. }
             | Event::AlarmCleared { .. }
             | Event::FaultFired { .. }
+            | Event::FaultResolved { .. }
             | Event::SafetyStopped { .. } => return None,
         })
     }
@@ -202,12 +217,13 @@ impl RunTrend {
         self.columns.iter().position(|c| c.key == key)
     }
 
-    /// Whether any pump moved more than `l_min` in this row (either way).
+    /// Whether any pump moved more than `l_min` forward in this row: blood drifting through a stopped centrifugal
+    /// head (forward or back) is not bypass.
     pub fn pumping(&self, row: &TrendRow, l_min: f64) -> bool {
         self.columns
             .iter()
             .zip(&row.values)
-            .any(|(column, q)| matches!(column.key, TrendKey::PumpFlow(_)) && q.abs() > l_min)
+            .any(|(column, q)| matches!(column.key, TrendKey::PumpFlow(_)) && *q > l_min)
     }
 
     /// The points (model time s, value) of the column that measures `key`; empty when the run had no such column.

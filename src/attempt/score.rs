@@ -2,6 +2,7 @@
 //! component is a fraction from 0 to 1 with the facts behind it; the total is their average weighted by the
 //! scenario's `scoring`, out of 100. The thresholds are teaching choices, not clinical numbers, and are named here.
 
+use super::checklist::Answer;
 use super::{Attempt, Event};
 use crate::catalog::Catalog;
 use crate::rules::Severity;
@@ -18,8 +19,9 @@ const ALARM_NONE_S: f64 = 60.0;
 /// Prime at or under this share of the reference volume earns the full component; at or over the second, none.
 const PRIME_FULL_SHARE: f64 = 0.8;
 const PRIME_NONE_SHARE: f64 = 1.2;
-/// A pump moving more than this is running, L/min: samples from then on count for time in targets.
-const RUNNING_FLOW_L_MIN: f64 = 0.1;
+/// A pump moving more than this share of the target flow is running: samples from then on count for time in
+/// targets. A teaching choice: a tenth of the target is more than blood drifting through a stopped head.
+pub(super) const ON_BYPASS_SHARE_OF_TARGET: f64 = 0.1;
 /// Alarms that mean a target is missed (the alarm logic compares with the scenario's limits).
 const TARGET_ALARMS: [Alarm; 3] = [Alarm::FlowBelowTarget, Alarm::Do2iLow, Alarm::ArterialLinePressureHigh];
 
@@ -32,6 +34,7 @@ pub enum ComponentKind {
     AlarmResponse,
     TimeInTargets,
     PrimeVolume,
+    FaultResponse,
 }
 
 impl ComponentKind {
@@ -43,6 +46,7 @@ impl ComponentKind {
             ComponentKind::AlarmResponse => "alarm_response",
             ComponentKind::TimeInTargets => "time_in_targets",
             ComponentKind::PrimeVolume => "prime_volume",
+            ComponentKind::FaultResponse => "fault_response",
         }
     }
 }
@@ -82,10 +86,14 @@ pub fn score(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> Score
     let components = vec![
         critical_findings(attempt, scenario, catalog, weights.critical_findings),
         assembly_time(attempt, weights.assembly_time),
-        alarm_response(attempt, weights.alarm_response),
+        alarm_response(attempt, scenario, weights.alarm_response),
         time_in_targets(attempt, scenario, weights.time_in_targets),
         prime_volume(attempt, scenario, catalog, weights.prime_volume),
     ];
+    let components = match fault_response(attempt, scenario, catalog, weights.fault_response) {
+        Some(component) => components.into_iter().chain([component]).collect(),
+        None => components,
+    };
     let weight: f64 = components.iter().map(|c| c.weight).sum();
     let earned: f64 = components.iter().map(|c| c.weight * c.fraction).sum();
     Score { total: if weight > 0.0 { 100.0 * earned / weight } else { 0.0 }, components }
@@ -119,23 +127,28 @@ fn assembly_time(attempt: &Attempt, weight: f64) -> Component {
     Component { name: ComponentKind::AssemblyTime, weight, fraction, detail }
 }
 
-fn alarm_response(attempt: &Attempt, weight: f64) -> Component {
+fn alarm_response(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Component {
+    let name = ComponentKind::AlarmResponse;
+    // Silence earns nothing where nothing could sound: a run never put on bypass tested no alarm.
+    let running_l_min = ON_BYPASS_SHARE_OF_TARGET * scenario.derived().target_flow_l_min;
+    let on_bypass = attempt.trends.iter().any(|t| t.rows.iter().any(|row| t.pumping(row, running_l_min)));
+    if !on_bypass {
+        return Component { name, weight, fraction: 0.0, detail: "never on bypass, so no alarm was answered".into() };
+    }
+    let end_s = attempt.duration_s();
     let mut responses = Vec::new();
     for (index, entry) in attempt.log.iter().enumerate() {
         let Event::AlarmRaised { alarm } = &entry.event else { continue };
-        let answered = attempt.log.iter().skip(index + 1).find(|later| match &later.event {
-            Event::AlarmAcknowledged { alarm: a } | Event::AlarmCleared { alarm: a } => a == alarm,
-            _ => false,
-        });
-        responses.push(answered.map(|later| later.at_s - entry.at_s));
+        match super::checklist::answer(attempt, index, *alarm) {
+            Answer::By(later) => responses.push(Some(later.at_s - entry.at_s)),
+            // A brief swing that stopped by itself, or raised too late to have been answered yet: not counted.
+            Answer::Transient => {}
+            Answer::Unanswered if end_s - entry.at_s <= ALARM_FULL_S => {}
+            Answer::Unanswered => responses.push(None),
+        }
     }
     if responses.is_empty() {
-        return Component {
-            name: ComponentKind::AlarmResponse,
-            weight,
-            fraction: 1.0,
-            detail: "no alarm sounded".into(),
-        };
+        return Component { name, weight, fraction: 1.0, detail: "no alarm sounded".into() };
     }
     let fraction = responses.iter().map(|r| r.map_or(0.0, |s| falling(s, ALARM_FULL_S, ALARM_NONE_S))).sum::<f64>()
         / responses.len() as f64;
@@ -150,7 +163,47 @@ fn alarm_response(attempt: &Attempt, weight: f64) -> Component {
             answered.iter().sum::<f64>() / answered.len() as f64
         )
     };
-    Component { name: ComponentKind::AlarmResponse, weight, fraction, detail }
+    Component { name, weight, fraction, detail }
+}
+
+/// The response to the scenario's faults: each expected action done in time earns 1, late a half, missed or an
+/// action that made the fault worse nothing; actions not due yet are not counted (with none due, the component
+/// weighs nothing). None for a scenario without faults.
+fn fault_response(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog, weight: f64) -> Option<Component> {
+    use super::checklist::Status;
+    if scenario.faults.is_empty() {
+        return None;
+    }
+    let judged = super::response::judge(attempt, scenario, catalog);
+    let counted: Vec<f64> = judged
+        .iter()
+        .filter_map(|j| match j.status {
+            Status::Done => Some(1.0),
+            Status::Late => Some(0.5),
+            Status::Missed | Status::Wrong => Some(0.0),
+            Status::NotDue => None,
+        })
+        .collect();
+    let count = |status| judged.iter().filter(|j| j.status == status).count();
+    if counted.is_empty() {
+        // Nothing could have been done yet (the faults are still to come in a run that goes on): not counted.
+        let detail = "no response due yet (not counted)".to_owned();
+        return Some(Component { name: ComponentKind::FaultResponse, weight: 0.0, fraction: 0.0, detail });
+    }
+    let (fraction, detail) = {
+        (
+            counted.iter().sum::<f64>() / counted.len() as f64,
+            format!(
+                "{} expected action(s): {} in time, {} late, {} missed, {} harmful",
+                count(Status::Done) + count(Status::Late) + count(Status::Missed),
+                count(Status::Done),
+                count(Status::Late),
+                count(Status::Missed),
+                count(Status::Wrong)
+            ),
+        )
+    };
+    Some(Component { name: ComponentKind::FaultResponse, weight, fraction, detail })
 }
 
 fn time_in_targets(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Component {
@@ -158,7 +211,8 @@ fn time_in_targets(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Compo
     let (mut samples, mut within) = (0usize, 0usize);
     for trend in &attempt.trends {
         let map = trend.column(TrendKey::PatientArterialPressure);
-        let on_bypass = trend.rows.iter().skip_while(|row| !trend.pumping(row, RUNNING_FLOW_L_MIN));
+        let running_l_min = ON_BYPASS_SHARE_OF_TARGET * scenario.derived().target_flow_l_min;
+        let on_bypass = trend.rows.iter().skip_while(|row| !trend.pumping(row, running_l_min));
         for row in on_bypass {
             samples += 1;
             let alarmed = row.alarms.iter().any(|a| TARGET_ALARMS.contains(a));

@@ -101,7 +101,7 @@ impl AttemptV1 {
                     alarm(label).map(|alarm| Event::AlarmAcknowledged { alarm })
                 }
                 EventV1::AlarmCleared { alarm: label } => alarm(label).map(|alarm| Event::AlarmCleared { alarm }),
-                EventV1::FaultFired { fault } => Some(Event::FaultFired { fault }),
+                EventV1::FaultFired { fault } => Some(Event::FaultFired { fault, index: None }),
             };
             if let Some(event) = event {
                 log.push(LogEntry { at_s: entry.at_s, model_s: entry.model_s, event });

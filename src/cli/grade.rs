@@ -8,12 +8,13 @@ use crate::catalog::Catalog;
 use std::path::Path;
 use std::process::ExitCode;
 
-const COMPONENTS: [ComponentKind; 5] = [
+const COMPONENTS: [ComponentKind; 6] = [
     ComponentKind::CriticalFindings,
     ComponentKind::AssemblyTime,
     ComponentKind::AlarmResponse,
     ComponentKind::TimeInTargets,
     ComponentKind::PrimeVolume,
+    ComponentKind::FaultResponse,
 ];
 
 pub fn run(dir: &Path, csv: Option<&Path>, catalog: &Catalog) -> ExitCode {

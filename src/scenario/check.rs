@@ -291,6 +291,8 @@ fn check_rules(c: &mut Checker, rules: &[super::RuleSetting]) {
 
 /// Longest scenario run a fault may be scheduled in: a day of model time.
 const MAX_FAULT_TIME_S: f64 = 86_400.0;
+/// Most actions a fault's expected response may list: a drill's response is a handful of steps.
+const MAX_EXPECTED: usize = 16;
 
 fn check_faults(c: &mut Checker, faults: &[super::Fault]) {
     for (i, fault) in faults.iter().enumerate() {
@@ -316,6 +318,19 @@ fn check_faults(c: &mut Checker, faults: &[super::Fault]) {
                 c.range(&format!("{kind}.factor"), factor, 1.0, 10.0, "");
             }
         }
+        let lists = [("expect", fault.expect.as_deref().unwrap_or(&[])), ("also_expect", &fault.also_expect[..])];
+        for (field, list) in lists {
+            if list.len() > MAX_EXPECTED {
+                c.error(
+                    &format!("{at}.{field}"),
+                    format!("{} actions", list.len()),
+                    Some(format!("list at most {MAX_EXPECTED}")),
+                );
+            }
+            for (j, expected) in list.iter().enumerate().take(MAX_EXPECTED) {
+                c.range(&format!("{at}.{field}[{j}].within_s"), expected.within_s, 1.0, MAX_FAULT_TIME_S, "s");
+            }
+        }
     }
 }
 
@@ -326,6 +341,7 @@ fn check_scoring(c: &mut Checker, s: &super::ScoringWeights) {
         ("alarm_response", s.alarm_response),
         ("time_in_targets", s.time_in_targets),
         ("prime_volume", s.prime_volume),
+        ("fault_response", s.fault_response),
     ];
     let mut all_in_range = true;
     for (name, weight) in weights {

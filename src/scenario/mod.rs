@@ -7,11 +7,13 @@
 
 mod check;
 mod raw;
+mod response;
 
 pub use raw::{
     Fault, FaultKind, KitItem, LineRole, Physiology, Procedure, RawPatient, RawScenario, RuleSetting,
     SCENARIO_FORMAT_VERSION, ScoringWeights, Targets, temperature_scale,
 };
+pub use response::{Expected, Response, remedy};
 
 use crate::catalog::{Bore, Catalog};
 use crate::ids::CatalogId;

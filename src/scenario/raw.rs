@@ -271,6 +271,27 @@ pub struct Fault {
     /// Simulation time at which the fault starts, seconds after the pump is first started.
     pub at_s: f64,
     pub kind: FaultKind,
+    /// The response expected instead of the kind's own (`FaultKind::expected_response`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Vec<super::response::Expected>>,
+    /// Actions expected besides the response.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_expect: Vec<super::response::Expected>,
+}
+
+impl Fault {
+    /// A fault at `at_s` with its kind's own expected response.
+    pub fn new(at_s: f64, kind: FaultKind) -> Self {
+        Self { at_s, kind, expect: None, also_expect: Vec::new() }
+    }
+
+    /// What the trainee is expected to do in `procedure`: the scenario's own response or the kind's, with its
+    /// additions.
+    pub fn expected(&self, procedure: Procedure) -> Vec<super::response::Expected> {
+        let mut expected = self.expect.clone().unwrap_or_else(|| self.kind.expected_response(procedure));
+        expected.extend(self.also_expect.iter().copied());
+        expected
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -327,6 +348,8 @@ pub struct ScoringWeights {
     pub alarm_response: f64,
     pub time_in_targets: f64,
     pub prime_volume: f64,
+    /// The response to the scenario's faults (counted only in a scenario that has faults).
+    pub fault_response: f64,
 }
 
 impl Default for ScoringWeights {
@@ -337,6 +360,7 @@ impl Default for ScoringWeights {
             alarm_response: 20.0,
             time_in_targets: 25.0,
             prime_volume: 10.0,
+            fault_response: 100.0,
         }
     }
 }

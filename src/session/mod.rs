@@ -58,6 +58,8 @@ pub enum Action {
     /// Run a stopped pump again (after a safety stop once its cause has cleared, or after a power loss: restart,
     /// hand crank).
     RestartPump(PartId),
+    /// Act on the running circuit: put a fault right, give a drug, add fluid.
+    Intervene(crate::sim::Intervention),
 }
 
 /// Why an action was refused; the session is unchanged.
@@ -99,6 +101,8 @@ pub enum Refusal {
     NotStopped(PartId),
     #[error("{0} cannot restart yet: its sensor still reads {1}")]
     CauseRemains(PartId, String),
+    #[error(transparent)]
+    Intervention(#[from] crate::sim::Refused),
 }
 
 /// Why a front end cannot move the session to a time (a script or a log asked for one the app could not reach).
@@ -389,6 +393,23 @@ impl Session {
                 self.record(Event::PumpRestarted { pump });
                 Ok(())
             }
+            Action::Intervene(intervention) => {
+                let run = self.run.as_ref().ok_or(Refusal::NotRunning)?;
+                if let Some(error) = run.failed() {
+                    return Err(Refusal::ModelStopped(error.clone()));
+                }
+                let mut simulation = run.simulation().clone();
+                let resolved = simulation.intervene(&intervention, &self.scenario, &self.circuit, &self.catalog)?;
+                if let Some(run) = self.run.as_mut() {
+                    run.replace_simulation(simulation);
+                }
+                self.record(Event::Intervened(intervention));
+                for index in resolved {
+                    let fault = self.scenario.faults.get(index).map(|f| f.kind.describe()).unwrap_or_default();
+                    self.record(Event::FaultResolved { fault, index });
+                }
+                Ok(())
+            }
         }
     }
 
@@ -471,7 +492,7 @@ impl Session {
                 let events = seen
                     .fired
                     .into_iter()
-                    .map(|fault| Event::FaultFired { fault })
+                    .map(|fired| Event::FaultFired { fault: fired.description, index: Some(fired.index) })
                     .chain(seen.stops.into_iter().map(|stop| Event::SafetyStopped {
                         pump: stop.pump,
                         sensor: stop.sensor,

@@ -189,7 +189,8 @@ impl Run {
         let cleared: Vec<Alarm> = self.sounding.iter().filter(|a| !now.contains(a)).copied().collect();
         self.acknowledged.retain(|a| now.contains(a));
         self.sounding = now;
-        let fired: Vec<String> = self.simulation.faults_fired().iter().skip(self.faults_logged).cloned().collect();
+        let fired: Vec<crate::sim::Fired> =
+            self.simulation.faults_fired().iter().skip(self.faults_logged).cloned().collect();
         self.faults_logged += fired.len();
         let stops: Vec<SafetyStop> = self
             .simulation
@@ -208,7 +209,7 @@ impl Run {
 pub(super) struct Observed {
     pub raised: Vec<Alarm>,
     pub cleared: Vec<Alarm>,
-    pub fired: Vec<String>,
+    pub fired: Vec<crate::sim::Fired>,
     pub stops: Vec<SafetyStop>,
 }
 

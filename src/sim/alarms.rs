@@ -2,7 +2,7 @@
 //! actually placed: no transducer after the pump, no line-pressure alarm; no level sensor, no level alarm.
 
 use super::Simulation;
-use super::network::{Network, Origin, PATIENT_VENOUS};
+use super::network::{Network, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
 use crate::catalog::{Catalog, PartKind, port};
 use crate::circuit::Circuit;
 use crate::circuit::flow::{Rotation, Route, main_line};
@@ -29,6 +29,10 @@ pub enum Alarm {
     TemperatureGradientHigh,
     /// A safety link stopped this pump; latched until acknowledged.
     SafetyStop(PartId),
+    /// The patient's mean arterial pressure is above the scenario's window (on bypass).
+    MapHigh,
+    /// The patient's mean arterial pressure is below the scenario's window (on bypass).
+    MapLow,
 }
 
 impl Alarm {
@@ -64,6 +68,8 @@ impl Alarm {
             Alarm::OutletTemperatureHigh => "Arterial outlet temperature high",
             Alarm::TemperatureGradientHigh => "Temperature gradient high",
             Alarm::SafetyStop(_) => "Pump stopped by its safety link",
+            Alarm::MapHigh => "Mean arterial pressure high",
+            Alarm::MapLow => "Mean arterial pressure low",
         }
     }
 }
@@ -132,6 +138,8 @@ struct Limits {
     outlet_temp_max_c: f64,
     temp_gradient_max_c: f64,
     warm_temp_gradient_max_c: f64,
+    /// The mean arterial pressure window on bypass, mmHg.
+    map_mmhg: (f64, f64),
     /// The flow and DO2i targets' share by body temperature (`Targets::temperature_scaling`).
     temperature_scaling: Vec<(f64, f64)>,
 }
@@ -167,6 +175,7 @@ impl AlarmWatch {
             outlet_temp_max_c: targets.outlet_temp_max_c,
             temp_gradient_max_c: targets.temp_gradient_max_c,
             warm_temp_gradient_max_c: targets.warm_temp_gradient_max_c,
+            map_mmhg: (targets.map_min_mmhg, targets.map_max_mmhg),
             temperature_scaling: targets.temperature_scaling.clone(),
         };
         let monitors = main_line(circuit, catalog, Rotation::AsBuilt)
@@ -236,6 +245,12 @@ impl AlarmWatch {
             }
             if simulation.node_blood(PATIENT_VENOUS).is_some_and(|b| b.sat < l.svo2_min) {
                 alarms.push(Alarm::Svo2Low);
+            }
+            let map = simulation.node_pressure_mmhg(PATIENT_ARTERIAL);
+            if map > l.map_mmhg.1 {
+                alarms.push(Alarm::MapHigh);
+            } else if map < l.map_mmhg.0 {
+                alarms.push(Alarm::MapLow);
             }
             // The outlet probe reads the blood leaving the oxygenator, so only while blood flows through it.
             if let Some((outlet, inlet)) = m.temperatures

@@ -16,9 +16,13 @@ use crate::scenario::{Fault, FaultKind, LineRole, Scenario};
 /// venous line pressure (§6.10 gives 31–54 mmHg of siphon).
 const AIR_ENTRY_REFERENCE_SUCTION_PA: f64 = 30.0 * crate::units::PA_PER_MMHG;
 
-/// The parts and lines the faults act on, found by their role in this circuit.
-#[derive(Debug, Clone, Default)]
-struct Roles {
+/// Discharge coefficient of a sharp-edged orifice (PHYS: the textbook 0.6), for the narrowing of a kink.
+const ORIFICE_DISCHARGE_COEFFICIENT: f64 = 0.6;
+
+/// The parts and lines faults act on and responses are judged by, found by their role in a circuit: what an
+/// instructor names ("the arterial line", "the oxygenator") without knowing the trainee's part ids.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Roles {
     arterial_pump: Option<PartId>,
     oxygenator: Option<PartId>,
     /// Main-line tubes from the drainage cannula to the first reservoir or pump.
@@ -27,16 +31,91 @@ struct Roles {
     arterial_tubes: Vec<TubeId>,
 }
 
+impl Roles {
+    /// The roles in `circuit`, along its main line as built (none that the circuit lacks).
+    pub fn of(circuit: &Circuit, catalog: &Catalog) -> Self {
+        let mut roles = Roles::default();
+        let Some(route) = main_line(circuit, catalog, Rotation::AsBuilt) else { return roles };
+        let is = |part: PartId, wanted: fn(&PartKind) -> bool| circuit.kind_of(catalog, part).is_some_and(wanted);
+        let pump_at = route
+            .parts
+            .iter()
+            .position(|p| is(*p, |k| matches!(k, PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. })));
+        roles.arterial_pump = pump_at.and_then(|i| route.parts.get(i).copied());
+        roles.oxygenator = route.parts.iter().copied().find(|p| is(*p, |k| matches!(k, PartKind::Oxygenator { .. })));
+        let first_stage = route.parts.iter().position(|p| {
+            is(*p, |k| {
+                matches!(k, PartKind::Reservoir { .. } | PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. })
+            })
+        });
+        for tube in &route.tubes {
+            let Some(t) = circuit.tube(*tube) else { continue };
+            let at = route.position(t.from.part).max(route.position(t.to.part));
+            match (at, first_stage, pump_at) {
+                (Some(at), Some(stage), _) if at <= stage => roles.venous_tubes.push(*tube),
+                (Some(at), _, Some(pump)) if at > pump => roles.arterial_tubes.push(*tube),
+                _ => {}
+            }
+        }
+        roles
+    }
+
+    /// The circuit's arterial pump, when it has one.
+    pub fn arterial_pump(&self) -> Option<PartId> {
+        self.arterial_pump
+    }
+
+    /// The oxygenator on the main line, when there is one.
+    pub fn oxygenator(&self) -> Option<PartId> {
+        self.oxygenator
+    }
+
+    /// Whether `tube` is part of the line.
+    pub fn in_line(&self, tube: TubeId, line: LineRole) -> bool {
+        match line {
+            LineRole::Venous => self.venous_tubes.contains(&tube),
+            LineRole::Arterial => self.arterial_tubes.contains(&tube),
+        }
+    }
+
+    /// The tube of a line where its faults act: the venous line where it starts at the cannula, the arterial line
+    /// where it ends at it (the long line to the field).
+    pub fn line_end(&self, line: LineRole) -> Option<TubeId> {
+        match line {
+            LineRole::Venous => self.venous_tubes.first().copied(),
+            LineRole::Arterial => self.arterial_tubes.last().copied(),
+        }
+    }
+}
+
+/// Where a fault acts, in the trainee's circuit: what an intervention that puts it right must name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Tube(TubeId),
+    Part(PartId),
+}
+
+/// A fault that has fired: its index among the scenario's faults, what it is, and its words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fired {
+    pub index: usize,
+    pub kind: FaultKind,
+    pub description: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct FaultSchedule {
-    pending: Vec<Fault>,
+    /// The faults still to come, each with its index among the scenario's, in time order.
+    pending: Vec<(usize, Fault)>,
     roles: Roles,
+    /// The lumen of each line's end tube, m²: where a kink narrows it.
+    lumens_m2: Vec<(TubeId, f64)>,
     /// Pump branches to restart when a power loss ends: (time, branch, head the pump provides).
     restore: Vec<(f64, usize, f64)>,
     /// Model time at which bypass started (the arterial pump running), when it has: the faults' clock.
     started_s: Option<f64>,
-    /// The faults that have fired, in words, in order.
-    fired: Vec<String>,
+    /// The faults that have fired, in order.
+    fired: Vec<Fired>,
     /// When (on the faults' clock) the perfusionist restarted the arterial pump: a power loss "until restarted"
     /// that began before then ends then (restart, hand crank: reference §8 [Southland] [Handcrank-1987]).
     power_restored_s: Option<f64>,
@@ -46,36 +125,18 @@ pub struct FaultSchedule {
 
 impl FaultSchedule {
     pub fn new(scenario: &Scenario, circuit: &Circuit, catalog: &Catalog) -> Self {
-        let mut roles = Roles::default();
-        if let Some(route) = main_line(circuit, catalog, Rotation::AsBuilt) {
-            let is = |part: PartId, wanted: fn(&PartKind) -> bool| circuit.kind_of(catalog, part).is_some_and(wanted);
-            let pump_at = route
-                .parts
-                .iter()
-                .position(|p| is(*p, |k| matches!(k, PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. })));
-            roles.arterial_pump = pump_at.and_then(|i| route.parts.get(i).copied());
-            roles.oxygenator =
-                route.parts.iter().copied().find(|p| is(*p, |k| matches!(k, PartKind::Oxygenator { .. })));
-            let first_stage = route.parts.iter().position(|p| {
-                is(*p, |k| {
-                    matches!(
-                        k,
-                        PartKind::Reservoir { .. } | PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. }
-                    )
-                })
-            });
-            for tube in &route.tubes {
-                let Some(t) = circuit.tube(*tube) else { continue };
-                let at = route.position(t.from.part).max(route.position(t.to.part));
-                match (at, first_stage, pump_at) {
-                    (Some(at), Some(stage), _) if at <= stage => roles.venous_tubes.push(*tube),
-                    (Some(at), _, Some(pump)) if at > pump => roles.arterial_tubes.push(*tube),
-                    _ => {}
-                }
-            }
-        }
-        let mut pending = scenario.faults.clone();
-        pending.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+        let roles = Roles::of(circuit, catalog);
+        let lumens_m2 = [LineRole::Venous, LineRole::Arterial]
+            .into_iter()
+            .filter_map(|line| roles.line_end(line))
+            .filter_map(|tube| {
+                let tubing = catalog.tubing(&circuit.tube(tube)?.tubing)?;
+                let radius_m = tubing.inner_diameter_mm / 2000.0;
+                Some((tube, std::f64::consts::PI * radius_m * radius_m))
+            })
+            .collect();
+        let mut pending: Vec<(usize, Fault)> = scenario.faults.iter().cloned().enumerate().collect();
+        pending.sort_by(|a, b| a.1.at_s.total_cmp(&b.1.at_s));
         // Faults count from the start of bypass; without timed commands yet, bypass starts with the run when the
         // circuit's arterial pump is set running, and never otherwise.
         let running = roles
@@ -85,6 +146,7 @@ impl FaultSchedule {
         Self {
             pending,
             roles,
+            lumens_m2,
             restore: Vec::new(),
             started_s: running.then_some(0.0),
             fired: Vec::new(),
@@ -105,17 +167,31 @@ impl FaultSchedule {
         }
     }
 
-    /// The faults that have fired so far, in words.
-    pub fn fired(&self) -> &[String] {
+    /// The faults that have fired so far, in order.
+    pub fn fired(&self) -> &[Fired] {
         &self.fired
     }
 
-    /// Whether `pump` is the arterial pump and a power loss until restarted is stopping it.
-    pub fn power_lost_until_restart(&self, pump: PartId) -> bool {
-        self.power_off && self.roles.arterial_pump == Some(pump)
+    /// Where `kind` acts in this circuit: the tube or part an intervention must name to put it right (none for a
+    /// fault no intervention undoes, such as a power loss or a change of resistance).
+    pub fn place(&self, kind: &FaultKind) -> Option<Place> {
+        match kind {
+            FaultKind::OxygenatorFailure { .. } => self.roles.oxygenator.map(Place::Part),
+            FaultKind::LineKink { line, .. } | FaultKind::AirEntry { line, .. } => {
+                self.roles.line_end(*line).map(Place::Tube)
+            }
+            FaultKind::VenousDisconnection => self.roles.line_end(LineRole::Venous).map(Place::Tube),
+            FaultKind::PumpPowerLoss { .. } | FaultKind::HighSvr { .. } => None,
+        }
     }
 
-    /// The perfusionist restarts `pump` at model time `now_s`: a power loss until restarted ends.
+    /// Whether `pump` is the arterial pump and a power loss is stopping it: one until restarted, or one whose
+    /// power has not come back yet.
+    pub fn power_lost(&self, pump: PartId) -> bool {
+        self.roles.arterial_pump == Some(pump) && (self.power_off || !self.restore.is_empty())
+    }
+
+    /// The perfusionist restarts `pump` at model time `now_s` (battery, hand crank): a power loss ends.
     pub fn restore_power(&mut self, pump: PartId, now_s: f64) {
         if let (Some(started_s), true) = (self.started_s, self.roles.arterial_pump == Some(pump)) {
             self.power_restored_s = Some(now_s - started_s);
@@ -123,15 +199,18 @@ impl FaultSchedule {
         }
     }
 
-    /// Applies the faults due by `time_s` and ends those whose time is over. Returns whether the network changed.
-    pub fn apply_due(&mut self, now_s: f64, network: &mut Network) -> bool {
+    /// Applies the faults due by `now_s` (those in `resolved`, put right since, fire without acting) and ends those
+    /// whose time is over. Returns whether the network changed.
+    pub fn apply_due(&mut self, now_s: f64, network: &mut Network, resolved: &[usize]) -> bool {
         let Some(started_s) = self.started_s else { return false };
         let time_s = now_s - started_s;
         let mut changed = false;
-        while self.pending.first().is_some_and(|f| f.at_s <= time_s) {
-            let fault = self.pending.remove(0);
-            self.apply(&fault, network);
-            self.fired.push(fault.kind.describe());
+        while self.pending.first().is_some_and(|(_, f)| f.at_s <= time_s) {
+            let (index, fault) = self.pending.remove(0);
+            if !resolved.contains(&index) {
+                self.apply(&fault, network);
+            }
+            self.fired.push(Fired { index, kind: fault.kind.clone(), description: fault.kind.describe() });
             changed = true;
         }
         let (due, kept): (Vec<_>, Vec<_>) = self.restore.drain(..).partition(|(at, _, _)| *at <= time_s);
@@ -158,23 +237,30 @@ impl FaultSchedule {
                         b.law.a *= resistance_factor;
                         b.law.b *= resistance_factor;
                         // A failing membrane passes both gases worse.
-                        if let Exchange::Oxygenator { transfer_ml_min, co2_clearance, .. } = &mut b.exchange {
+                        if let Exchange::Oxygenator { transfer_ml_min, co2_clearance, membrane_efficiency, .. } =
+                            &mut b.exchange
+                        {
                             *transfer_ml_min *= transfer_fraction;
                             *co2_clearance *= transfer_fraction;
+                            *membrane_efficiency *= transfer_fraction;
                         }
                     }
                 }
             }
             FaultKind::PumpPowerLoss { duration_s } => {
                 let Some(pump) = self.roles.arterial_pump else { return };
-                // "Until restarted" (duration 0) ends when the perfusionist restarted the pump after it began.
+                // The power comes back after `duration_s` (none: "until restarted"), or sooner when the perfusionist
+                // restarted the pump after it went (battery, hand crank).
                 let restarted = self.power_restored_s.filter(|t| *t >= fault.at_s);
-                self.power_off = duration_s <= 0.0 && restarted.is_none();
+                let back = (duration_s > 0.0).then_some(fault.at_s + duration_s);
+                let back = match (back, restarted) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                self.power_off = back.is_none();
                 for i in branches_of(network, &Origin::Part(pump)) {
                     if let Some(b) = network.branches.get_mut(i) {
-                        if duration_s > 0.0 {
-                            self.restore.push((fault.at_s + duration_s, i, b.pump_head_pa));
-                        } else if let Some(at) = restarted {
+                        if let Some(at) = back {
                             self.restore.push((at, i, b.pump_head_pa));
                         }
                         // A stopped head keeps only the gravity share of the branch's head.
@@ -184,13 +270,9 @@ impl FaultSchedule {
                 }
             }
             FaultKind::LineKink { line, open_fraction } => {
-                // The venous line starts at the cannula; the arterial line ends at it (the long line to the field).
-                let tube = match line {
-                    LineRole::Venous => self.roles.venous_tubes.first(),
-                    LineRole::Arterial => self.roles.arterial_tubes.last(),
-                };
-                let Some(tube) = tube else { return };
-                for i in branches_of(network, &Origin::Tube(*tube)) {
+                let Some(tube) = self.roles.line_end(line) else { return };
+                let lumen_m2 = self.lumens_m2.iter().find(|(t, _)| *t == tube).map(|(_, a)| *a);
+                for i in branches_of(network, &Origin::Tube(tube)) {
                     if let Some(b) = network.branches.get_mut(i) {
                         // Poiseuille: resistance grows as the square of the lost area (R ∝ 1/r⁴ ∝ 1/A²), PHYS.
                         b.law.a = if open_fraction > 0.0 {
@@ -199,11 +281,16 @@ impl FaultSchedule {
                             CLAMP_RESISTANCE
                         };
                         b.law.a = b.law.a.min(CLAMP_RESISTANCE);
+                        // And the kink itself is an orifice: Δp = ρQ²/(2(Cd·A)²) through what is left open (PHYS).
+                        if let (Some(lumen_m2), true) = (lumen_m2, open_fraction > 0.0) {
+                            let open_m2 = ORIFICE_DISCHARGE_COEFFICIENT * open_fraction * lumen_m2;
+                            b.law.b += crate::units::BLOOD_DENSITY_KG_M3 / (2.0 * open_m2 * open_m2);
+                        }
                     }
                 }
             }
             FaultKind::VenousDisconnection => {
-                let Some(tube) = self.roles.venous_tubes.first().copied() else { return };
+                let Some(tube) = self.roles.line_end(LineRole::Venous) else { return };
                 for i in branches_of(network, &Origin::Tube(tube)) {
                     let Some(b) = network.branches.get_mut(i) else { continue };
                     b.law = Law::linear(CLAMP_RESISTANCE);
@@ -236,12 +323,8 @@ impl FaultSchedule {
             FaultKind::AirEntry { line, ml_per_min } => {
                 // Air enters the line where it starts (venous: at the cannula) or where it leaves the pump side
                 // (arterial: the line to the patient).
-                let tube = match line {
-                    LineRole::Venous => self.roles.venous_tubes.first(),
-                    LineRole::Arterial => self.roles.arterial_tubes.last(),
-                };
-                let Some(tube) = tube else { return };
-                let Some(node) = branches_of(network, &Origin::Tube(*tube))
+                let Some(tube) = self.roles.line_end(line) else { return };
+                let Some(node) = branches_of(network, &Origin::Tube(tube))
                     .first()
                     .and_then(|i| network.branches.get(*i))
                     .map(|b| b.from)
@@ -251,7 +334,8 @@ impl FaultSchedule {
                 let set = crate::units::l_min_to_m3_s(ml_per_min / 1000.0);
                 let law = match line {
                     // The venous line draws air in through the opening only while its pressure is below the room's:
-                    // `ml_per_min` at the usual drainage suction, none once drainage stops (an air-locked pump).
+                    // `ml_per_min` at the usual drainage suction, none once drainage stops (an air-locked pump): air
+                    // cannot enter against a positive pressure, where blood would leak out instead.
                     LineRole::Venous => Law::linear(AIR_ENTRY_REFERENCE_SUCTION_PA / set),
                     // Air can only be driven into the pressurised arterial line (an injection, a cracked connector
                     // under a pump): a steady source.
@@ -264,7 +348,7 @@ impl FaultSchedule {
                     to: node,
                     law,
                     one_way: true,
-                    origin: Origin::Tube(*tube),
+                    origin: Origin::Tube(tube),
                     volume_ml: 0.0,
                     exchange: Exchange::None,
                     pump_head_pa: 0.0,

@@ -9,6 +9,7 @@ mod alarms;
 mod blood;
 mod faults;
 mod gas_exchange;
+pub mod intervention;
 mod law;
 mod metabolism;
 mod network;
@@ -19,6 +20,8 @@ mod trend;
 
 pub use alarms::{Alarm, AlarmWatch, TransientAlarms};
 pub use blood::{Blood, saturation};
+pub use faults::{Fired, Place, Roles};
+pub use intervention::{Drug, Fluid, Intervention};
 pub use law::Law;
 pub use metabolism::Metabolism;
 pub use network::{ATMOSPHERE, Branch, FIELD, Network, Node, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
@@ -31,6 +34,35 @@ use crate::circuit::Circuit;
 use crate::ids::{PartId, PortRef, TubeId};
 use crate::scenario::Scenario;
 use crate::units::{m3_s_to_l_min, m3_to_ml, mmhg_to_pa, pa_to_mmhg};
+
+/// Why an intervention cannot be done now; nothing changed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refused {
+    #[error("tube {} is not kinked", .0.0)]
+    NotKinked(TubeId),
+    #[error("tube {} has not come apart", .0.0)]
+    NotDisconnected(TubeId),
+    #[error("no air is entering at tube {}", .0.0)]
+    NoAirEntry(TubeId),
+    #[error("{0} is not on the circuit")]
+    NoSuchPart(PartId),
+    #[error("only an oxygenator or an arterial filter can be changed out during a run; {0} cannot")]
+    NotReplaceable(PartId),
+    #[error(
+        "isolate {0} first: stop the flow through it ({1:.2} L/min now) and clamp a tube before it and a tube after it"
+    )]
+    NotIsolated(PartId, f64),
+    #[error("a dose of {0} µg is outside 0 to {max} µg", max = intervention::MAX_DOSE_UG)]
+    Dose(f64),
+    #[error("a volume of {0} mL is outside 0 to {max} mL", max = intervention::MAX_FLUID_ML)]
+    Volume(f64),
+}
+
+/// Flow through a part below which its segment counts as isolated, L/min: what leaks past a clamp or an occluded
+/// roller. A modelling choice.
+const ISOLATED_FLOW_L_MIN: f64 = 0.01;
+/// Temperature of fluid added from the shelf, °C. UNSOURCED: room temperature, as the prime.
+const FLUID_TEMP_C: f64 = 20.0;
 
 /// A change to the circuit during a run that adds or removes parts or tubes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -60,8 +92,15 @@ pub struct State {
     /// Pumps a safety link has stopped, in pump order, with the sensor and the reading; they stay stopped until
     /// set again or restarted.
     pub safety_stops: Vec<servo::SafetyStop>,
-    /// Each branch's blood viscosity relative to the reference, refreshed every `VISCOSITY_REFRESH_STEPS`.
+    /// Each branch's blood viscosity relative to the reference, refreshed every `VISCOSITY_REFRESH_STEPS`; the
+    /// systemic beds' also carries the vascular tone the drugs set.
     pub viscosity: Vec<f64>,
+    /// The scenario's faults (by index) the perfusionist has put right: they no longer act.
+    pub resolved_faults: Vec<usize>,
+    /// The drugs given so far.
+    pub doses: Vec<intervention::Dose>,
+    /// Fluid added to the circuit so far, mL.
+    pub added_ml: f64,
 }
 
 /// Steps between refreshes of the blood viscosity: haematocrit and temperature change over seconds to minutes, so
@@ -171,8 +210,11 @@ impl Simulation {
             contents,
             safety_stops: Vec::new(),
             viscosity: Vec::new(),
+            resolved_faults: Vec::new(),
+            doses: Vec::new(),
+            added_ml: 0.0,
         };
-        state.contents.refresh_viscosity(&network, &mut state.viscosity);
+        state.contents.refresh_viscosity(&network, &mut state.viscosity, 1.0);
         let metabolism = Metabolism::of(scenario);
         Self {
             base_network: network.clone(),
@@ -203,13 +245,20 @@ impl Simulation {
     /// Continues from a saved state (it must come from a simulation of the same circuit and scenario): the faults
     /// due by the state's time are applied again to the network as built.
     pub fn restore(&mut self, state: State) {
+        self.state = state;
+        self.reapply_faults();
+    }
+
+    /// The network as built, with the faults due by now acting on it (except those put right) and the pumps a
+    /// safety link stopped still stopped.
+    fn reapply_faults(&mut self) {
         self.network = self.base_network.clone();
-        self.faults = self.base_faults.clone();
-        self.faults.apply_due(state.time_s, &mut self.network);
-        for stop in &state.safety_stops {
+        let mut faults = self.base_faults.clone();
+        faults.apply_due(self.state.time_s, &mut self.network, &self.state.resolved_faults);
+        self.faults = faults;
+        for stop in &self.state.safety_stops {
             servo::stop(&mut self.network, stop.pump);
         }
-        self.state = state;
         self.fit_state_to_network();
     }
 
@@ -255,7 +304,7 @@ impl Simulation {
 
     /// Whether `pump` is stopped, by a safety link or by a power loss that lasts until someone acts.
     pub fn is_stopped(&self, pump: PartId) -> bool {
-        self.safety_stop(pump).is_some() || self.faults.power_lost_until_restart(pump)
+        self.safety_stop(pump).is_some() || self.faults.power_lost(pump)
     }
 
     /// The perfusionist restarts `pump` (sets it again, presses Restart, turns the hand crank): it is released from
@@ -311,21 +360,150 @@ impl Simulation {
         self.faults.start_if_running(circuit, now_s);
         self.base_faults.start_if_running(circuit, now_s);
         self.alarms = AlarmWatch::new(scenario, circuit, catalog, &rebuilt);
+        self.servo = servo::ServoLinks::new(scenario, circuit, catalog, &rebuilt);
         self.base_network = rebuilt;
-        self.network = self.base_network.clone();
         // The faults already under way act on the new laws too.
-        let mut faults = self.base_faults.clone();
-        faults.apply_due(now_s, &mut self.network);
-        self.faults = faults;
-        self.servo = servo::ServoLinks::new(scenario, circuit, catalog, &self.network);
-        for stop in &self.state.safety_stops {
-            servo::stop(&mut self.network, stop.pump);
-        }
-        // New laws: the pressures' trend so far says nothing of where they go next, nor the old Jacobian.
+        self.reapply_faults();
+        self.forget_trend();
+        Ok(())
+    }
+
+    /// New laws: the pressures' trend so far says nothing of where they go next, nor the old Jacobian.
+    fn forget_trend(&mut self) {
         self.state.previous_pressures_pa.clear();
         self.state.factors = Factors::default();
-        self.fit_state_to_network();
+    }
+
+    /// Does what the perfusionist does to the running circuit (`intervention`), or refuses and changes nothing.
+    /// Returns the scenario's faults (by index) it put right. `circuit` is the circuit as it stands.
+    pub fn intervene(
+        &mut self,
+        intervention: &Intervention,
+        scenario: &Scenario,
+        circuit: &Circuit,
+        catalog: &Catalog,
+    ) -> Result<Vec<usize>, Refused> {
+        use crate::scenario::FaultKind;
+        let acting_at = |place: Place, wanted: fn(&FaultKind) -> bool| -> Vec<usize> {
+            self.faults
+                .fired()
+                .iter()
+                .filter(|f| !self.state.resolved_faults.contains(&f.index) && wanted(&f.kind))
+                .filter(|f| self.faults.place(&f.kind) == Some(place))
+                .map(|f| f.index)
+                .collect()
+        };
+        // A tube's fault is put right only where it acts: straightening a tube that is not kinked says so.
+        let at_tube = |tube: TubeId, wanted: fn(&FaultKind) -> bool, refusal: fn(TubeId) -> Refused| {
+            let found = acting_at(Place::Tube(tube), wanted);
+            if found.is_empty() { Err(refusal(tube)) } else { Ok(found) }
+        };
+        let resolved = match *intervention {
+            Intervention::Straighten(tube) => {
+                at_tube(tube, |k| matches!(k, FaultKind::LineKink { .. }), Refused::NotKinked)?
+            }
+            Intervention::Reconnect(tube) => {
+                at_tube(tube, |k| matches!(k, FaultKind::VenousDisconnection), Refused::NotDisconnected)?
+            }
+            Intervention::SealAirEntry(tube) => {
+                at_tube(tube, |k| matches!(k, FaultKind::AirEntry { .. }), Refused::NoAirEntry)?
+            }
+            Intervention::ReplacePart(part) => {
+                self.check_isolated(part, circuit, catalog)?;
+                let found = acting_at(Place::Part(part), |k| matches!(k, FaultKind::OxygenatorFailure { .. }));
+                // The new device comes clear-primed and de-aired: its volume of crystalloid joins the circulation.
+                for (index, branch) in self.network.branches.iter().enumerate() {
+                    if branch.origin == Origin::Part(part) {
+                        if let Some(cells) = self.state.contents.cells.get_mut(index) {
+                            cells.iter_mut().for_each(|cell| *cell = Blood::prime(PRIME_TEMP_C));
+                        }
+                        if let Some(trapped) = self.state.contents.trapped_air_ml.get_mut(index) {
+                            *trapped = 0.0;
+                        }
+                    }
+                }
+                found
+            }
+            Intervention::GiveDrug { drug, dose_ug } => {
+                if !(dose_ug > 0.0 && dose_ug <= intervention::MAX_DOSE_UG) {
+                    return Err(Refused::Dose(dose_ug));
+                }
+                self.state.doses.push(intervention::Dose { drug, dose_ug, at_s: self.state.time_s });
+                Vec::new()
+            }
+            Intervention::AddFluid { fluid, volume_ml } => {
+                if !(volume_ml > 0.0 && volume_ml <= intervention::MAX_FLUID_ML) {
+                    return Err(Refused::Volume(volume_ml));
+                }
+                self.add_fluid(fluid, volume_ml, scenario);
+                Vec::new()
+            }
+        };
+        if !resolved.is_empty() {
+            self.state.resolved_faults.extend(&resolved);
+            self.reapply_faults();
+            self.forget_trend();
+        }
+        Ok(resolved)
+    }
+
+    /// Refuses to change out `part` unless it can be: an oxygenator or a filter, no flow through it and a clamped
+    /// tube on the main line before it and after it.
+    fn check_isolated(&self, part: PartId, circuit: &Circuit, catalog: &Catalog) -> Result<(), Refused> {
+        use crate::catalog::PartKind;
+        use crate::circuit::flow::{Rotation, main_line};
+        let kind = circuit.kind_of(catalog, part).ok_or(Refused::NoSuchPart(part))?;
+        if !matches!(kind, PartKind::Oxygenator { .. } | PartKind::ArterialFilter { .. }) {
+            return Err(Refused::NotReplaceable(part));
+        }
+        let flow = self.part_flow_l_min(part).unwrap_or(0.0);
+        let clamped_sides = main_line(circuit, catalog, Rotation::AsBuilt).and_then(|route| {
+            let at = route.position(part)?;
+            let (mut before, mut after) = (false, false);
+            for tube in route.tubes.iter().filter_map(|t| circuit.tube(*t)).filter(|t| t.clamped) {
+                let ends = [route.position(tube.from.part), route.position(tube.to.part)];
+                before |= ends.iter().flatten().all(|p| *p <= at);
+                after |= ends.iter().flatten().all(|p| *p >= at);
+            }
+            Some(before && after)
+        });
+        if flow.abs() >= ISOLATED_FLOW_L_MIN || clamped_sides != Some(true) {
+            return Err(Refused::NotIsolated(part, flow));
+        }
         Ok(())
+    }
+
+    /// Pours `volume_ml` of `fluid` into the first venous reservoir (into the patient's veins on a circuit
+    /// without one): its level rises and the blood in it mixes with the fluid.
+    fn add_fluid(&mut self, fluid: Fluid, volume_ml: f64, scenario: &Scenario) {
+        let node = self
+            .network
+            .nodes
+            .iter()
+            .position(|n| matches!(n.kind, NodeKind::Reservoir { .. }))
+            .unwrap_or(PATIENT_VENOUS);
+        let held_ml = self.node_volume_ml(node);
+        let clear = Blood::prime(FLUID_TEMP_C);
+        let added = match fluid {
+            Fluid::Crystalloid | Fluid::Albumin => clear,
+            // Packed cells carry haemoglobin at the scenario's added-blood haematocrit; stored blood's oxygen is
+            // taken as the prime's (UNSOURCED: its saturation varies with storage).
+            Fluid::PackedCells => Blood {
+                hb_g_dl: scenario.targets.added_blood_hct * crate::patient::HB_G_DL_PER_HCT,
+                sat: blood::saturation(clear.po2_mmhg),
+                ..clear
+            },
+        };
+        if let (Some(n), Some(pressure), Some(blood)) = (
+            self.network.nodes.get(node),
+            self.state.pressures_pa.get_mut(node),
+            self.state.contents.nodes.get_mut(node),
+        ) {
+            *pressure = n.pressure_for(n.volume_m3(*pressure) + crate::units::ml_to_m3(volume_ml));
+            *blood = blood.mix(held_ml.max(0.0), added, volume_ml);
+        }
+        self.state.added_ml += volume_ml;
+        self.state.previous_pressures_pa.clear();
     }
 
     fn fit_state_to_network(&mut self) {
@@ -339,13 +517,14 @@ impl Simulation {
 
     /// Advances the model by one step.
     pub fn step(&mut self) -> Result<(), NoConvergence> {
-        if self.faults.apply_due(self.state.time_s, &mut self.network) {
+        if self.faults.apply_due(self.state.time_s, &mut self.network, &self.state.resolved_faults) {
             self.state.factors = Factors::default();
             self.fit_state_to_network();
         }
         let state = &mut self.state;
         if state.steps.is_multiple_of(VISCOSITY_REFRESH_STEPS) {
-            state.contents.refresh_viscosity(&self.network, &mut state.viscosity);
+            let tone = intervention::tone(&state.doses, self.metabolism.weight_kg, state.time_s);
+            state.contents.refresh_viscosity(&self.network, &mut state.viscosity, tone);
         }
         state.contents.head_shares(&self.network, &mut self.head_shares);
         self.starting_pa.clone_from(&state.pressures_pa);
@@ -412,9 +591,30 @@ impl Simulation {
         Ok(())
     }
 
-    /// The scenario's faults that have fired so far, in words, in order.
-    pub fn faults_fired(&self) -> &[String] {
+    /// The scenario's faults that have fired so far, in order.
+    pub fn faults_fired(&self) -> &[Fired] {
         self.faults.fired()
+    }
+
+    /// Whether the scenario's fault `index` has been put right.
+    pub fn is_resolved(&self, index: usize) -> bool {
+        self.state.resolved_faults.contains(&index)
+    }
+
+    /// The scenario's faults that fired and act now, each with where it acts (the instructor's view and the
+    /// canvas's signs: a kink drawn, a joint apart, froth at an air entry).
+    pub fn faults_acting(&self) -> Vec<(&Fired, Option<Place>)> {
+        self.faults
+            .fired()
+            .iter()
+            .filter(|f| !self.is_resolved(f.index))
+            .map(|f| (f, self.faults.place(&f.kind)))
+            .collect()
+    }
+
+    /// The factor on the systemic resistance the drugs given set now (1 without any).
+    pub fn vascular_tone(&self) -> f64 {
+        intervention::tone(&self.state.doses, self.metabolism.weight_kg, self.state.time_s)
     }
 
     /// The alarms a brief swing can set off that are sounding at this step (cheap: checked every step).
@@ -558,7 +758,9 @@ impl Simulation {
             + contents.air_vented_ml
             + contents.air_to_patient_ml
             - contents.air_outgassed_ml
+            - contents.air_entrained_ml
             - pending
+            - self.state.added_ml
     }
 
     /// Blood (not air) lost to the room so far through open ports, disconnections and overflow, mL.

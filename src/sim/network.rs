@@ -60,6 +60,15 @@ impl Node {
         }
     }
 
+    /// The pressure at which the node holds `volume_m3` (the inverse of `volume_m3`), Pa.
+    pub fn pressure_for(&self, volume_m3: f64) -> f64 {
+        let compliance = match self.collapsed_compliance_m3_pa {
+            Some(collapsed) if volume_m3 < 0.0 => collapsed,
+            _ => self.compliance_m3_pa,
+        };
+        if compliance > 0.0 { volume_m3 / compliance } else { 0.0 }
+    }
+
     /// d(volume)/d(pressure) at `pressure_pa`, m³/Pa.
     pub fn compliance_at(&self, pressure_pa: f64) -> f64 {
         match self.collapsed_compliance_m3_pa {
@@ -82,6 +91,9 @@ pub enum Exchange {
         water_temp_c: Option<f64>,
         /// How readily the membrane clears CO2 (`gas_exchange::membrane_co2_clearance` for a sound one).
         co2_clearance: f64,
+        /// How far the membrane brings the blood's PO2 toward the gas's, 0 to 1: 1 for a sound membrane, less for
+        /// one that is failing (clot, plasma leak).
+        membrane_efficiency: f64,
         /// Share of air an integrated arterial filter holds back (0 without one).
         air_trap: f64,
     },
@@ -614,6 +626,7 @@ impl Network {
                         heat_factor: heat_exchanger_factor,
                         water_temp_c,
                         co2_clearance: super::gas_exchange::membrane_co2_clearance(o2_transfer_ml_min),
+                        membrane_efficiency: 1.0,
                         air_trap: if integrated_filter { FILTER_AIR_TRAP } else { 0.0 },
                     }
                 }

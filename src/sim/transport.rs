@@ -52,6 +52,8 @@ pub struct Contents {
     pub air_vented_ml: f64,
     /// Gas drawn out of the blood by pumps cavitating under strong suction, mL.
     pub air_outgassed_ml: f64,
+    /// Air drawn in from a low reservoir's or the field's surface beyond what their air inlets let in, mL.
+    pub air_entrained_ml: f64,
     /// Air gathered in each branch that traps it (a centrifugal head), mL.
     pub trapped_air_ml: Vec<f64>,
     /// Volume each node must give up at the next hydraulic step, mL: the air vented or embolised there in this
@@ -109,6 +111,8 @@ impl<'a> Recirculating<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Arrivals {
     per_node: Vec<(Blood, f64)>,
+    /// Air let into each node by its air inlet this step, mL, not yet drawn out with what leaves it.
+    inlet_air_ml: Vec<f64>,
 }
 
 fn advect(cells: &mut [Blood], inflow: Blood, moved_ml: f64, volume_ml: f64, reversed: bool) -> Blood {
@@ -172,6 +176,7 @@ impl Contents {
             blood_lost_ml: 0.0,
             air_vented_ml: 0.0,
             air_outgassed_ml: 0.0,
+            air_entrained_ml: 0.0,
             trapped_air_ml: vec![0.0; network.branches.len()],
             tissue_memo: None,
         }
@@ -194,10 +199,12 @@ impl Contents {
     /// inside it (or arriving at it, for a branch that holds none); 1 for branches whose law is not viscous. A
     /// factor moves only when the blood's has moved by more than `VISCOSITY_STEP`: every change of a law sets the
     /// network's compliances settling again, and a steady network costs least to solve.
-    pub fn refresh_viscosity(&self, network: &Network, factors: &mut Vec<f64>) {
+    /// The systemic beds' factor is also multiplied by the vascular `tone` (1: as the scenario set it).
+    pub fn refresh_viscosity(&self, network: &Network, factors: &mut Vec<f64>, tone: f64) {
         factors.resize(network.branches.len(), 1.0);
         for (b, branch) in network.branches.iter().enumerate() {
-            let now = self.viscosity_of(b, branch);
+            let tone = if branch.origin == Origin::Systemic { tone } else { 1.0 };
+            let now = self.viscosity_of(b, branch) * tone;
             if let Some(factor) = factors.get_mut(b)
                 && (now / *factor - 1.0).abs() > VISCOSITY_STEP
             {
@@ -237,6 +244,16 @@ impl Contents {
         self.sinks_ml.resize(network.nodes.len(), 0.0);
         arrivals.per_node.clear();
         arrivals.per_node.resize(network.nodes.len(), (Blood::prime(0.0), 0.0));
+        arrivals.inlet_air_ml.clear();
+        arrivals.inlet_air_ml.resize(network.nodes.len(), 0.0);
+        for (branch, flow) in network.branches.iter().zip(flows_m3_s) {
+            if matches!(branch.origin, Origin::AirInlet(_) | Origin::FieldAirInlet)
+                && *flow > 0.0
+                && let Some(air) = arrivals.inlet_air_ml.get_mut(branch.to)
+            {
+                *air += m3_to_ml(flow * dt_s);
+            }
+        }
         let mut consumed_ml = 0.0;
         let demand_ml = metabolism.vo2_ml_min(self.body_temp_c) * dt_s / 60.0;
         let recirculation = Recirculating::this_step(network, flows_m3_s, dt_s);
@@ -286,6 +303,17 @@ impl Contents {
                 let entrained = (1.0 - node_ml(from) / threshold_ml.max(1e-9)).clamp(0.0, 1.0);
                 // The air drawn in takes the place of liquid: the parcel carries that much less haemoglobin.
                 if entrained > inflow.air {
+                    // It is the air the node's inlet let in, and beyond that air from its surface: volume the
+                    // node gains (it is not liquid the node lost), so blood never turns into air.
+                    let gas_ml = (entrained - inflow.air) * moved_ml;
+                    let from_inlet = arrivals.inlet_air_ml.get(from).copied().unwrap_or(0.0).min(gas_ml);
+                    if let Some(air) = arrivals.inlet_air_ml.get_mut(from) {
+                        *air -= from_inlet;
+                    }
+                    if let Some(sink) = self.sinks_ml.get_mut(from) {
+                        *sink -= gas_ml - from_inlet;
+                    }
+                    self.air_entrained_ml += gas_ml - from_inlet;
                     inflow.hb_g_dl *= (1.0 - entrained) / (1.0 - inflow.air).max(1e-12);
                     inflow.air = entrained;
                 }
@@ -403,6 +431,7 @@ impl Contents {
                 heat_factor,
                 water_temp_c,
                 co2_clearance,
+                membrane_efficiency,
                 air_trap,
             } => {
                 let mut out = Blood { air: blood.air * (1.0 - air_trap), ..blood };
@@ -410,7 +439,9 @@ impl Contents {
                     out.temp_c += heat_factor * (water - out.temp_c);
                 }
                 if sweep_l_min > 0.0 && flow_m3_s > 0.0 {
-                    let target_po2 = fio2 * DRY_GAS_PRESSURE_MMHG;
+                    // A sound membrane brings the blood to the gas's tension; a failing one only part of the way.
+                    let gas_po2 = fio2 * DRY_GAS_PRESSURE_MMHG;
+                    let target_po2 = out.po2_mmhg + membrane_efficiency * (gas_po2 - out.po2_mmhg);
                     let target = Blood { sat: saturation(target_po2), po2_mmhg: target_po2, ..out };
                     let needed = target.o2_content_ml_dl() - out.o2_content_ml_dl();
                     let flow_dl_min = m3_s_to_l_min(flow_m3_s) * 10.0;

@@ -28,6 +28,8 @@ pub enum TrendKey {
     OxygenatorOutletTemperature(PartId),
     /// PCO2 at an oxygenator's arterial outlet, mmHg.
     OxygenatorOutletPco2(PartId),
+    /// PO2 at an oxygenator's arterial outlet, mmHg: what falls first when a membrane fails (reference §8).
+    OxygenatorOutletPo2(PartId),
     /// The patient's mean arterial pressure, mmHg.
     PatientArterialPressure,
     /// The patient's central venous pressure, mmHg.
@@ -39,6 +41,8 @@ pub enum TrendKey {
     PatientSao2LowerBody,
     /// Mixed venous saturation, %.
     Svo2,
+    /// Arterial PO2, mmHg.
+    Pao2,
     /// Arterial PCO2, mmHg.
     Paco2,
     /// Oxygen delivery index, mL/min/m².
@@ -65,8 +69,10 @@ impl TrendKey {
             TrendKey::Time => "s",
             TrendKey::LinePressure(_)
             | TrendKey::OxygenatorOutletPco2(_)
+            | TrendKey::OxygenatorOutletPo2(_)
             | TrendKey::PatientArterialPressure
             | TrendKey::PatientVenousPressure
+            | TrendKey::Pao2
             | TrendKey::Paco2 => "mmHg",
             TrendKey::PumpFlow(_) => "L/min",
             TrendKey::ReservoirVolume(_) | TrendKey::AirToPatient | TrendKey::BloodLost => "mL",
@@ -91,7 +97,8 @@ impl TrendKey {
             | TrendKey::ReservoirVolume(part)
             | TrendKey::OxygenatorOutletSaturation(part)
             | TrendKey::OxygenatorOutletTemperature(part)
-            | TrendKey::OxygenatorOutletPco2(part) => Some(part),
+            | TrendKey::OxygenatorOutletPco2(part)
+            | TrendKey::OxygenatorOutletPo2(part) => Some(part),
             _ => None,
         }
     }
@@ -106,6 +113,7 @@ impl TrendKey {
             TrendKey::OxygenatorOutletSaturation(_) => format!("{label} outlet SaO2"),
             TrendKey::OxygenatorOutletTemperature(_) => format!("{label} outlet temperature"),
             TrendKey::OxygenatorOutletPco2(_) => format!("{label} outlet PCO2"),
+            TrendKey::OxygenatorOutletPo2(_) => format!("{label} outlet PO2"),
             TrendKey::PatientArterialPressure => "patient arterial pressure".into(),
             TrendKey::PatientVenousPressure => "patient venous pressure".into(),
             TrendKey::PatientSao2 => "patient SaO2".into(),
@@ -115,6 +123,7 @@ impl TrendKey {
             TrendKey::Lactate => "lactate".into(),
             TrendKey::Vo2 => "VO2".into(),
             TrendKey::Svo2 => "SvO2".into(),
+            TrendKey::Pao2 => "PaO2".into(),
             TrendKey::Paco2 => "PaCO2".into(),
             TrendKey::Do2i => "DO2i".into(),
             TrendKey::PatientTemperature => "patient temperature".into(),
@@ -148,6 +157,7 @@ enum Probe {
     NodeSaturation(usize),
     NodeTemperature(usize),
     NodePco2(usize),
+    NodePo2(usize),
     Do2i,
     Hb,
     Hct,
@@ -198,6 +208,7 @@ impl TrendColumns {
                 let id = part.id;
                 columns.push((column(TrendKey::OxygenatorOutletSaturation(id)), Probe::NodeSaturation(*node)));
                 columns.push((column(TrendKey::OxygenatorOutletTemperature(id)), Probe::NodeTemperature(*node)));
+                columns.push((column(TrendKey::OxygenatorOutletPo2(id)), Probe::NodePo2(*node)));
                 columns.push((column(TrendKey::OxygenatorOutletPco2(id)), Probe::NodePco2(*node)));
             }
         }
@@ -208,6 +219,7 @@ impl TrendColumns {
             (TrendKey::PatientSao2, Probe::NodeSaturation(PATIENT_ARTERIAL)),
             (TrendKey::PatientSao2LowerBody, Probe::NodeSaturation(network.lower_body)),
             (TrendKey::Svo2, Probe::NodeSaturation(PATIENT_VENOUS)),
+            (TrendKey::Pao2, Probe::NodePo2(PATIENT_ARTERIAL)),
             (TrendKey::Paco2, Probe::NodePco2(PATIENT_ARTERIAL)),
             (TrendKey::Do2i, Probe::Do2i),
             (TrendKey::Hb, Probe::Hb),
@@ -247,6 +259,7 @@ impl TrendColumns {
                 Probe::NodeSaturation(node) => simulation.node_blood(node).map_or(0.0, |b| b.sat * 100.0),
                 Probe::NodeTemperature(node) => simulation.node_blood(node).map_or(0.0, |b| b.temp_c),
                 Probe::NodePco2(node) => simulation.node_blood(node).map_or(0.0, |b| b.pco2_mmhg),
+                Probe::NodePo2(node) => simulation.node_blood(node).map_or(0.0, |b| b.po2_mmhg),
                 Probe::Do2i => simulation.do2i_ml_min_m2(),
                 Probe::Hb => simulation.hb_g_dl(),
                 Probe::Hct => simulation.hct() * 100.0,

@@ -91,8 +91,17 @@ fn the_score_follows_the_rubric() {
     // Time in targets: the share of on-bypass samples with no target alarm and MAP in 50–80 mmHg.
     let in_targets = part("time_in_targets");
     assert!(in_targets.fraction > 0.0 && in_targets.fraction <= 1.0, "{}", in_targets.detail);
-    // The total is the weighted average out of 100 (default weights 30/15/20/25/10).
-    let total = (30.0 * 1.0 + 15.0 * 1.0 + 20.0 * 1.0 + 25.0 * in_targets.fraction + 10.0 * expected) / 100.0 * 100.0;
+    // The response to the faults, when any was due, weighs 100.
+    let faults = part("fault_response");
+    // The total is the weighted average out of 100 (default weights 30/15/20/25/10/100).
+    let total = (30.0 * 1.0
+        + 15.0 * 1.0
+        + 20.0 * 1.0
+        + 25.0 * in_targets.fraction
+        + 10.0 * expected
+        + faults.weight * faults.fraction)
+        / (100.0 + faults.weight)
+        * 100.0;
     assert!((score.total - total).abs() < 1e-9, "{} vs {total}", score.total);
 }
 
@@ -109,7 +118,8 @@ fn going_on_bypass_with_a_critical_finding_and_never_validating_earn_nothing() {
     assert!(part("critical_findings").fraction.abs() < 1e-12, "{}", part("critical_findings").detail);
     assert!(part("assembly_time").fraction.abs() < 1e-12);
     assert_eq!(part("time_in_targets").detail, "never on bypass");
-    assert!((part("alarm_response").fraction - 1.0).abs() < 1e-12, "no alarm sounded");
+    // Never on bypass: no alarm could sound, and silence earns nothing.
+    assert!(part("alarm_response").fraction.abs() < 1e-12, "{}", part("alarm_response").detail);
 }
 
 #[test]
@@ -261,7 +271,8 @@ fn the_run_at_any_moment_is_rebuilt_bit_for_bit_from_the_checkpoints() {
 }
 
 /// Given case (files/attempt_forged_trends.ron): a version 1 attempt whose trend rows were edited by hand graded
-/// 96.3; the grade comes from re-simulating its log, as the honest attempt's 71.3.
+/// 96.3; the grade comes from re-simulating its log, as the honest attempt's (71.3 under the first rubric; 51.3 since
+/// an attempt never put on bypass earns nothing for alarms it never heard).
 #[test]
 fn a_forged_trend_earns_nothing_the_log_does_not_re_simulate() {
     let dir = tempfile::tempdir().unwrap();
@@ -270,7 +281,7 @@ fn a_forged_trend_earns_nothing_the_log_does_not_re_simulate() {
     let output = bin().arg("grade").arg(dir.path()).output().unwrap();
     assert!(output.status.success(), "{output:?}");
     let csv = String::from_utf8(output.stdout).unwrap();
-    assert!(csv.lines().nth(1).unwrap().starts_with("a.ron,A. Trainee,adult_cabg,71.3,"), "{csv}");
+    assert!(csv.lines().nth(1).unwrap().starts_with("a.ron,A. Trainee,adult_cabg,51.3,"), "{csv}");
 }
 
 /// An attempt saved by the previous version of the app (format 1, with its struct names, alarms by label and trends

@@ -267,8 +267,7 @@ fn air_in_the_drainage_air_locks_a_centrifugal_pump() {
     use perfusion_trainer::sim::Simulation;
     let catalog = super::support::catalog();
     let mut scenario = super::support::scenario("adult_vv_ecmo");
-    scenario.faults =
-        vec![Fault { at_s: 60.0, kind: FaultKind::AirEntry { line: LineRole::Venous, ml_per_min: 300.0 } }];
+    scenario.faults = vec![Fault::new(60.0, FaultKind::AirEntry { line: LineRole::Venous, ml_per_min: 300.0 })];
     let mut circuit = super::support::solution("adult_vv_ecmo");
     let pump = PartId(3);
     let on = Controls::Pump { rpm: 3000.0, direction: PumpDirection::Forward, occlusion_set: false };

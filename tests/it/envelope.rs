@@ -132,7 +132,7 @@ fn envelope_holds(
 ) -> Result<(), TestCaseError> {
     let catalog = catalog();
     let mut scenario: Scenario = scenario(id);
-    scenario.faults = faults.iter().map(|(at_s, kind)| Fault { at_s: *at_s, kind: kind.clone() }).collect();
+    scenario.faults = faults.iter().map(|(at_s, kind)| Fault::new(*at_s, kind.clone())).collect();
     let mut circuit = solution(id);
     for change in before {
         if let Some(edit) = to_edit(change, &circuit) {

@@ -14,6 +14,7 @@ mod cases;
 mod circuit_edits;
 mod cli;
 mod docs_examples;
+mod drills;
 mod envelope;
 mod physiology;
 mod props;

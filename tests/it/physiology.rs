@@ -20,7 +20,9 @@ struct Run {
 impl Run {
     fn at_target(id: &str) -> Self {
         let (circuit, simulation) = circuit_at_target_flow(id);
-        Self { scenario: scenario(id), circuit, simulation }
+        let mut scenario = scenario(id);
+        scenario.faults.clear();
+        Self { scenario, circuit, simulation }
     }
 
     fn set(&mut self, edits: &[Edit]) {

@@ -297,9 +297,11 @@ pub(super) mod alarms {
     }
 
     /// `at_target_flow` with the circuit as set.
+    /// The scenario's faults are left out: the steady state and the physiology are judged without them.
     pub(crate) fn circuit_at_target_flow(id: &str) -> (Circuit, Simulation) {
         let catalog = catalog();
-        let scenario = scenario(id);
+        let mut scenario = scenario(id);
+        scenario.faults.clear();
         let target = scenario.derived().target_flow_l_min;
         let base = solution(id);
         let route = main_line(&base, &catalog, Rotation::AsSet).expect("reference circuits have a main line");
@@ -375,7 +377,7 @@ mod faults {
     }
 
     fn fault(at_s: f64, kind: FaultKind) -> Vec<Fault> {
-        vec![Fault { at_s, kind }]
+        vec![Fault::new(at_s, kind)]
     }
 
     #[test]
@@ -384,7 +386,10 @@ mod faults {
         run(&mut simulation, 4.9);
         assert!(simulation.faults_fired().is_empty(), "not before its time");
         run(&mut simulation, 0.2);
-        assert_eq!(simulation.faults_fired(), ["systemic vascular resistance ×1.8"]);
+        assert_eq!(
+            simulation.faults_fired().iter().map(|f| f.description.as_str()).collect::<Vec<_>>(),
+            ["systemic vascular resistance ×1.8"]
+        );
     }
 
     #[test]
@@ -484,7 +489,8 @@ mod air {
     fn a_reservoir_run_dry_pumps_air_to_the_patient_when_nothing_stops_the_roller() {
         let (seen, air_ml) = run_dry(&[unlink(11), unlink(9)]);
         assert!(seen, "the bubble detector saw the air");
-        assert!(air_ml > 50.0, "{air_ml:.1} mL of air reached the patient");
+        // Tens of millilitres: a massive arterial air embolism (reference §8 [Mills-1980]).
+        assert!(air_ml > 20.0, "{air_ml:.1} mL of air reached the patient");
     }
 
     #[test]
@@ -508,8 +514,7 @@ mod air {
         let controls = Controls::Pump { rpm: 105.0, direction: PumpDirection::Forward, occlusion_set: true };
         circuit.apply(&catalog, Edit::SetControls { part: PartId(3), controls }).unwrap();
         let mut scenario = scenario("adult_cabg");
-        scenario.faults =
-            vec![Fault { at_s: 10.0, kind: FaultKind::AirEntry { line: LineRole::Venous, ml_per_min: 100.0 } }];
+        scenario.faults = vec![Fault::new(10.0, FaultKind::AirEntry { line: LineRole::Venous, ml_per_min: 100.0 })];
         let mut venous = Simulation::new(&scenario, &circuit, &catalog);
         let mut seen = false;
         while venous.state().time_s < 60.0 {
@@ -518,8 +523,7 @@ mod air {
         }
         assert!(!seen && venous.air_to_patient_ml() < 1e-6, "the open reservoir vents venous air");
 
-        scenario.faults =
-            vec![Fault { at_s: 10.0, kind: FaultKind::AirEntry { line: LineRole::Arterial, ml_per_min: 100.0 } }];
+        scenario.faults = vec![Fault::new(10.0, FaultKind::AirEntry { line: LineRole::Arterial, ml_per_min: 100.0 })];
         let mut arterial = Simulation::new(&scenario, &circuit, &catalog);
         while arterial.state().time_s < 15.0 {
             arterial.step().unwrap();

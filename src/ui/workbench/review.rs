@@ -84,10 +84,15 @@ fn checklist_ui(ui: &mut egui::Ui, items: &[crate::attempt::checklist::CheckItem
     for item in items {
         let colour = match item.status {
             Status::Done => ui.visuals().text_color(),
+            Status::NotDue => ui.visuals().weak_text_color(),
             Status::Late => ui.visuals().warn_fg_color,
             Status::Missed | Status::Wrong => ui.visuals().error_fg_color,
         };
-        let when = item.at_s.map(|t| format!(" at {}", clock(t))).unwrap_or_default();
+        let when = match (item.at_s, item.model_s) {
+            (Some(t), Some(m)) => format!(" at {} ({} of the run)", clock(t), clock(m)),
+            (Some(t), None) => format!(" at {}", clock(t)),
+            _ => String::new(),
+        };
         let text = RichText::new(format!("{}: {}{when}", item.status.label(), item.action)).color(colour);
         let response = ui.selectable_label(false, text);
         if let Some(at) = item.at_s

@@ -1,0 +1,79 @@
+//! Fault drills: for every bundled scenario with faults, its reference response (scenarios/responses/<id>.ron)
+//! played with `run` and re-simulated as `grade` loads it scores above 85, and a passive attempt (start the run and
+//! do nothing, with or without the pump set going) scores below 40; each fault kind's expected response is judged
+//! in model time.
+
+use crate::support::{catalog, repo_path, scenario, solution};
+use perfusion_trainer::attempt::{self, checklist::Status, checklist::checklist};
+use perfusion_trainer::input::Source;
+use perfusion_trainer::session::Session;
+use perfusion_trainer::session::script::{self, TimedAction};
+
+/// Model time each drill runs to at ×30 after 13 s of clock: 35 min, past every bundled fault and its response.
+const DRILL_MINUTES: f64 = 1.5;
+
+/// Plays `actions` on the scenario's reference circuit as `run` does, then loads the attempt as `grade` does
+/// (replaying its log) and returns the score it computes and the reloaded attempt.
+fn play_and_grade(id: &str, actions: &[TimedAction]) -> (f64, attempt::Attempt) {
+    let catalog = catalog();
+    let scenario = scenario(id);
+    // As `run` plays an actions file: the circuit's building edits at 0, then every action at its clock time.
+    let mut session = Session::with_circuit(scenario.clone(), catalog.clone(), "drill", "", &solution(id))
+        .unwrap_or_else(|e| panic!("{id}: {e}"))
+        .without_checkpoints();
+    let mut player = script::Player::new(actions);
+    player.play_until(&mut session, DRILL_MINUTES * 60.0).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let made = session.attempt();
+    let text = attempt::to_ron(&made);
+    let loaded = attempt::from_source_once(&Source::new(format!("{id}.attempt.ron"), text), &catalog)
+        .unwrap_or_else(|d| panic!("{id}: {d}"));
+    let score = attempt::score(&loaded.attempt, &loaded.scenario, &catalog);
+    (score.total, loaded.attempt)
+}
+
+fn response(id: &str) -> Vec<TimedAction> {
+    script::load(&repo_path(&format!("scenarios/responses/{id}.ron"))).unwrap_or_else(|d| panic!("{id}:\n{d}"))
+}
+
+/// Validate, start the run, set the arterial pump going (the reference response's first edit) when `pump` says so,
+/// set the speed, and nothing after.
+fn passive(id: &str, pump: bool) -> Vec<TimedAction> {
+    use perfusion_trainer::session::Action;
+    let reference = response(id);
+    let first_edit = reference.iter().position(|a| matches!(a.action, Action::Edit(_)));
+    let go_on: Vec<TimedAction> = reference
+        .iter()
+        .enumerate()
+        .take_while(|(i, _)| reference.get(i.wrapping_sub(1)).is_none_or(|a| !matches!(a.action, Action::SetSpeed(_))))
+        .filter(|(i, a)| {
+            matches!(a.action, Action::Validate | Action::StartRun | Action::SetSpeed(_))
+                || (pump && Some(*i) == first_edit)
+        })
+        .map(|(_, a)| a.clone())
+        .collect();
+    assert!(go_on.len() >= 3, "{id}: the reference response starts by validating and going on");
+    go_on
+}
+
+#[test]
+fn every_bundled_drill_rewards_the_reference_response_and_not_passivity() {
+    let mut figures = Vec::new();
+    for id in perfusion_trainer::scenario::bundled_ids() {
+        if scenario(id).faults.is_empty() {
+            continue;
+        }
+        let (reference, attempt) = play_and_grade(id, &response(id));
+        let unanswered: Vec<String> = checklist(&attempt, &scenario(id), &catalog())
+            .into_iter()
+            .filter(|item| matches!(item.status, Status::Missed | Status::Wrong | Status::Late))
+            .map(|item| item.action)
+            .collect();
+        let (idle, _) = play_and_grade(id, &passive(id, false));
+        let (watching, _) = play_and_grade(id, &passive(id, true));
+        figures.push(format!("{id}: reference {reference:.1}, idle {idle:.1}, watching {watching:.1}"));
+        assert!(reference > 85.0, "{id}: the reference response scores {reference:.1}; not done: {unanswered:?}");
+        assert!(idle < 40.0, "{id}: starting the run and doing nothing scores {idle:.1}");
+        assert!(watching < 40.0, "{id}: going on and watching the faults scores {watching:.1}");
+    }
+    assert!(figures.len() >= 6, "{figures:?}");
+}

@@ -25,10 +25,15 @@ fn picker(size: Vec2) -> Harness<'static, App> {
 }
 
 fn workbench_with(id: &'static str, circuit: Circuit) -> Harness<'static, App> {
+    workbench_on(scenario(id), circuit)
+}
+
+/// The workbench on a scenario as the test made it (with its own faults) and a circuit.
+fn workbench_on(scenario: perfusion_trainer::scenario::Scenario, circuit: Circuit) -> Harness<'static, App> {
     Harness::builder().with_size(vec2(1280.0, 800.0)).with_step_dt(1.0 / 60.0).with_max_steps(400).build_eframe(
         move |cc| {
             let mut app = App::new(&cc.egui_ctx, None, Dialogs::cancelled());
-            app.open_workbench(scenario(id), circuit.clone());
+            app.open_workbench(scenario.clone(), circuit.clone());
             app
         },
     )
@@ -643,4 +648,127 @@ fn an_attempt_recorded_in_the_app_is_what_run_makes_of_its_actions() {
     assert_eq!(played.log, recorded.log, "the same log");
     assert_eq!(played.trends, recorded.trends, "the same trends");
     assert_eq!(played.score, recorded.score, "the same score");
+}
+
+/// The adult reference circuit with its arterial pump set for the target flow, on the adult scenario with only
+/// `faults`, running.
+fn running_drill(faults: Vec<perfusion_trainer::scenario::Fault>) -> Harness<'static, App> {
+    let catalog = catalog();
+    let mut adult = scenario("adult_cabg");
+    adult.faults = faults;
+    let mut circuit = solution("adult_cabg");
+    let pump = Controls::Pump { rpm: 105.0, direction: PumpDirection::Forward, occlusion_set: true };
+    circuit.apply(&catalog, Edit::SetControls { part: PartId(3), controls: pump }).unwrap();
+    let mut harness = workbench_on(adult, circuit);
+    harness.run();
+    harness.key_press(Key::F6);
+    harness.run_steps(2);
+    harness
+}
+
+fn interventions(harness: &Harness<'_, App>) -> Vec<perfusion_trainer::sim::Intervention> {
+    let workbench = harness.state().workbench().unwrap();
+    workbench
+        .session()
+        .log()
+        .log
+        .iter()
+        .filter_map(|e| match &e.event {
+            perfusion_trainer::attempt::Event::Intervened(i) => Some(i.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn faults_acting(harness: &Harness<'_, App>) -> usize {
+    harness.state().workbench().and_then(|w| w.simulation()).map_or(0, |s| s.faults_acting().len())
+}
+
+#[test]
+fn a_kinked_line_is_found_from_the_part_and_straightened_from_its_tube() {
+    use perfusion_trainer::scenario::{Fault, FaultKind, LineRole};
+    let kink = FaultKind::LineKink { line: LineRole::Arterial, open_fraction: 0.3 };
+    let mut harness = running_drill(vec![Fault::new(1.0, kink)]);
+    harness.run_steps(120);
+    assert_eq!(faults_acting(&harness), 1, "the kink is on the line 1 s into bypass");
+    // The bubble detector's ports lead to the arterial line's last tube (16), where the kink is.
+    harness.get_by_label("Bubble detector 1").click();
+    harness.run_steps(2);
+    harness.get_by_label("Inspector").click();
+    harness.run_steps(2);
+    harness.get_by_label("Inspect tube 16").click();
+    harness.run_steps(2);
+    // The wrong remedy is refused with its reason; the right one puts the kink right.
+    harness.get_by_label("Reconnect tube 16").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("has not come apart").is_some(), "the refusal says why");
+    harness.get_by_label("Straighten tube 16").click();
+    harness.run_steps(2);
+    assert_eq!(faults_acting(&harness), 0, "the kink is gone");
+    assert!(harness.query_by_label_contains("Done: straightened tube 16").is_some());
+    assert_eq!(interventions(&harness), [perfusion_trainer::sim::Intervention::Straighten(TubeId(16))]);
+}
+
+#[test]
+fn drugs_and_fluids_are_given_from_the_monitor_with_the_mouse_and_the_keyboard() {
+    use perfusion_trainer::sim::{Drug, Fluid, Intervention};
+    let mut harness = running_drill(Vec::new());
+    harness.get_by_label("Monitor").click();
+    harness.run_steps(2);
+    // A running model repaints every frame: the popup is given frames, not run to rest.
+    harness.get_by_label("Drug").click();
+    harness.run_steps(3);
+    harness.get_by_label("phenylephrine").click();
+    harness.run_steps(3);
+    type_value(&mut harness, "Dose (µg)", 200.0);
+    harness.get_by_label("Give the drug").click();
+    harness.run_steps(2);
+    // The keyboard: focus the button and press Enter; the fluid and volume as they stand (crystalloid, 250 mL).
+    harness.get_by_label("Add the fluid").focus();
+    harness.run_steps(1);
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    assert_eq!(
+        interventions(&harness),
+        [
+            Intervention::GiveDrug { drug: Drug::Phenylephrine, dose_ug: 200.0 },
+            Intervention::AddFluid { fluid: Fluid::Crystalloid, volume_ml: 250.0 }
+        ]
+    );
+    harness.run_steps(120);
+    let tone = harness.state().workbench().and_then(|w| w.simulation()).map(|s| s.vascular_tone());
+    assert!(tone.is_some_and(|t| t > 1.0), "phenylephrine raises the resistance: {tone:?}");
+}
+
+#[test]
+fn a_failed_oxygenator_is_changed_out_once_isolated() {
+    use perfusion_trainer::scenario::{Fault, FaultKind};
+    let failure = FaultKind::OxygenatorFailure { transfer_fraction: 0.4, resistance_factor: 2.0 };
+    let mut harness = running_drill(vec![Fault::new(0.5, failure)]);
+    harness.run_steps(60);
+    assert_eq!(faults_acting(&harness), 1);
+    harness.get_by_label("Inspector").click();
+    harness.run_steps(2);
+    harness.get_by_label("Oxygenator 1").click();
+    harness.run_steps(2);
+    let change_out = |harness: &mut Harness<'_, App>| {
+        harness.query_all_by_label_contains("Change out").next().expect("a Change out button").click();
+        harness.run_steps(2);
+    };
+    change_out(&mut harness);
+    assert!(harness.query_by_label_contains("isolate part 6 first").is_some(), "refused while blood flows through it");
+    // Isolate it: pump stopped, clamped before (tube 12) and after (tube 14).
+    harness.get_by_label("Monitor").click();
+    harness.run_steps(2);
+    type_value(&mut harness, "Roller pump 1 speed (rpm)", 0.0);
+    harness.get_by_label("Clamp tube 12").click();
+    harness.run_steps(2);
+    harness.get_by_label("Clamp tube 14").click();
+    harness.run_steps(60);
+    // Back to the inspector, the oxygenator still selected.
+    harness.get_by_label("Inspector").click();
+    harness.run_steps(2);
+    change_out(&mut harness);
+    assert_eq!(faults_acting(&harness), 0, "the new oxygenator works");
+    assert_eq!(interventions(&harness), [perfusion_trainer::sim::Intervention::ReplacePart(PartId(6))]);
 }

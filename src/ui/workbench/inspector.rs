@@ -8,6 +8,7 @@ use crate::catalog::{Catalog, PartKind, PortDir};
 use crate::circuit::{Circuit, Controls, Edit, PlacedPart, PumpDirection, Tube};
 use crate::ids::{PartId, PortRef};
 use crate::scenario::Scenario;
+use crate::sim::Intervention;
 use eframe::egui::{self, RichText};
 use std::ops::RangeInclusive;
 
@@ -165,6 +166,15 @@ fn part_ui(
             if let Some(tube) = circuit.tube_on(&here) {
                 let other = tube.other_end(&here).map(|p| port_name(&labels, p)).unwrap_or_default();
                 ui.label(format!("to {other}"));
+                let inspect = named(
+                    ui.button(format!("Tube {}", tube.id.0)),
+                    egui::Role::Button,
+                    &format!("Inspect tube {}", tube.id.0),
+                );
+                if inspect.on_hover_text("Show this tube: its size, length, clamp and what can be done at it").clicked()
+                {
+                    intents.push(Intent::Select(Selection::Tube(tube.id)));
+                }
                 let button = ui.add_enabled(!running, egui::Button::new("Disconnect"));
                 if named(button, egui::Role::Button, &format!("Disconnect {}", port.name.replace('_', " ")))
                     .on_hover_text("Remove the tube on this port")
@@ -189,6 +199,21 @@ fn part_ui(
                 }
             }
         });
+    }
+    let replaceable = matches!(
+        circuit.kind_of(catalog, part.id),
+        Some(PartKind::Oxygenator { .. } | PartKind::ArterialFilter { .. })
+    );
+    if running && replaceable {
+        ui.add_space(10.0);
+        let label = format!("Change out {}", catalog.name_of(&part.catalog_id));
+        let button = named(ui.button("Change out"), egui::Role::Button, &label);
+        if button
+            .on_hover_text("Swap in a new one, clear-primed and de-aired. Isolate it first: stop the pump and clamp a tube before it and a tube after it.")
+            .clicked()
+        {
+            intents.push(Intent::Intervene(Intervention::ReplacePart(part.id)));
+        }
     }
     ui.add_space(10.0);
     if ui
@@ -445,6 +470,27 @@ fn tube_ui(
         }
         ui.end_row();
     });
+    if running {
+        ui.add_space(10.0);
+        ui.label(RichText::new("At the line").strong());
+        ui.horizontal_wrapped(|ui| {
+            let actions = [
+                ("Straighten", "Straighten a kink in this line", Intervention::Straighten(tube.id)),
+                ("Reconnect", "Join this line again where it came apart (clamp it first)", Intervention::Reconnect(tube.id)),
+                (
+                    "Seal air entry",
+                    "Seal where air gets into this line: tighten the purse-string, reseat the connector, close the port",
+                    Intervention::SealAirEntry(tube.id),
+                ),
+            ];
+            for (label, hint, intervention) in actions {
+                let button = named(ui.button(label), egui::Role::Button, &format!("{label} tube {}", tube.id.0));
+                if button.on_hover_text(hint).clicked() {
+                    intents.push(Intent::Intervene(intervention));
+                }
+            }
+        });
+    }
     ui.add_space(10.0);
     if ui.add_enabled(!running, egui::Button::new("Remove tube")).on_hover_text("Delete this tube (Del)").clicked() {
         intents.push(Intent::DeleteSelection);

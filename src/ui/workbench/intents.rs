@@ -50,6 +50,8 @@ pub enum Intent {
     Acknowledge(Alarm),
     /// Run a stopped pump again.
     RestartPump(crate::ids::PartId),
+    /// Act on the running circuit: put a fault right, give a drug, add fluid.
+    Intervene(crate::sim::Intervention),
     /// Save the attempt (`as_new`: to a file chosen now).
     Save {
         as_new: bool,
@@ -182,6 +184,12 @@ impl Workbench {
             Intent::RestartPump(pump) => {
                 if self.act(Action::RestartPump(pump)) {
                     self.say("Restarted.", false);
+                }
+            }
+            Intent::Intervene(intervention) => {
+                let words = intervention.describe();
+                if self.act(Action::Intervene(intervention)) {
+                    self.say(format!("Done: {words}."), false);
                 }
             }
         }

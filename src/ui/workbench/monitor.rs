@@ -144,6 +144,9 @@ pub fn monitor_ui(
             }
         });
     });
+    egui::CollapsingHeader::new(RichText::new("Drugs and fluids").strong()).default_open(true).show(ui, |ui| {
+        drugs_and_fluids_ui(ui, intents);
+    });
     let names: Vec<_> = run.columns().columns().cloned().collect();
     egui::CollapsingHeader::new(RichText::new("Now").strong()).default_open(true).show(ui, |ui| {
         if let Some(last) = run.rows().back() {
@@ -161,10 +164,63 @@ pub fn monitor_ui(
     });
 }
 
+/// What the perfusionist gives into the circuit: a drug bolus (µg) and fluid into the reservoir (mL), each chosen,
+/// sized and given by a button; the choices are kept between frames.
+fn drugs_and_fluids_ui(ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
+    use crate::sim::{Drug, Fluid, Intervention};
+    let id = egui::Id::unique("drugs_and_fluids");
+    let (mut drug, mut dose_ug, mut fluid, mut volume_ml) = ui
+        .data(|d| d.get_temp::<(Drug, f64, Fluid, f64)>(id))
+        .unwrap_or((Drug::GlycerylTrinitrate, 100.0, Fluid::Crystalloid, 250.0));
+    egui::Grid::new("drugs_and_fluids_grid").num_columns(4).spacing([8.0, 4.0]).show(ui, |ui| {
+        let combo = egui::ComboBox::from_id_salt("drug").selected_text(drug.label()).show_ui(ui, |ui| {
+            for option in [Drug::GlycerylTrinitrate, Drug::Phenylephrine] {
+                ui.selectable_value(&mut drug, option, option.label());
+            }
+        });
+        combo.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Drug"));
+        let dose = ui.add(
+            egui::DragValue::new(&mut dose_ug).range(10.0..=crate::sim::intervention::MAX_DOSE_UG).suffix(" µg"),
+        );
+        dose.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SpinButton, true, "Dose (µg)"));
+        let give = ui.button("Give").on_hover_text(
+            "A bolus into the circuit: glyceryl trinitrate lowers the vascular resistance over minutes, phenylephrine raises it",
+        );
+        give.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Give the drug"));
+        if give.clicked() {
+            intents.push(Intent::Intervene(Intervention::GiveDrug { drug, dose_ug }));
+        }
+        ui.end_row();
+        let combo = egui::ComboBox::from_id_salt("fluid").selected_text(fluid.label()).show_ui(ui, |ui| {
+            for option in [Fluid::Crystalloid, Fluid::Albumin, Fluid::PackedCells] {
+                ui.selectable_value(&mut fluid, option, option.label());
+            }
+        });
+        combo.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Fluid"));
+        let volume = ui.add(
+            egui::DragValue::new(&mut volume_ml).range(10.0..=crate::sim::intervention::MAX_FLUID_ML).suffix(" mL"),
+        );
+        volume.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SpinButton, true, "Volume (mL)"));
+        let add = ui.button("Add").on_hover_text("Pour it into the venous reservoir (into the patient's veins on ECMO)");
+        add.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Add the fluid"));
+        if add.clicked() {
+            intents.push(Intent::Intervene(Intervention::AddFluid { fluid, volume_ml }));
+        }
+        ui.end_row();
+    });
+    ui.data_mut(|d| d.insert_temp(id, (drug, dose_ug, fluid, volume_ml)));
+}
+
 /// The plot a column goes on: one per quantity (pressures together, flows together...); gas tensions apart from
 /// line pressures though both are in mmHg.
 fn plot_group(column: &crate::sim::Column) -> String {
-    if column.name.contains("CO2") { format!("PCO2 ({})", column.unit) } else { column.unit.to_owned() }
+    if column.name.contains("CO2") {
+        format!("PCO2 ({})", column.unit)
+    } else if column.name.contains("PO2") || column.name.contains("PaO2") {
+        format!("PO2 ({})", column.unit)
+    } else {
+        column.unit.to_owned()
+    }
 }
 
 /// One plot per group over the model time kept, in minutes; the legend small and translucent in a corner.

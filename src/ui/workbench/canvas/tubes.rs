@@ -78,6 +78,9 @@ fn paint_tube(
     painter.add(Shape::line(vertices.to_vec(), Stroke::new(width + 2.0, colours.line.gamma_multiply(0.6))));
     painter.add(Shape::line(vertices.to_vec(), Stroke::new(width, colour)));
 
+    if let Some(run) = input.run {
+        fault_signs(painter, run, colours, tube, vertices, lengths, width);
+    }
     let (Some(run), Some(blood)) = (input.run, blood) else { return };
     let total = lengths.last().copied().unwrap_or(0.0);
     if total < PARTICLE_GAP {
@@ -100,6 +103,75 @@ fn paint_tube(
             painter.circle_filled(p, radius, dot);
         }
         s += PARTICLE_GAP;
+    }
+}
+
+/// What a fault acting on this tube looks like at the pump, without naming it: a kink pinches the line a quarter
+/// of the way along, a line come apart shows a gap and blood at its cannula end, air getting in froths there.
+fn fault_signs(
+    painter: &egui::Painter,
+    run: &crate::session::Run,
+    colours: &Palette,
+    tube: &Tube,
+    vertices: &[Pos2],
+    lengths: &[f32],
+    width: f32,
+) {
+    use crate::scenario::FaultKind;
+    use crate::sim::Place;
+    let total = lengths.last().copied().unwrap_or(0.0);
+    let along = |s: f32| {
+        let p = geometry::point_at(vertices, lengths, s.clamp(0.0, total));
+        let ahead = geometry::point_at(vertices, lengths, (s + 2.0).clamp(0.0, total));
+        let direction = (ahead - p).normalized();
+        (p, vec2(-direction.y, direction.x))
+    };
+    let simulation = run.simulation();
+    for (fired, place) in simulation.faults_acting() {
+        if place != Some(Place::Tube(tube.id)) {
+            continue;
+        }
+        match fired.kind {
+            FaultKind::LineKink { .. } => {
+                // A sharp fold: the line zig-zags across itself.
+                let (p, normal) = along(total * 0.25);
+                let tangent = vec2(normal.y, -normal.x);
+                let half = width + 5.0;
+                let points = vec![
+                    p - tangent * 6.0 + normal * half,
+                    p - tangent * 2.0 - normal * half,
+                    p + tangent * 2.0 + normal * half,
+                    p + tangent * 6.0 - normal * half,
+                ];
+                painter.add(Shape::line(points, Stroke::new(2.5, colours.line)));
+            }
+            FaultKind::VenousDisconnection => {
+                // The joint at the cannula end is apart: a gap, and blood spilling from it.
+                let (p, normal) = along(6.0);
+                painter.line_segment(
+                    [p - normal * (width + 4.0), p + normal * (width + 4.0)],
+                    Stroke::new(6.0, colours.body),
+                );
+                for k in 0..3 {
+                    let drop = p + normal * (width + 6.0 + 5.0 * k as f32);
+                    painter.circle_filled(drop, 2.5, Color32::from_rgb(150, 20, 20));
+                }
+            }
+            FaultKind::AirEntry { .. } => {
+                // Froth where the air gets in.
+                for k in 0..5 {
+                    let (p, normal) = along(4.0 + 4.0 * k as f32);
+                    let offset = if k % 2 == 0 { width * 0.6 } else { -width * 0.6 };
+                    painter.circle(
+                        p + normal * offset,
+                        2.5,
+                        Color32::from_white_alpha(220),
+                        Stroke::new(0.8, Color32::from_gray(90)),
+                    );
+                }
+            }
+            _ => {}
+        }
     }
 }
 

@@ -313,7 +313,28 @@ fn check_faults(c: &mut Checker, faults: &[super::Fault]) {
             FaultKind::LineKink { open_fraction, .. } => {
                 c.range(&format!("{kind}.open_fraction"), open_fraction, 0.0, 1.0, "");
             }
-            FaultKind::VenousDisconnection => {}
+            FaultKind::VenousDisconnection
+            | FaultKind::Disconnection { .. }
+            | FaultKind::Decannulation { .. }
+            | FaultKind::GasSupplyFailure
+            | FaultKind::PortOpen { .. } => {}
+            FaultKind::Leak { ml_per_min, .. } | FaultKind::PatientBleeding { ml_per_min } => {
+                c.range(&format!("{kind}.ml_per_min"), ml_per_min, 0.0, 5000.0, "mL/min");
+            }
+            FaultKind::HeaterCoolerFailure { water_temp_c } => {
+                if let Some(t) = water_temp_c {
+                    c.range(&format!("{kind}.water_temp_c"), t, 0.0, 60.0, "°C");
+                }
+            }
+            FaultKind::Clot { resistance_factor, .. } => {
+                c.range(&format!("{kind}.resistance_factor"), resistance_factor, 1.0, 100.0, "");
+            }
+            FaultKind::PumpSpeedSurge { factor } => {
+                c.range(&format!("{kind}.factor"), factor, 1.0, 3.0, "");
+            }
+            FaultKind::CannulaMalposition { factor } => {
+                c.range(&format!("{kind}.factor"), factor, 1.0, 10.0, "");
+            }
             FaultKind::HighSvr { factor } => {
                 c.range(&format!("{kind}.factor"), factor, 1.0, 10.0, "");
             }

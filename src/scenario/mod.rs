@@ -10,8 +10,8 @@ mod raw;
 mod response;
 
 pub use raw::{
-    Fault, FaultKind, KitItem, LineRole, Physiology, Procedure, RawPatient, RawScenario, RuleSetting,
-    SCENARIO_FORMAT_VERSION, ScoringWeights, Targets, temperature_scale,
+    CannulaSite, DeviceRole, Fault, FaultKind, KitItem, LineRole, Physiology, Procedure, RawPatient, RawScenario,
+    RuleSetting, SCENARIO_FORMAT_VERSION, ScoringWeights, Targets, temperature_scale,
 };
 pub use response::{Expected, Response, remedy};
 

@@ -264,6 +264,24 @@ pub enum LineRole {
     Arterial,
 }
 
+/// Which cannula a fault acts on, by its place on the main line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CannulaSite {
+    /// The arterial (return) cannula, where the main line ends.
+    Return,
+    /// The venous (drainage) cannula, where the main line starts.
+    Drainage,
+}
+
+/// Which device of the main line a fault acts on, by its role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeviceRole {
+    Oxygenator,
+    ArterialFilter,
+    /// The arterial (main) pump.
+    ArterialPump,
+}
+
 /// A timed event the simulation injects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -309,6 +327,30 @@ pub enum FaultKind {
     VenousDisconnection,
     /// Systemic vascular resistance multiplies by `factor`.
     HighSvr { factor: f64 },
+    /// The line comes apart where its faults act (the venous line at the cannula, the arterial line at the
+    /// cannula): both ends open to the air.
+    Disconnection { line: LineRole },
+    /// A cannula comes out of the vessel: the circuit's end opens to the room and the vessel bleeds.
+    Decannulation { cannula: CannulaSite },
+    /// Blood leaks from a device (a crack, a raceway or membrane rupture): `ml_per_min` at 100 mmHg inside it.
+    Leak { device: DeviceRole, ml_per_min: f64 },
+    /// The patient bleeds `ml_per_min` more into the surgical field (at a MAP of 60 mmHg), where the suckers can
+    /// return it.
+    PatientBleeding { ml_per_min: f64 },
+    /// The heater-cooler stops (`water_temp_c` none) or runs its water at `water_temp_c` whatever it is set to.
+    HeaterCoolerFailure { water_temp_c: Option<f64> },
+    /// The oxygenator's gas supply fails: no sweep, whatever the blender is set to.
+    GasSupplyFailure,
+    /// A port or stopcock on the line is opened to the air.
+    PortOpen { line: LineRole },
+    /// Clot in a device: its resistance multiplies by `resistance_factor`; a clotted oxygenator also transfers
+    /// gas over a membrane that much smaller.
+    Clot { device: DeviceRole, resistance_factor: f64 },
+    /// The arterial pump's speed surges: its head multiplies by `factor`.
+    PumpSpeedSurge { factor: f64 },
+    /// The return cannula slips out of place: on VV ECMO the recirculation multiplies by `factor`, otherwise the
+    /// cannula's resistance does (its tip against a vessel wall).
+    CannulaMalposition { factor: f64 },
 }
 
 impl FaultKind {
@@ -317,6 +359,15 @@ impl FaultKind {
         let line = |line: &LineRole| match line {
             LineRole::Venous => "venous",
             LineRole::Arterial => "arterial",
+        };
+        let site = |site: CannulaSite| match site {
+            CannulaSite::Return => "return",
+            CannulaSite::Drainage => "drainage",
+        };
+        let device = |device: DeviceRole| match device {
+            DeviceRole::Oxygenator => "oxygenator",
+            DeviceRole::ArterialFilter => "arterial filter",
+            DeviceRole::ArterialPump => "arterial pump",
         };
         match self {
             FaultKind::OxygenatorFailure { transfer_fraction, resistance_factor } => format!(
@@ -335,6 +386,21 @@ impl FaultKind {
             }
             FaultKind::VenousDisconnection => "venous line disconnected from the cannula".to_owned(),
             FaultKind::HighSvr { factor } => format!("systemic vascular resistance ×{factor:.1}"),
+            FaultKind::Disconnection { line: l } => format!("{} line come apart at the cannula", line(l)),
+            FaultKind::Decannulation { cannula } => format!("{} cannula out of the vessel", site(*cannula)),
+            FaultKind::Leak { device: d, ml_per_min } => format!("{} leaking {ml_per_min:.0} mL/min", device(*d)),
+            FaultKind::PatientBleeding { ml_per_min } => format!("surgical bleeding {ml_per_min:.0} mL/min"),
+            FaultKind::HeaterCoolerFailure { water_temp_c: None } => "heater-cooler stopped".to_owned(),
+            FaultKind::HeaterCoolerFailure { water_temp_c: Some(t) } => {
+                format!("heater-cooler running its water at {t:.0} °C")
+            }
+            FaultKind::GasSupplyFailure => "oxygenator gas supply failed".to_owned(),
+            FaultKind::PortOpen { line: l } => format!("port on the {} line open to air", line(l)),
+            FaultKind::Clot { device: d, resistance_factor } => {
+                format!("clot in the {} (resistance ×{resistance_factor:.1})", device(*d))
+            }
+            FaultKind::PumpSpeedSurge { factor } => format!("arterial pump speed surge (head ×{factor:.1})"),
+            FaultKind::CannulaMalposition { factor } => format!("return cannula malpositioned (×{factor:.1})"),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! (docs/scenario-format.md, "Faults"). The times are teaching choices: §8 gives the order of the actions, not
 //! their deadlines.
 
-use super::{FaultKind, LineRole, Procedure};
+use super::{DeviceRole, FaultKind, LineRole, Procedure};
 use serde::{Deserialize, Serialize};
 
 /// An action the trainee may take in answer to a fault, named by what it acts on, not by part ids.
@@ -75,6 +75,16 @@ pub fn remedy(kind: &FaultKind) -> &'static str {
         FaultKind::LineKink { .. } => "Find and straighten the kink",
         FaultKind::VenousDisconnection => "Reconnect the venous line",
         FaultKind::HighSvr { .. } => "Bring the resistance down",
+        FaultKind::Disconnection { .. } => "Reconnect the line",
+        FaultKind::Decannulation { .. } => "Have the cannula replaced (recannulate)",
+        FaultKind::Leak { .. } => "Change out the leaking device (isolate it first)",
+        FaultKind::PatientBleeding { .. } => "Have the bleeding controlled",
+        FaultKind::HeaterCoolerFailure { .. } => "Change to the back-up heater-cooler",
+        FaultKind::GasSupplyFailure => "Change to the back-up gas supply",
+        FaultKind::PortOpen { .. } => "Find and close the open port",
+        FaultKind::Clot { .. } => "Change out the clotted device (isolate it first)",
+        FaultKind::PumpSpeedSurge { .. } => "Change to the spare pump (isolate the surging one first)",
+        FaultKind::CannulaMalposition { .. } => "Have the cannula repositioned",
     }
 }
 
@@ -116,6 +126,42 @@ impl FaultKind {
             }
             // MAP above 80: a vasodilator (§6.8 [EACTS-2019]).
             FaultKind::HighSvr { .. } => vec![expect(GiveVasodilator, 300.0)],
+            FaultKind::Disconnection { line: LineRole::Venous } => {
+                vec![expect(ClampLine(LineRole::Venous), 30.0), expect(SlowArterialPump, 30.0), expect(PutRight, 180.0)]
+            }
+            // Post-pump: haemorrhage. Pump off and clamp at once, then repair (§8 "line disconnection / rupture").
+            FaultKind::Disconnection { line: LineRole::Arterial } => vec![
+                expect(SlowArterialPump, 10.0),
+                expect(ClampLine(LineRole::Arterial), 30.0),
+                expect(PutRight, 180.0),
+            ],
+            // Immediate clamp-clamp, pump off, volume, then a fresh cannula (§8 [lifesupport-decann]
+            // [reanimate-ECMO]).
+            FaultKind::Decannulation { .. } => vec![
+                expect(ClampLine(LineRole::Arterial), 15.0),
+                expect(ClampLine(LineRole::Venous), 30.0),
+                expect(SlowArterialPump, 15.0),
+                expect(AddVolume, 300.0),
+                expect(PutRight, 600.0),
+            ],
+            // Keep the volume up while the device is isolated and changed (§8 "line disconnection / rupture").
+            FaultKind::Leak { .. } => vec![expect(AddVolume, 300.0), expect(PutRight, 900.0)],
+            // The suckers return it; replace what is lost (§6.4 volume, §8 "low reservoir").
+            FaultKind::PatientBleeding { .. } => vec![expect(AddVolume, 300.0), expect(PutRight, 900.0)],
+            // Keep the temperature within the STS limits: change the unit (§8 [STS-temp]).
+            FaultKind::HeaterCoolerFailure { .. } => vec![expect(PutRight, 300.0)],
+            // Check the gas supply first (§8 [Changeout-tip]): the back-up cylinder.
+            FaultKind::GasSupplyFailure => vec![expect(PutRight, 60.0)],
+            FaultKind::PortOpen { .. } => vec![expect(PutRight, 60.0)],
+            // A clotting membrane: gas first, then change it (§8 [SMJ-oxyfail]); any other device, change it.
+            FaultKind::Clot { device: DeviceRole::Oxygenator, .. } => {
+                vec![expect(RaiseOxygen, 120.0), expect(PutRight, 900.0)]
+            }
+            FaultKind::Clot { .. } => vec![expect(PutRight, 900.0)],
+            // Slow it at once, then the spare pump (§8 [CP-failures]: "keep a spare roller pump").
+            FaultKind::PumpSpeedSurge { .. } => vec![expect(SlowArterialPump, 30.0), expect(PutRight, 600.0)],
+            // Recirculation or line pressure from a malpositioned cannula: reposition it (§8 [DeBois-2003]).
+            FaultKind::CannulaMalposition { .. } => vec![expect(PutRight, 600.0)],
         }
     }
 
@@ -125,11 +171,22 @@ impl FaultKind {
     pub fn harmful_responses(&self) -> Vec<Response> {
         use Response::*;
         match self {
-            FaultKind::LineKink { .. } | FaultKind::AirEntry { .. } | FaultKind::VenousDisconnection => {
-                vec![SpeedUpArterialPump]
-            }
+            FaultKind::LineKink { .. }
+            | FaultKind::AirEntry { .. }
+            | FaultKind::VenousDisconnection
+            | FaultKind::Disconnection { .. }
+            | FaultKind::Decannulation { .. }
+            | FaultKind::Leak { .. }
+            | FaultKind::PortOpen { .. }
+            | FaultKind::PumpSpeedSurge { .. } => vec![SpeedUpArterialPump],
             FaultKind::HighSvr { .. } => vec![SlowArterialPump, GiveVasopressor],
-            FaultKind::OxygenatorFailure { .. } | FaultKind::PumpPowerLoss { .. } => Vec::new(),
+            FaultKind::OxygenatorFailure { .. }
+            | FaultKind::PumpPowerLoss { .. }
+            | FaultKind::PatientBleeding { .. }
+            | FaultKind::HeaterCoolerFailure { .. }
+            | FaultKind::GasSupplyFailure
+            | FaultKind::Clot { .. }
+            | FaultKind::CannulaMalposition { .. } => Vec::new(),
         }
     }
 }

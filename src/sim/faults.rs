@@ -4,17 +4,22 @@
 
 use super::law::Law;
 use super::network::{
-    ATMOSPHERE, Branch, CLAMP_RESISTANCE, Exchange, Network, OPEN_PORT_RESISTANCE, Origin, ROLLER_LEAK_RESISTANCE,
+    ATMOSPHERE, BLEEDING_REFERENCE_PA, Branch, CLAMP_RESISTANCE, Exchange, FIELD, Network, OPEN_PORT_RESISTANCE,
+    Origin, ROLLER_LEAK_RESISTANCE,
 };
 use crate::catalog::{Catalog, PartKind};
 use crate::circuit::Circuit;
 use crate::circuit::flow::{Rotation, main_line};
 use crate::ids::{PartId, TubeId};
-use crate::scenario::{Fault, FaultKind, LineRole, Scenario};
+use crate::scenario::{CannulaSite, DeviceRole, Fault, FaultKind, LineRole, Scenario};
 
 /// The suction at which a venous air entry draws its scenario rate, Pa. UNSOURCED: 30 mmHg, a usual gravity-drained
 /// venous line pressure (§6.10 gives 31–54 mmHg of siphon).
 const AIR_ENTRY_REFERENCE_SUCTION_PA: f64 = 30.0 * crate::units::PA_PER_MMHG;
+
+/// The pressure inside a leaking device at which it leaks its scenario rate, Pa. UNSOURCED: 100 mmHg, a usual
+/// pressure on the arterial side of a running circuit (§6.8 gives the line limits, not a leak's).
+const LEAK_REFERENCE_PA: f64 = 100.0 * crate::units::PA_PER_MMHG;
 
 /// Discharge coefficient of a sharp-edged orifice (PHYS: the textbook 0.6), for the narrowing of a kink.
 const ORIFICE_DISCHARGE_COEFFICIENT: f64 = 0.6;
@@ -25,6 +30,12 @@ const ORIFICE_DISCHARGE_COEFFICIENT: f64 = 0.6;
 pub struct Roles {
     arterial_pump: Option<PartId>,
     oxygenator: Option<PartId>,
+    arterial_filter: Option<PartId>,
+    /// The heater-cooler on the main oxygenator's water ports.
+    heater_cooler: Option<PartId>,
+    /// The cannulae where the main line starts (drainage) and ends (return).
+    drainage_cannula: Option<PartId>,
+    return_cannula: Option<PartId>,
     /// Main-line tubes from the drainage cannula to the first reservoir or pump.
     venous_tubes: Vec<TubeId>,
     /// Main-line tubes after the arterial pump.
@@ -43,6 +54,17 @@ impl Roles {
             .position(|p| is(*p, |k| matches!(k, PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. })));
         roles.arterial_pump = pump_at.and_then(|i| route.parts.get(i).copied());
         roles.oxygenator = route.parts.iter().copied().find(|p| is(*p, |k| matches!(k, PartKind::Oxygenator { .. })));
+        roles.arterial_filter =
+            route.parts.iter().copied().find(|p| is(*p, |k| matches!(k, PartKind::ArterialFilter { .. })));
+        roles.heater_cooler = circuit
+            .parts()
+            .find(|p| p.mounted_on.is_some() && p.mounted_on == roles.oxygenator)
+            .filter(|p| is(p.id, |k| matches!(k, PartKind::HeaterCooler { .. })))
+            .map(|p| p.id);
+        let cannula =
+            |part: Option<&PartId>| part.copied().filter(|p| is(*p, |k| matches!(k, PartKind::Cannula { .. })));
+        roles.drainage_cannula = cannula(route.parts.first());
+        roles.return_cannula = cannula(route.parts.last());
         let first_stage = route.parts.iter().position(|p| {
             is(*p, |k| {
                 matches!(k, PartKind::Reservoir { .. } | PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. })
@@ -68,6 +90,23 @@ impl Roles {
     /// The oxygenator on the main line, when there is one.
     pub fn oxygenator(&self) -> Option<PartId> {
         self.oxygenator
+    }
+
+    /// The main line's device in `role`.
+    pub fn device(&self, role: DeviceRole) -> Option<PartId> {
+        match role {
+            DeviceRole::Oxygenator => self.oxygenator,
+            DeviceRole::ArterialFilter => self.arterial_filter,
+            DeviceRole::ArterialPump => self.arterial_pump,
+        }
+    }
+
+    /// The main line's cannula at `site`.
+    pub fn cannula(&self, site: CannulaSite) -> Option<PartId> {
+        match site {
+            CannulaSite::Return => self.return_cannula,
+            CannulaSite::Drainage => self.drainage_cannula,
+        }
     }
 
     /// Whether `tube` is part of the line.
@@ -181,7 +220,18 @@ impl FaultSchedule {
                 self.roles.line_end(*line).map(Place::Tube)
             }
             FaultKind::VenousDisconnection => self.roles.line_end(LineRole::Venous).map(Place::Tube),
-            FaultKind::PumpPowerLoss { .. } | FaultKind::HighSvr { .. } => None,
+            FaultKind::Disconnection { line } | FaultKind::PortOpen { line } => {
+                self.roles.line_end(*line).map(Place::Tube)
+            }
+            FaultKind::Decannulation { cannula } => self.roles.cannula(*cannula).map(Place::Part),
+            FaultKind::CannulaMalposition { .. } => self.roles.cannula(CannulaSite::Return).map(Place::Part),
+            FaultKind::Leak { device, .. } | FaultKind::Clot { device, .. } => {
+                self.roles.device(*device).map(Place::Part)
+            }
+            FaultKind::PumpSpeedSurge { .. } => self.roles.arterial_pump.map(Place::Part),
+            FaultKind::HeaterCoolerFailure { .. } => self.roles.heater_cooler.map(Place::Part),
+            FaultKind::GasSupplyFailure => self.roles.oxygenator.map(Place::Part),
+            FaultKind::PumpPowerLoss { .. } | FaultKind::HighSvr { .. } | FaultKind::PatientBleeding { .. } => None,
         }
     }
 
@@ -289,30 +339,8 @@ impl FaultSchedule {
                     }
                 }
             }
-            FaultKind::VenousDisconnection => {
-                let Some(tube) = self.roles.line_end(LineRole::Venous) else { return };
-                for i in branches_of(network, &Origin::Tube(tube)) {
-                    let Some(b) = network.branches.get_mut(i) else { continue };
-                    b.law = Law::linear(CLAMP_RESISTANCE);
-                    b.viscous = false;
-                    let (from, to) = (b.from, b.to);
-                    // Both ends open: the cannula side bleeds, the line side draws air.
-                    for end in [from, to] {
-                        network.branches.push(Branch {
-                            from: end,
-                            to: ATMOSPHERE,
-                            law: Law::linear(OPEN_PORT_RESISTANCE),
-                            one_way: false,
-                            origin: Origin::Tube(tube),
-                            volume_ml: 0.0,
-                            exchange: Exchange::None,
-                            pump_head_pa: 0.0,
-                            choke: None,
-                            viscous: false,
-                        });
-                    }
-                }
-            }
+            FaultKind::VenousDisconnection => self.come_apart(LineRole::Venous, network),
+            FaultKind::Disconnection { line } => self.come_apart(line, network),
             FaultKind::HighSvr { factor } => {
                 for i in branches_of(network, &Origin::Systemic) {
                     if let Some(b) = network.branches.get_mut(i) {
@@ -356,6 +384,167 @@ impl FaultSchedule {
                     viscous: false,
                 });
             }
+            FaultKind::PortOpen { line } => {
+                // An open stopcock: the line's node and the room, through a port's bore.
+                let Some(tube) = self.roles.line_end(line) else { return };
+                let Some(node) = start_node(network, tube) else { return };
+                network.branches.push(opening(node, Origin::Tube(tube)));
+            }
+            FaultKind::Leak { device, ml_per_min } => {
+                let Some(part) = self.roles.device(device) else { return };
+                let outlet = branches_of(network, &Origin::Part(part)).first().and_then(|i| network.branches.get(*i));
+                let Some(node) = outlet.map(|b| b.to) else { return };
+                let set = crate::units::l_min_to_m3_s(ml_per_min / 1000.0).max(1e-12);
+                // Out only: blood leaves where the pressure inside is above the room's.
+                let law = Law::linear(LEAK_REFERENCE_PA / set);
+                network.branches.push(Branch { law, one_way: true, ..opening(node, Origin::Part(part)) });
+            }
+            FaultKind::PatientBleeding { ml_per_min } => {
+                let set = crate::units::l_min_to_m3_s(ml_per_min / 1000.0);
+                network.branches.push(Branch {
+                    from: super::network::PATIENT_ARTERIAL,
+                    to: FIELD,
+                    law: Law::linear(BLEEDING_REFERENCE_PA / set.max(1e-12)),
+                    one_way: true,
+                    origin: Origin::Bleeding,
+                    volume_ml: 0.0,
+                    exchange: Exchange::None,
+                    pump_head_pa: 0.0,
+                    choke: None,
+                    viscous: false,
+                });
+            }
+            FaultKind::Decannulation { cannula } => {
+                let Some(part) = self.roles.cannula(cannula) else { return };
+                for i in branches_of(network, &Origin::Part(part)) {
+                    let Some((from, to)) = network.branches.get(i).map(|b| (b.from, b.to)) else { continue };
+                    let vessel = if network.is_patient(from) {
+                        from
+                    } else if network.is_patient(to) {
+                        to
+                    } else {
+                        continue;
+                    };
+                    let Some(b) = network.branches.get_mut(i) else { continue };
+                    // The circuit's end now opens to the room; the vessel it left bleeds through the hole.
+                    if vessel == from {
+                        b.from = ATMOSPHERE;
+                    } else {
+                        b.to = ATMOSPHERE;
+                    }
+                    let law = b.law;
+                    network.branches.push(Branch { law, ..opening(vessel, Origin::Part(part)) });
+                }
+            }
+            FaultKind::HeaterCoolerFailure { water_temp_c } => {
+                let Some(oxygenator) = self.roles.oxygenator else { return };
+                for i in branches_of(network, &Origin::Part(oxygenator)) {
+                    if let Some(Branch { exchange: Exchange::Oxygenator { water_temp_c: water, .. }, .. }) =
+                        network.branches.get_mut(i)
+                    {
+                        *water = water_temp_c;
+                    }
+                }
+            }
+            FaultKind::GasSupplyFailure => {
+                let Some(oxygenator) = self.roles.oxygenator else { return };
+                for i in branches_of(network, &Origin::Part(oxygenator)) {
+                    if let Some(Branch { exchange: Exchange::Oxygenator { sweep_l_min, .. }, .. }) =
+                        network.branches.get_mut(i)
+                    {
+                        *sweep_l_min = 0.0;
+                    }
+                }
+            }
+            FaultKind::Clot { device, resistance_factor } => {
+                let Some(part) = self.roles.device(device) else { return };
+                for i in branches_of(network, &Origin::Part(part)) {
+                    if let Some(b) = network.branches.get_mut(i) {
+                        b.law.a *= resistance_factor;
+                        b.law.b *= resistance_factor;
+                        // Clot takes membrane out of use: gas crosses what is left.
+                        if let Exchange::Oxygenator { transfer_ml_min, co2_clearance, membrane_efficiency, .. } =
+                            &mut b.exchange
+                        {
+                            let left = 1.0 / resistance_factor;
+                            *transfer_ml_min *= left;
+                            *co2_clearance *= left;
+                            *membrane_efficiency *= left;
+                        }
+                    }
+                }
+            }
+            FaultKind::PumpSpeedSurge { factor } => {
+                let Some(pump) = self.roles.arterial_pump else { return };
+                for i in branches_of(network, &Origin::Part(pump)) {
+                    if let Some(b) = network.branches.get_mut(i) {
+                        // A roller's head is its occlusion (flow by stroke); a centrifugal head's is its pressure:
+                        // either way the pump drives `factor` times as hard.
+                        let extra = b.pump_head_pa * (factor - 1.0);
+                        b.law.head_pa += extra;
+                        b.pump_head_pa += extra;
+                    }
+                }
+            }
+            FaultKind::CannulaMalposition { factor } => {
+                if let Some(recirculation) = network.recirculation.as_mut() {
+                    recirculation.scale *= factor;
+                    return;
+                }
+                let Some(part) = self.roles.cannula(CannulaSite::Return) else { return };
+                for i in branches_of(network, &Origin::Part(part)) {
+                    if let Some(b) = network.branches.get_mut(i) {
+                        b.law.a *= factor;
+                        b.law.b *= factor;
+                    }
+                }
+            }
         }
+    }
+}
+
+impl FaultSchedule {
+    /// The line comes apart at its faults' tube: the tube no longer joins its ends, and both open to the air (the
+    /// cannula side bleeds or draws air, the circuit side draws air or spills).
+    fn come_apart(&self, line: LineRole, network: &mut Network) {
+        let Some(tube) = self.roles.line_end(line) else { return };
+        let indices: Vec<usize> = network
+            .branches
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.origin == Origin::Tube(tube))
+            .map(|(i, _)| i)
+            .collect();
+        for i in indices {
+            let Some(b) = network.branches.get_mut(i) else { continue };
+            b.law = Law::linear(CLAMP_RESISTANCE);
+            b.viscous = false;
+            let (from, to) = (b.from, b.to);
+            for end in [from, to] {
+                network.branches.push(opening(end, Origin::Tube(tube)));
+            }
+        }
+    }
+}
+
+/// The node where `tube` starts in the network.
+fn start_node(network: &Network, tube: TubeId) -> Option<usize> {
+    network.branches.iter().find(|b| b.origin == Origin::Tube(tube)).map(|b| b.from)
+}
+
+/// An opening from `node` to the room through a port's bore, either way: blood out under pressure, air in under
+/// suction.
+fn opening(node: usize, origin: Origin) -> Branch {
+    Branch {
+        from: node,
+        to: ATMOSPHERE,
+        law: Law::linear(OPEN_PORT_RESISTANCE),
+        one_way: false,
+        origin,
+        volume_ml: 0.0,
+        exchange: Exchange::None,
+        pump_head_pa: 0.0,
+        choke: None,
+        viscous: false,
     }
 }

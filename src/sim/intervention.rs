@@ -13,9 +13,18 @@ pub enum Intervention {
     Reconnect(TubeId),
     /// Seal where air enters a tube: a purse-string tightened, a connector reseated, a port closed.
     SealAirEntry(TubeId),
-    /// Change out a part for a new one of the same model, clear-primed and de-aired. Its segment must be isolated
-    /// first: no flow through it and a clamped tube on each side (reference §8, oxygenator change-out).
+    /// Change out a part for a new one of the same model, clear-primed and de-aired: an oxygenator, a filter or a
+    /// pump head, whose segment must be isolated first (no flow through it and a clamped tube on each side,
+    /// reference §8, oxygenator change-out), or a heater-cooler (its water side only).
     ReplacePart(PartId),
+    /// A fresh cannula placed where one came out of the vessel (the surgeon's), and the line de-aired onto it.
+    Recannulate(PartId),
+    /// A cannula moved back into place (the surgeon's, under echo).
+    Reposition(PartId),
+    /// The oxygenator's gas taken from the back-up cylinder.
+    BackupGas(PartId),
+    /// The surgeon asked to find and control the bleeding.
+    SurgicalHaemostasis,
     /// A bolus of a drug into the circuit, µg.
     GiveDrug { drug: Drug, dose_ug: f64 },
     /// Fluid added to the venous reservoir (to the patient's veins on a circuit without one), mL.
@@ -136,6 +145,10 @@ impl Intervention {
             Intervention::Reconnect(tube) => format!("reconnected tube {}", tube.0),
             Intervention::SealAirEntry(tube) => format!("sealed the air entry on tube {}", tube.0),
             Intervention::ReplacePart(part) => format!("changed out {part}"),
+            Intervention::Recannulate(part) => format!("recannulated with a fresh {part}"),
+            Intervention::Reposition(part) => format!("repositioned {part}"),
+            Intervention::BackupGas(part) => format!("{part} on the back-up gas supply"),
+            Intervention::SurgicalHaemostasis => "asked the surgeon to control the bleeding".to_owned(),
             Intervention::GiveDrug { drug, dose_ug } => format!("gave {} {dose_ug:.0} µg", drug.label()),
             Intervention::AddFluid { fluid, volume_ml } => format!("added {volume_ml:.0} mL of {}", fluid.label()),
         }

@@ -46,8 +46,14 @@ pub enum Refused {
     NoAirEntry(TubeId),
     #[error("{0} is not on the circuit")]
     NoSuchPart(PartId),
-    #[error("only an oxygenator or an arterial filter can be changed out during a run; {0} cannot")]
+    #[error(
+        "only an oxygenator, an arterial filter, a pump head or a heater-cooler can be changed out during a run; {0} cannot"
+    )]
     NotReplaceable(PartId),
+    #[error("{0} is still in the vessel")]
+    CannulaInPlace(PartId),
+    #[error("{0} is not an oxygenator: the back-up gas goes to an oxygenator's gas inlet")]
+    NotAnOxygenator(PartId),
     #[error(
         "isolate {0} first: stop the flow through it ({1:.2} L/min now) and clamp a tube before it and a tube after it"
     )]
@@ -402,15 +408,53 @@ impl Simulation {
             Intervention::Straighten(tube) => {
                 at_tube(tube, |k| matches!(k, FaultKind::LineKink { .. }), Refused::NotKinked)?
             }
-            Intervention::Reconnect(tube) => {
-                at_tube(tube, |k| matches!(k, FaultKind::VenousDisconnection), Refused::NotDisconnected)?
+            Intervention::Reconnect(tube) => at_tube(
+                tube,
+                |k| matches!(k, FaultKind::VenousDisconnection | FaultKind::Disconnection { .. }),
+                Refused::NotDisconnected,
+            )?,
+            Intervention::SealAirEntry(tube) => at_tube(
+                tube,
+                |k| matches!(k, FaultKind::AirEntry { .. } | FaultKind::PortOpen { .. }),
+                Refused::NoAirEntry,
+            )?,
+            Intervention::Recannulate(part) => {
+                let found = acting_at(Place::Part(part), |k| matches!(k, FaultKind::Decannulation { .. }));
+                if found.is_empty() {
+                    return Err(Refused::CannulaInPlace(part));
+                }
+                found
             }
-            Intervention::SealAirEntry(tube) => {
-                at_tube(tube, |k| matches!(k, FaultKind::AirEntry { .. }), Refused::NoAirEntry)?
+            Intervention::Reposition(part) => {
+                // Moving a cannula that sits well changes nothing, but it is the surgeon's to try.
+                acting_at(Place::Part(part), |k| matches!(k, FaultKind::CannulaMalposition { .. }))
             }
+            Intervention::BackupGas(part) => {
+                if !matches!(circuit.kind_of(catalog, part), Some(crate::catalog::PartKind::Oxygenator { .. })) {
+                    return Err(Refused::NotAnOxygenator(part));
+                }
+                acting_at(Place::Part(part), |k| matches!(k, FaultKind::GasSupplyFailure))
+            }
+            Intervention::SurgicalHaemostasis => self
+                .faults
+                .fired()
+                .iter()
+                .filter(|f| !self.state.resolved_faults.contains(&f.index))
+                .filter(|f| matches!(f.kind, FaultKind::PatientBleeding { .. }))
+                .map(|f| f.index)
+                .collect(),
             Intervention::ReplacePart(part) => {
                 self.check_isolated(part, circuit, catalog)?;
-                let found = acting_at(Place::Part(part), |k| matches!(k, FaultKind::OxygenatorFailure { .. }));
+                let found = acting_at(Place::Part(part), |k| {
+                    matches!(
+                        k,
+                        FaultKind::OxygenatorFailure { .. }
+                            | FaultKind::Leak { .. }
+                            | FaultKind::Clot { .. }
+                            | FaultKind::HeaterCoolerFailure { .. }
+                            | FaultKind::PumpSpeedSurge { .. }
+                    )
+                });
                 // The new device comes clear-primed and de-aired: its volume of crystalloid joins the circulation.
                 for (index, branch) in self.network.branches.iter().enumerate() {
                     if branch.origin == Origin::Part(part) {
@@ -447,14 +491,20 @@ impl Simulation {
         Ok(resolved)
     }
 
-    /// Refuses to change out `part` unless it can be: an oxygenator or a filter, no flow through it and a clamped
-    /// tube on the main line before it and after it.
+    /// Refuses to change out `part` unless it can be: an oxygenator, a filter or a pump head with no flow through
+    /// it and a clamped tube on the main line before it and after it, or a heater-cooler.
     fn check_isolated(&self, part: PartId, circuit: &Circuit, catalog: &Catalog) -> Result<(), Refused> {
         use crate::catalog::PartKind;
         use crate::circuit::flow::{Rotation, main_line};
         let kind = circuit.kind_of(catalog, part).ok_or(Refused::NoSuchPart(part))?;
-        if !matches!(kind, PartKind::Oxygenator { .. } | PartKind::ArterialFilter { .. }) {
-            return Err(Refused::NotReplaceable(part));
+        match kind {
+            // The water side only: no blood to isolate.
+            PartKind::HeaterCooler { .. } => return Ok(()),
+            PartKind::Oxygenator { .. }
+            | PartKind::ArterialFilter { .. }
+            | PartKind::RollerPump { .. }
+            | PartKind::CentrifugalPump { .. } => {}
+            _ => return Err(Refused::NotReplaceable(part)),
         }
         let flow = self.part_flow_l_min(part).unwrap_or(0.0);
         let clamped_sides = main_line(circuit, catalog, Rotation::AsBuilt).and_then(|route| {

@@ -200,20 +200,8 @@ fn part_ui(
             }
         });
     }
-    let replaceable = matches!(
-        circuit.kind_of(catalog, part.id),
-        Some(PartKind::Oxygenator { .. } | PartKind::ArterialFilter { .. })
-    );
-    if running && replaceable {
-        ui.add_space(10.0);
-        let label = format!("Change out {}", catalog.name_of(&part.catalog_id));
-        let button = named(ui.button("Change out"), egui::Role::Button, &label);
-        if button
-            .on_hover_text("Swap in a new one, clear-primed and de-aired. Isolate it first: stop the pump and clamp a tube before it and a tube after it.")
-            .clicked()
-        {
-            intents.push(Intent::Intervene(Intervention::ReplacePart(part.id)));
-        }
+    if running {
+        during_run_ui(ui, circuit, catalog, part, intents);
     }
     ui.add_space(10.0);
     if ui
@@ -223,6 +211,65 @@ fn part_ui(
     {
         intents.push(Intent::DeleteSelection);
     }
+}
+
+/// What can be done to a part while the run goes: change out a device, recannulate or reposition a cannula, put an
+/// oxygenator on the back-up gas. Offered whatever is wrong: the trainee finds the fault, the buttons do not.
+fn during_run_ui(
+    ui: &mut egui::Ui,
+    circuit: &Circuit,
+    catalog: &Catalog,
+    part: &PlacedPart,
+    intents: &mut Vec<Intent>,
+) {
+    let labels = circuit.labels(catalog);
+    let label = labels.get(&part.id).cloned().unwrap_or_default();
+    let kind = circuit.kind_of(catalog, part.id);
+    let mut actions: Vec<(&str, &str, Intervention)> = Vec::new();
+    if matches!(
+        kind,
+        Some(
+            PartKind::Oxygenator { .. }
+                | PartKind::ArterialFilter { .. }
+                | PartKind::RollerPump { .. }
+                | PartKind::CentrifugalPump { .. }
+                | PartKind::HeaterCooler { .. }
+        )
+    ) {
+        actions.push((
+            "Change out",
+            "Swap in a new one, clear-primed and de-aired. Isolate it first: stop the pump and clamp a tube before it and a tube after it (a heater-cooler needs no isolation).",
+            Intervention::ReplacePart(part.id),
+        ));
+    }
+    if matches!(kind, Some(PartKind::Oxygenator { .. })) {
+        actions.push(("Back-up gas", "Take the sweep gas from the back-up cylinder", Intervention::BackupGas(part.id)));
+    }
+    if matches!(kind, Some(PartKind::Cannula { .. })) {
+        actions.push((
+            "Recannulate",
+            "Have the surgeon place a fresh cannula where this one came out",
+            Intervention::Recannulate(part.id),
+        ));
+        actions.push((
+            "Reposition",
+            "Have the surgeon move this cannula back into place",
+            Intervention::Reposition(part.id),
+        ));
+    }
+    if actions.is_empty() {
+        return;
+    }
+    ui.add_space(10.0);
+    ui.label(RichText::new("During the run").strong());
+    ui.horizontal_wrapped(|ui| {
+        for (text, hint, intervention) in actions {
+            let button = named(ui.button(text), egui::Role::Button, &format!("{text} {label}"));
+            if button.on_hover_text(hint).clicked() {
+                intents.push(Intent::Intervene(intervention));
+            }
+        }
+    });
 }
 
 fn port_name(labels: &std::collections::BTreeMap<PartId, String>, port: &PortRef) -> String {

@@ -208,6 +208,12 @@ fn drugs_and_fluids_ui(ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
         }
         ui.end_row();
     });
+    let surgeon = ui.button("Ask the surgeon to control bleeding").on_hover_text(
+        "When the field fills faster than the suckers clear it: the surgeon finds and stops the bleeding",
+    );
+    if surgeon.clicked() {
+        intents.push(Intent::Intervene(Intervention::SurgicalHaemostasis));
+    }
     ui.data_mut(|d| d.insert_temp(id, (drug, dose_ug, fluid, volume_ml)));
 }
 

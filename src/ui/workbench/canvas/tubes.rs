@@ -107,7 +107,8 @@ fn paint_tube(
 }
 
 /// What a fault acting on this tube looks like at the pump, without naming it: a kink pinches the line a quarter
-/// of the way along, a line come apart shows a gap and blood at its cannula end, air getting in froths there.
+/// of the way along, a line come apart shows a gap and blood at its cannula end, air getting in froths there, an
+/// open port on the pressurised side spurts blood.
 fn fault_signs(
     painter: &egui::Painter,
     run: &crate::session::Run,
@@ -145,7 +146,7 @@ fn fault_signs(
                 ];
                 painter.add(Shape::line(points, Stroke::new(2.5, colours.line)));
             }
-            FaultKind::VenousDisconnection => {
+            FaultKind::VenousDisconnection | FaultKind::Disconnection { .. } => {
                 // The joint at the cannula end is apart: a gap, and blood spilling from it.
                 let (p, normal) = along(6.0);
                 painter.line_segment(
@@ -157,7 +158,18 @@ fn fault_signs(
                     painter.circle_filled(drop, 2.5, Color32::from_rgb(150, 20, 20));
                 }
             }
-            FaultKind::AirEntry { .. } => {
+            FaultKind::PortOpen { line: crate::scenario::LineRole::Arterial } => {
+                // An open port on a pressurised line spurts blood.
+                for k in 0..4 {
+                    let (p, normal) = along(8.0);
+                    painter.circle_filled(
+                        p + normal * (width + 4.0 + 5.0 * k as f32),
+                        2.5,
+                        Color32::from_rgb(150, 20, 20),
+                    );
+                }
+            }
+            FaultKind::AirEntry { .. } | FaultKind::PortOpen { .. } => {
                 // Froth where the air gets in.
                 for k in 0..5 {
                     let (p, normal) = along(4.0 + 4.0 * k as f32);

@@ -386,11 +386,14 @@ impl Session {
                     return Err(Refusal::CauseRemains(pump, cause.describe()));
                 }
                 let mut restarted = simulation.clone();
+                let before = restarted.state().resolved_faults.len();
                 restarted.restart(pump, &self.scenario, &self.circuit, &self.catalog)?;
+                let resolved = restarted.state().resolved_faults[before..].to_vec();
                 if let Some(run) = self.run.as_mut() {
                     run.replace_simulation(restarted);
                 }
                 self.record(Event::PumpRestarted { pump });
+                self.record_resolved(&resolved);
                 Ok(())
             }
             Action::Intervene(intervention) => {
@@ -404,10 +407,7 @@ impl Session {
                     run.replace_simulation(simulation);
                 }
                 self.record(Event::Intervened(intervention));
-                for index in resolved {
-                    let fault = self.scenario.faults.get(index).map(|f| f.kind.describe()).unwrap_or_default();
-                    self.record(Event::FaultResolved { fault, index });
-                }
+                self.record_resolved(&resolved);
                 Ok(())
             }
         }
@@ -548,6 +548,14 @@ impl Session {
     fn checkpoint(&mut self) {
         if let (true, Some(run)) = (self.keep_checkpoints, &self.run) {
             self.checkpoints.push(Checkpoint::new(&self.attempt, &self.circuit, run));
+        }
+    }
+
+    /// Logs the scenario's faults (by index) the last action put right.
+    fn record_resolved(&mut self, resolved: &[usize]) {
+        for &index in resolved {
+            let fault = self.scenario.faults.get(index).map(|f| f.kind.describe()).unwrap_or_default();
+            self.record(Event::FaultResolved { fault, index });
         }
     }
 

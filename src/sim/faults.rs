@@ -206,6 +206,11 @@ impl FaultSchedule {
         }
     }
 
+    /// The circuit's arterial pump, when it has one.
+    pub fn arterial_pump(&self) -> Option<PartId> {
+        self.roles.arterial_pump
+    }
+
     /// The faults that have fired so far, in order.
     pub fn fired(&self) -> &[Fired] {
         &self.fired

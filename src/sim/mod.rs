@@ -324,6 +324,16 @@ impl Simulation {
     ) -> Result<(), StructureChanged> {
         self.state.safety_stops.retain(|s| s.pump != pump);
         let now_s = self.state.time_s;
+        if self.faults.power_lost(pump) {
+            // The power loss is over: put right by the restart (battery, hand crank).
+            let lost: Vec<usize> = self
+                .faults_acting()
+                .into_iter()
+                .filter(|(f, _)| matches!(f.kind, crate::scenario::FaultKind::PumpPowerLoss { .. }))
+                .map(|(f, _)| f.index)
+                .collect();
+            self.state.resolved_faults.extend(lost);
+        }
         self.faults.restore_power(pump, now_s);
         self.base_faults.restore_power(pump, now_s);
         self.retune(scenario, circuit, catalog)
@@ -654,10 +664,13 @@ impl Simulation {
     /// The scenario's faults that fired and act now, each with where it acts (the instructor's view and the
     /// canvas's signs: a kink drawn, a joint apart, froth at an air entry).
     pub fn faults_acting(&self) -> Vec<(&Fired, Option<Place>)> {
+        let power_lost = self.faults.arterial_pump().is_some_and(|p| self.faults.power_lost(p));
         self.faults
             .fired()
             .iter()
             .filter(|f| !self.is_resolved(f.index))
+            // A timed power loss is over once the power is back.
+            .filter(|f| power_lost || !matches!(f.kind, crate::scenario::FaultKind::PumpPowerLoss { .. }))
             .map(|f| (f, self.faults.place(&f.kind)))
             .collect()
     }

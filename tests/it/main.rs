@@ -16,6 +16,7 @@ mod cli;
 mod docs_examples;
 mod drills;
 mod envelope;
+mod fault_kinds;
 mod physiology;
 mod props;
 mod session;

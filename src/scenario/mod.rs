@@ -77,13 +77,20 @@ pub struct DerivedTargets {
 }
 
 /// The bundled scenarios, compiled into the binary so the app works from any directory.
-const BUNDLED: [(&str, &str); 6] = [
+const BUNDLED: [(&str, &str); 12] = [
     ("adult_cabg", include_str!("../../scenarios/adult_cabg.ron")),
     ("small_adult_valve", include_str!("../../scenarios/small_adult_valve.ron")),
     ("child_cpb", include_str!("../../scenarios/child_cpb.ron")),
     ("neonate_arterial_switch", include_str!("../../scenarios/neonate_arterial_switch.ron")),
     ("adult_va_ecmo", include_str!("../../scenarios/adult_va_ecmo.ron")),
     ("adult_vv_ecmo", include_str!("../../scenarios/adult_vv_ecmo.ron")),
+    // Fault drills on the patients and circuits above.
+    ("drill_child_venous_kink", include_str!("../../scenarios/drill_child_venous_kink.ron")),
+    ("drill_reservoir_low", include_str!("../../scenarios/drill_reservoir_low.ron")),
+    ("drill_heater_overheat", include_str!("../../scenarios/drill_heater_overheat.ron")),
+    ("drill_va_power_failure", include_str!("../../scenarios/drill_va_power_failure.ron")),
+    ("drill_ecmo_decannulation", include_str!("../../scenarios/drill_ecmo_decannulation.ron")),
+    ("drill_vv_recirculation", include_str!("../../scenarios/drill_vv_recirculation.ron")),
 ];
 
 /// The ids of the bundled scenarios, in teaching order.

@@ -426,7 +426,7 @@ impl Default for ScoringWeights {
             alarm_response: 20.0,
             time_in_targets: 25.0,
             prime_volume: 10.0,
-            fault_response: 100.0,
+            fault_response: 160.0,
         }
     }
 }

@@ -91,9 +91,9 @@ fn the_score_follows_the_rubric() {
     // Time in targets: the share of on-bypass samples with no target alarm and MAP in 50–80 mmHg.
     let in_targets = part("time_in_targets");
     assert!(in_targets.fraction > 0.0 && in_targets.fraction <= 1.0, "{}", in_targets.detail);
-    // The response to the faults, when any was due, weighs 100.
+    // The response to the faults, when any was due, weighs 160.
     let faults = part("fault_response");
-    // The total is the weighted average out of 100 (default weights 30/15/20/25/10/100).
+    // The total is the weighted average out of 100 (default weights 30/15/20/25/10/160).
     let total = (30.0 * 1.0
         + 15.0 * 1.0
         + 20.0 * 1.0

@@ -75,5 +75,5 @@ fn every_bundled_drill_rewards_the_reference_response_and_not_passivity() {
         assert!(idle < 40.0, "{id}: starting the run and doing nothing scores {idle:.1}");
         assert!(watching < 40.0, "{id}: going on and watching the faults scores {watching:.1}");
     }
-    assert!(figures.len() >= 6, "{figures:?}");
+    assert!(figures.len() >= 12, "{figures:?}");
 }

@@ -77,3 +77,53 @@ fn every_bundled_drill_rewards_the_reference_response_and_not_passivity() {
     }
     assert!(figures.len() >= 12, "{figures:?}");
 }
+
+/// The response is judged in model time: an action within the kind's time after the fault is done, one after it
+/// late, a harmful one wrong, and nothing is marked missed before its time could have come.
+#[test]
+fn responses_are_judged_in_model_time_with_late_and_harmful_actions() {
+    use perfusion_trainer::circuit::{Controls, Edit, PumpDirection};
+    use perfusion_trainer::ids::{PartId, TubeId};
+    use perfusion_trainer::scenario::{Fault, FaultKind, LineRole};
+    use perfusion_trainer::session::Action;
+    use perfusion_trainer::sim::Intervention;
+    let catalog = catalog();
+    let mut drill = scenario("adult_cabg");
+    drill.faults = vec![Fault::new(60.0, FaultKind::LineKink { line: LineRole::Venous, open_fraction: 0.3 })];
+    let pump = |rpm| Edit::SetControls {
+        part: PartId(3),
+        controls: Controls::Pump { rpm, direction: PumpDirection::Forward, occlusion_set: true },
+    };
+    let mut session = Session::with_circuit(drill.clone(), catalog.clone(), "t", "", &solution("adult_cabg")).unwrap();
+    session.apply(Action::StartRun).unwrap();
+    session.apply(Action::Edit(pump(105.0))).unwrap();
+    // At ×10: 30 s of model time pass in 3 s of clock.
+    session.apply(Action::SetSpeed(10.0)).unwrap();
+    session.advance(3.0, 30.0).unwrap();
+    let judged = |session: &Session| {
+        let attempt = session.attempt();
+        checklist(&attempt, &drill, &catalog)
+            .into_iter()
+            .map(|item| (item.action, item.status, item.model_s))
+            .collect::<Vec<_>>()
+    };
+    // 30 s in: the fault has not come, the target flow's 5 min have not passed.
+    let early = judged(&session);
+    assert!(early.iter().any(|(a, s, _)| a.starts_with("Reach the target flow") && *s == Status::Done), "{early:?}");
+    assert!(early.iter().any(|(a, s, _)| a.starts_with("Answer the venous line kinked") && *s == Status::NotDue));
+    // The kink at 60 s of model time; the pump sped up at 70 s (harmful), slowed at 100 s (in time: within 60 s),
+    // straightened at 200 s (late: its 2 min ran out at 180 s).
+    session.advance(4.0, 40.0).unwrap();
+    session.apply(Action::Edit(pump(115.0))).unwrap();
+    session.advance(7.0, 30.0).unwrap();
+    session.apply(Action::Edit(pump(90.0))).unwrap();
+    session.advance(17.0, 100.0).unwrap();
+    session.apply(Action::Intervene(Intervention::Straighten(TubeId(8)))).unwrap();
+    let late = judged(&session);
+    let status_of = |prefix: &str| late.iter().find(|(a, _, _)| a.starts_with(prefix)).map(|(_, s, m)| (*s, *m));
+    assert_eq!(status_of("Slow or stop the arterial pump").map(|(s, _)| s), Some(Status::Done), "{late:?}");
+    let (straightened, at) = status_of("Find and straighten the kink").unwrap();
+    assert_eq!(straightened, Status::Late, "{late:?}");
+    assert!(at.is_some_and(|m| (m - 200.0).abs() < 0.6), "model time {at:?}");
+    assert_eq!(status_of("Not: speed up the arterial pump").map(|(s, _)| s), Some(Status::Wrong), "{late:?}");
+}

@@ -128,6 +128,8 @@ pub enum CannulaRole {
     DualLumenVv,
     /// Distal perfusion (reperfusion) catheter for the leg below a femoral arterial cannula.
     DistalPerfusion,
+    /// Return into a great vein toward the right atrium (internal jugular, two-site VV ECMO, §2.3).
+    VenousReturn,
 }
 
 /// Hard-shell or soft (collapsible) venous reservoir.

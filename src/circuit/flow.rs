@@ -154,7 +154,7 @@ pub fn cannula_ports(circuit: &Circuit, catalog: &Catalog) -> (Vec<PortRef>, BTr
             CannulaRole::VenousSingleStage | CannulaRole::VenousTwoStage | CannulaRole::FemoralVenous => {
                 drainage.push(PortRef::new(part.id, port::CONNECTOR));
             }
-            CannulaRole::Arterial | CannulaRole::FemoralArterial => {
+            CannulaRole::Arterial | CannulaRole::FemoralArterial | CannulaRole::VenousReturn => {
                 returns.insert(PortRef::new(part.id, port::CONNECTOR));
             }
             CannulaRole::DualLumenVv => {

@@ -690,9 +690,11 @@ impl Network {
                     CannulaRole::VenousSingleStage | CannulaRole::VenousTwoStage | CannulaRole::FemoralVenous => {
                         add(Some(PATIENT_VENOUS), at(port::CONNECTOR), law, false);
                     }
-                    CannulaRole::Arterial | CannulaRole::FemoralArterial if vv => {
+                    CannulaRole::Arterial | CannulaRole::FemoralArterial | CannulaRole::VenousReturn if vv => {
                         add(at(port::CONNECTOR), Some(right_atrium), law, false);
                     }
+                    // Anywhere else a venous return gives the blood back to the veins, whatever the circuit needed.
+                    CannulaRole::VenousReturn => add(at(port::CONNECTOR), Some(PATIENT_VENOUS), law, false),
                     CannulaRole::Arterial => add(at(port::CONNECTOR), Some(PATIENT_ARTERIAL), law, false),
                     CannulaRole::FemoralArterial | CannulaRole::DistalPerfusion => {
                         add(at(port::CONNECTOR), Some(lower_body), law, false);

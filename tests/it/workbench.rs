@@ -772,3 +772,47 @@ fn a_failed_oxygenator_is_changed_out_once_isolated() {
     assert_eq!(faults_acting(&harness), 0, "the new oxygenator works");
     assert_eq!(interventions(&harness), [perfusion_trainer::sim::Intervention::ReplacePart(PartId(6))]);
 }
+
+#[test]
+fn every_intervention_reaches_the_session_by_mouse_or_keyboard_and_says_what_happened() {
+    let mut harness = running_drill(Vec::new());
+    let press = |harness: &mut Harness<'_, App>, label: &str, keyboard: bool| {
+        let node = harness.get_by_label(label);
+        if keyboard {
+            node.focus();
+            harness.run_steps(1);
+            harness.key_press(Key::Enter);
+        } else {
+            node.click();
+        }
+        harness.run_steps(2);
+    };
+    harness.get_by_label("Inspector").click();
+    harness.run_steps(2);
+    // The return cannula: recannulating one still in the vessel is refused with why; repositioning is done.
+    harness.get_by_label("Cannula 2").click();
+    harness.run_steps(2);
+    press(&mut harness, "Recannulate Cannula 2", false);
+    assert!(harness.query_by_label_contains("is still in the vessel").is_some());
+    press(&mut harness, "Reposition Cannula 2", true);
+    assert!(harness.query_by_label_contains("Done: repositioned").is_some());
+    // The oxygenator's back-up gas, by keyboard.
+    harness.get_by_label("Oxygenator 1").click();
+    harness.run_steps(2);
+    press(&mut harness, "Back-up gas Oxygenator 1", true);
+    assert!(harness.query_by_label_contains("back-up gas supply").is_some());
+    // A tube: nothing to reconnect or seal on a sound line, and the refusal says so.
+    harness.get_by_label("Inspect tube 12").click();
+    harness.run_steps(2);
+    press(&mut harness, "Reconnect tube 12", true);
+    assert!(harness.query_by_label_contains("has not come apart").is_some());
+    press(&mut harness, "Seal air entry tube 12", false);
+    assert!(harness.query_by_label_contains("no air is entering").is_some());
+    // The surgeon, from the monitor.
+    harness.get_by_label("Monitor").click();
+    harness.run_steps(2);
+    press(&mut harness, "Ask the surgeon to control bleeding", true);
+    assert!(harness.query_by_label_contains("asked the surgeon").is_some());
+    let done = interventions(&harness);
+    assert_eq!(done.len(), 3, "reposition, back-up gas and haemostasis were done: {done:?}");
+}

@@ -89,6 +89,9 @@ fn paint_part(
         level: input.run.and_then(|run| super::super::run::reservoir_fill(run, input.circuit, input.catalog, part.id)),
     };
     icons::paint_part(painter, part_rect, &spec.kind, &style);
+    if let Some(run) = input.run {
+        fault_signs(painter, run, part, part_rect);
+    }
     if let Some(colour) = outline {
         painter.rect_stroke(
             part_rect.expand(4.0),
@@ -111,6 +114,34 @@ fn paint_part(
         let bg = Rect::from_center_size(at - vec2(0.0, galley.size().y / 2.0), galley.size() + vec2(8.0, 4.0));
         painter.rect(bg, CornerRadius::same(3), reading_fill, Stroke::new(1.0, colours.weak), StrokeKind::Inside);
         painter.galley(bg.min + vec2(4.0, 2.0), galley, colours.text);
+    }
+}
+
+/// What a fault acting on this part looks like at the pump, without naming it: blood dripping from a leaking device
+/// or from where a cannula came out, dark specks of clot in a device.
+fn fault_signs(painter: &egui::Painter, run: &crate::session::Run, part: &PlacedPart, rect: Rect) {
+    use crate::scenario::FaultKind;
+    let blood = egui::Color32::from_rgb(150, 20, 20);
+    for (fired, place) in run.simulation().faults_acting() {
+        if place != Some(crate::sim::Place::Part(part.id)) {
+            continue;
+        }
+        match fired.kind {
+            FaultKind::Leak { .. } | FaultKind::Decannulation { .. } => {
+                for k in 0..4 {
+                    let x = rect.left() + rect.width() * (0.3 + 0.15 * k as f32);
+                    painter.circle_filled(egui::pos2(x, rect.bottom() + 4.0 + 4.0 * (k % 2) as f32), 2.5, blood);
+                }
+            }
+            FaultKind::Clot { .. } => {
+                for k in 0..6 {
+                    let x = rect.left() + rect.width() * (0.2 + 0.12 * k as f32);
+                    let y = rect.top() + rect.height() * (0.3 + 0.1 * (k % 3) as f32);
+                    painter.circle_filled(egui::pos2(x, y), 1.8, egui::Color32::from_rgb(60, 10, 10));
+                }
+            }
+            _ => {}
+        }
     }
 }
 

@@ -1,8 +1,11 @@
 //! Grading many attempts at once, in parallel: each file is loaded with every check and scored; a file that
-//! cannot be is reported with its error, never skipped.
+//! cannot be is reported with its error, never skipped. An attempt is graded against the instructor's copy of its
+//! scenario (the bundled one of its id, or the file of that id in a folder the instructor names), not the copy it
+//! carries: a copy that differs is reported and the log is replayed on the instructor's.
 
 use super::{Score, from_source_once};
 use crate::catalog::Catalog;
+use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -20,20 +23,75 @@ pub struct Graded {
     pub score: Score,
     /// The instructor's grade, when one is in the file.
     pub grade: Option<String>,
+    /// What was found wrong with the file and set aside (a scenario copy unlike the instructor's).
+    pub remarks: Vec<String>,
 }
 
-/// Grades `paths` in parallel; the rows come back in the order of `paths`.
-pub fn grade_files(paths: &[PathBuf], catalog: &Catalog) -> Vec<GradeRow> {
-    paths.par_iter().map(|path| GradeRow { path: path.clone(), result: grade_file(path, catalog) }).collect()
+/// Where the instructor's scenarios come from: the bundled ones, or a folder of `<id>.ron` files.
+#[derive(Debug, Clone, Copy)]
+pub enum Instructor<'a> {
+    Bundled,
+    Folder(&'a Path),
 }
 
-/// Loads (which replays the log through a session) and scores what the replay recorded.
-fn grade_file(path: &Path, catalog: &Catalog) -> Result<Graded, String> {
+impl Instructor<'_> {
+    /// The instructor's copy of scenario `id`, if there is one (an error when the folder's file is not valid).
+    fn scenario(&self, id: &str, catalog: &Catalog) -> Result<Option<Scenario>, String> {
+        match self {
+            Instructor::Bundled => crate::scenario::bundled(id, catalog).transpose().map_err(|d| d.to_string()),
+            Instructor::Folder(dir) => {
+                // An id is a file stem, never a path: anything else is not the instructor's.
+                if id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.') {
+                    return Ok(None);
+                }
+                let path = dir.join(format!("{id}.ron"));
+                if !path.exists() {
+                    return Ok(None);
+                }
+                Scenario::load(&path, catalog).map(Some).map_err(|d| d.to_string())
+            }
+        }
+    }
+}
+
+/// Grades `paths` in parallel against the instructor's scenarios; the rows come back in the order of `paths`.
+pub fn grade_files(paths: &[PathBuf], catalog: &Catalog, instructor: Instructor) -> Vec<GradeRow> {
+    paths
+        .par_iter()
+        .map(|path| GradeRow { path: path.clone(), result: grade_file(path, catalog, instructor) })
+        .collect()
+}
+
+/// Loads (which replays the log through a session) and scores what the replay recorded; when the attempt's copy
+/// of its scenario is not the instructor's, the log is replayed again on the instructor's and scored there.
+fn grade_file(path: &Path, catalog: &Catalog, instructor: Instructor) -> Result<Graded, String> {
     let source = super::file::read_file(path).map_err(|diagnostics| diagnostics.to_string())?;
     let loaded = from_source_once(&source, catalog).map_err(|diagnostics| diagnostics.to_string())?;
-    let attempt = loaded.attempt;
-    let score = attempt.score.clone().unwrap_or_else(|| super::score(&attempt, &loaded.scenario, catalog));
-    Ok(Graded { trainee: attempt.trainee, scenario: loaded.scenario.id, score, grade: attempt.grade })
+    let mut remarks = Vec::new();
+    let (attempt, scenario) = match instructor.scenario(&loaded.scenario.id, catalog)? {
+        Some(own) if own.source_text != loaded.scenario.source_text => {
+            remarks.push(format!(
+                "its copy of scenario \"{}\" differs from the instructor's ({}): graded against the instructor's",
+                own.id,
+                first_difference(&loaded.scenario.source_text, &own.source_text)
+            ));
+            let session = crate::session::replay::replay(&loaded.attempt, own.clone(), catalog.clone(), false)
+                .map_err(|e| format!("its log cannot be replayed on the instructor's scenario: {e}"))?;
+            (session.attempt(), own)
+        }
+        _ => (loaded.attempt, loaded.scenario),
+    };
+    let score = attempt.score.clone().unwrap_or_else(|| super::score(&attempt, &scenario, catalog));
+    Ok(Graded { trainee: attempt.trainee, scenario: scenario.id, score, grade: attempt.grade, remarks })
+}
+
+/// "line 12" of the first line where two texts differ.
+fn first_difference(copy: &str, own: &str) -> String {
+    let line = copy.lines().zip(own.lines()).position(|(a, b)| a != b);
+    match line {
+        Some(index) => format!("first at line {}", index + 1),
+        None => "one is longer".to_owned(),
+    }
 }
 
 /// The files of a folder to grade: every `.ron` file, by name (one that is not an attempt gets its error row).

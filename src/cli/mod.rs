@@ -113,6 +113,10 @@ pub enum Command {
         /// Write the CSV to this file instead of standard output.
         #[arg(long, value_name = "OUT")]
         csv: Option<PathBuf>,
+        /// The instructor's scenarios, `<id>.ron` each: an attempt is graded against the one of its id (by default
+        /// the bundled one) whatever copy it carries.
+        #[arg(long, value_name = "DIR")]
+        scenarios: Option<PathBuf>,
     },
     /// Write an attempt's debrief report: one self-contained HTML file (circuit drawing, score, findings, trends
     /// and timeline, notes and grade), readable offline in any browser.
@@ -150,7 +154,9 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
     };
     let result = match command {
         Command::Check { files } => return check::run(&files, &catalog),
-        Command::Grade { dir, csv } => return grade::run(&dir, csv.as_deref(), &catalog),
+        Command::Grade { dir, csv, scenarios } => {
+            return grade::run(&dir, csv.as_deref(), scenarios.as_deref(), &catalog);
+        }
         Command::Report { attempt, out } => crate::attempt::load(&attempt, &catalog).map(|loaded| {
             let score = crate::attempt::score(&loaded.attempt, &loaded.scenario, &catalog);
             let html =

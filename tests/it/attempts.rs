@@ -302,3 +302,25 @@ fn an_attempt_in_format_1_as_the_old_app_saved_it_opens_and_grades() {
     let score = loaded.attempt.score.as_ref().unwrap();
     assert!(score.total > 0.0 && score.total <= 100.0, "{}", score.total);
 }
+
+/// An attempt whose scenario copy was edited (the prime limit raised) with its hash
+/// recomputed: `grade` says so and grades it against the bundled scenario, as the untouched attempt.
+#[test]
+fn an_edited_scenario_copy_is_reported_and_graded_against_the_instructors() {
+    let catalog = catalog();
+    let honest = adult_attempt("F. Trainee", &catalog);
+    let mut forged = honest.clone();
+    let text = forged.scenario.text.replacen("max_prime_ml: 1500.0", "max_prime_ml: 4000.0", 1);
+    assert_ne!(text, forged.scenario.text, "the copy was edited");
+    forged.scenario = ScenarioCopy::new("adult_cabg", text);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a_honest.ron"), attempt::to_ron(&honest)).unwrap();
+    std::fs::write(dir.path().join("b_forged.ron"), attempt::to_ron(&forged)).unwrap();
+    let output = bin().arg("grade").arg(dir.path()).output().unwrap();
+    let csv = String::from_utf8(output.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert_eq!(rows[0][3], rows[1][3], "the same total: {csv}");
+    assert!(csv.contains("differs from the instructor's"), "{csv}");
+    assert!(!rows[0].join(",").contains("differs"), "the honest one is not remarked: {csv}");
+}

@@ -25,7 +25,9 @@ fn grading(c: &mut Criterion) {
     let Ok(files) = grade::attempt_files(dir.path()) else { return };
     let mut group = c.benchmark_group("grade");
     group.sample_size(10).measurement_time(Duration::from_secs(30));
-    group.bench_function("grade 1,000 attempts", |b| b.iter(|| grade::grade_files(&files, &catalog, grade::Instructor::Bundled).len()));
+    group.bench_function("grade 1,000 attempts", |b| {
+        b.iter(|| grade::grade_files(&files, &catalog, grade::Instructor::Bundled).len())
+    });
     group.finish();
 }
 

@@ -62,27 +62,53 @@ pub fn grade_files(paths: &[PathBuf], catalog: &Catalog, instructor: Instructor)
         .collect()
 }
 
-/// Loads (which replays the log through a session) and scores what the replay recorded; when the attempt's copy
-/// of its scenario is not the instructor's, the log is replayed again on the instructor's and scored there.
+/// Loads (which replays the log through a session) and scores what the replay recorded, on the instructor's copy
+/// of the scenario (`against_instructor`).
 fn grade_file(path: &Path, catalog: &Catalog, instructor: Instructor) -> Result<Graded, String> {
     let source = super::file::read_file(path).map_err(|diagnostics| diagnostics.to_string())?;
     let loaded = from_source_once(&source, catalog).map_err(|diagnostics| diagnostics.to_string())?;
-    let mut remarks = Vec::new();
-    let (attempt, scenario) = match instructor.scenario(&loaded.scenario.id, catalog)? {
+    let judged = against_instructor(loaded, catalog, instructor)?;
+    let (attempt, scenario) = (judged.attempt, judged.scenario);
+    let score = attempt.score.clone().unwrap_or_else(|| super::score(&attempt, &scenario, catalog));
+    Ok(Graded { trainee: attempt.trainee, scenario: scenario.id, score, grade: attempt.grade, remarks: judged.remarks })
+}
+
+/// An attempt as the instructor's scenario judges it.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub attempt: super::Attempt,
+    pub scenario: Scenario,
+    pub circuit: crate::circuit::Circuit,
+    /// What was set aside: a scenario copy unlike the instructor's.
+    pub remarks: Vec<String>,
+}
+
+/// The loaded attempt on the instructor's copy of its scenario: as loaded when its copy is the instructor's (or the
+/// instructor has none of that id), else replayed again on the instructor's, with a remark saying where they differ.
+pub fn against_instructor(
+    loaded: super::LoadedAttempt,
+    catalog: &Catalog,
+    instructor: Instructor,
+) -> Result<Judged, String> {
+    match instructor.scenario(&loaded.scenario.id, catalog)? {
         Some(own) if own.source_text != loaded.scenario.source_text => {
-            remarks.push(format!(
+            let remark = format!(
                 "its copy of scenario \"{}\" differs from the instructor's ({}): graded against the instructor's",
                 own.id,
                 first_difference(&loaded.scenario.source_text, &own.source_text)
-            ));
+            );
             let session = crate::session::replay::replay(&loaded.attempt, own.clone(), catalog.clone(), false)
                 .map_err(|e| format!("its log cannot be replayed on the instructor's scenario: {e}"))?;
-            (session.attempt(), own)
+            let circuit = session.circuit().clone();
+            Ok(Judged { attempt: session.attempt(), scenario: own, circuit, remarks: vec![remark] })
         }
-        _ => (loaded.attempt, loaded.scenario),
-    };
-    let score = attempt.score.clone().unwrap_or_else(|| super::score(&attempt, &scenario, catalog));
-    Ok(Graded { trainee: attempt.trainee, scenario: scenario.id, score, grade: attempt.grade, remarks })
+        _ => Ok(Judged {
+            attempt: loaded.attempt,
+            scenario: loaded.scenario,
+            circuit: loaded.circuit,
+            remarks: Vec::new(),
+        }),
+    }
 }
 
 /// "line 12" of the first line where two texts differ.

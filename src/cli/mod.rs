@@ -158,9 +158,20 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
             return grade::run(&dir, csv.as_deref(), scenarios.as_deref(), &catalog);
         }
         Command::Report { attempt, out } => crate::attempt::load(&attempt, &catalog).map(|loaded| {
-            let score = crate::attempt::score(&loaded.attempt, &loaded.scenario, &catalog);
+            use crate::attempt::grade::{Instructor, against_instructor};
+            let judged = match against_instructor(loaded, &catalog, Instructor::Bundled) {
+                Ok(judged) => judged,
+                Err(error) => {
+                    output::error(&format!("perfusion-trainer: {}: {error}", attempt.display()));
+                    return ExitCode::from(EXIT_INVALID);
+                }
+            };
+            for remark in &judged.remarks {
+                output::error(&format!("perfusion-trainer: {}: {remark}", attempt.display()));
+            }
+            let score = crate::attempt::score(&judged.attempt, &judged.scenario, &catalog);
             let html =
-                crate::attempt::report::html(&loaded.attempt, &loaded.scenario, &loaded.circuit, &catalog, &score);
+                crate::attempt::report::html(&judged.attempt, &judged.scenario, &judged.circuit, &catalog, &score);
             match output::to_file_or_stdout(&html, out.as_deref()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {

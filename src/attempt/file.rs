@@ -27,6 +27,8 @@ pub struct LoadedAttempt {
     pub scenario: Scenario,
     pub circuit: Circuit,
     pub session: Session,
+    /// What the file claimed that its replay does not give (trends, score), in words: set aside, never used.
+    pub tampering: Vec<String>,
 }
 
 /// Only the version, read first so that a file of another version is reported as such, not as a field mismatch.
@@ -65,6 +67,7 @@ fn read(source: &Source, catalog: &Catalog, checkpoints: bool) -> Result<LoadedA
     } else {
         return Err(Diagnostics(check.diagnostics));
     };
+    check_times(&mut check, &attempt);
     if !check.diagnostics.is_empty() {
         return Err(Diagnostics(check.diagnostics));
     }
@@ -108,7 +111,61 @@ fn read(source: &Source, catalog: &Catalog, checkpoints: bool) -> Result<LoadedA
     }
     let replayed = session.attempt();
     let circuit = session.circuit().clone();
-    check.finish(LoadedAttempt { attempt: replayed, scenario, circuit, session })
+    let tampering = tampering(&attempt, &replayed);
+    check.finish(LoadedAttempt { attempt: replayed, scenario, circuit, session, tampering })
+}
+
+/// Every time in the log and at the end: finite, from 0 to a day, and in order (the model's entries as much as the
+/// trainee's, which the replay checks again), each failure at its entry.
+fn check_times(check: &mut Checker, attempt: &Attempt) {
+    let max = crate::session::MAX_ATTEMPT_S;
+    let mut last = 0.0;
+    let times = attempt.log.iter().enumerate().map(|(i, e)| (format!("log[{i}]"), e.at_s, e.model_s));
+    for (at, at_s, model_s) in times.chain([("end".to_owned(), attempt.end.at_s, attempt.end.model_s)]) {
+        if check.range(&format!("{at}.at_s"), at_s, 0.0, max, "s") {
+            if at_s < last {
+                check.error(
+                    &format!("{at}.at_s"),
+                    format!(
+                        "{} s is before the entry above it ({} s)",
+                        crate::input::short(at_s),
+                        crate::input::short(last)
+                    ),
+                    Some("the log was changed outside the program".into()),
+                );
+            }
+            last = at_s;
+        }
+        if let Some(model_s) = model_s {
+            check.range(&format!("{at}.model_s"), model_s, 0.0, max, "s");
+        }
+    }
+}
+
+/// What the file claimed that its replay does not give: its trends or its score, edited or stale. Nothing of it is
+/// used; the claims are reported.
+fn tampering(file: &Attempt, replayed: &Attempt) -> Vec<String> {
+    let mut found = Vec::new();
+    if !file.trends.is_empty() && file.trends != replayed.trends {
+        found.push("its trends are not what its log re-simulates (edited, or saved by an earlier version)".to_owned());
+    }
+    let differs = |a: &super::Score, b: &super::Score| {
+        (a.total - b.total).abs() > 1e-6
+            || a.components.len() != b.components.len()
+            || a.components.iter().zip(&b.components).any(|(x, y)| {
+                x.name != y.name || (x.fraction - y.fraction).abs() > 1e-6 || (x.weight - y.weight).abs() > 1e-6
+            })
+    };
+    if let Some(score) = &file.score
+        && replayed.score.as_ref().is_some_and(|s| differs(s, score))
+    {
+        found.push(format!(
+            "its score ({:.1}) is not what its log re-simulates ({:.1}; edited, or saved by an earlier version)",
+            score.total,
+            replayed.score.as_ref().map_or(0.0, |s| s.total)
+        ));
+    }
+    found
 }
 
 /// The attempt as RON text.

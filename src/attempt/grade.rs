@@ -65,6 +65,19 @@ pub fn grade_files(paths: &[PathBuf], catalog: &Catalog, instructor: Instructor)
 /// Loads (which replays the log through a session) and scores what the replay recorded, on the instructor's copy
 /// of the scenario (`against_instructor`).
 fn grade_file(path: &Path, catalog: &Catalog, instructor: Instructor) -> Result<Graded, String> {
+    // Only the folder's own regular files are read: a link could lead anywhere (its target's first word would
+    // reach the CSV), a FIFO would wait for ever.
+    let metadata = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read the entry: {e}"))?;
+    let kind = metadata.file_type();
+    if kind.is_symlink() {
+        return Err("a link: grade does not follow links (copy the attempt into the folder)".to_owned());
+    }
+    if kind.is_dir() {
+        return Err("a folder, not an attempt file".to_owned());
+    }
+    if !kind.is_file() {
+        return Err("not a regular file (a FIFO, a socket or a device)".to_owned());
+    }
     let source = super::file::read_file(path).map_err(|diagnostics| diagnostics.to_string())?;
     let loaded = from_source_once(&source, catalog).map_err(|diagnostics| diagnostics.to_string())?;
     let judged = against_instructor(loaded, catalog, instructor)?;
@@ -79,7 +92,7 @@ pub struct Judged {
     pub attempt: super::Attempt,
     pub scenario: Scenario,
     pub circuit: crate::circuit::Circuit,
-    /// What was set aside: a scenario copy unlike the instructor's.
+    /// What was set aside: trends or a score the replay does not give, a scenario copy unlike the instructor's.
     pub remarks: Vec<String>,
 }
 
@@ -90,6 +103,7 @@ pub fn against_instructor(
     catalog: &Catalog,
     instructor: Instructor,
 ) -> Result<Judged, String> {
+    let mut remarks = loaded.tampering.clone();
     match instructor.scenario(&loaded.scenario.id, catalog)? {
         Some(own) if own.source_text != loaded.scenario.source_text => {
             let remark = format!(
@@ -100,14 +114,10 @@ pub fn against_instructor(
             let session = crate::session::replay::replay(&loaded.attempt, own.clone(), catalog.clone(), false)
                 .map_err(|e| format!("its log cannot be replayed on the instructor's scenario: {e}"))?;
             let circuit = session.circuit().clone();
-            Ok(Judged { attempt: session.attempt(), scenario: own, circuit, remarks: vec![remark] })
+            remarks.push(remark);
+            Ok(Judged { attempt: session.attempt(), scenario: own, circuit, remarks })
         }
-        _ => Ok(Judged {
-            attempt: loaded.attempt,
-            scenario: loaded.scenario,
-            circuit: loaded.circuit,
-            remarks: Vec::new(),
-        }),
+        _ => Ok(Judged { attempt: loaded.attempt, scenario: loaded.scenario, circuit: loaded.circuit, remarks }),
     }
 }
 
@@ -120,12 +130,14 @@ fn first_difference(copy: &str, own: &str) -> String {
     }
 }
 
-/// The files of a folder to grade: every `.ron` file, by name (one that is not an attempt gets its error row).
+/// The entries of a folder to grade: every one named `.ron`, whatever it is, by name (one that is not an attempt
+/// file, or not a file, gets its error row: nothing is skipped without a word).
 pub fn attempt_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.is_file() && path.extension().is_some_and(|e| e == "ron"))
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<std::io::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "ron"))
         .collect();
     files.sort();
     Ok(files)

@@ -80,6 +80,10 @@ impl Edit {
 /// Why an edit was refused, in words for the trainee.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EditError {
+    #[error(
+        "a circuit holds at most {max} {what}: this one would hold more (the largest real circuit has about 60 parts)"
+    )]
+    TooMany { what: &'static str, max: usize },
     #[error("there is no {0} in this circuit")]
     NoSuchPart(PartId),
     #[error("there is no {0} in this circuit")]
@@ -228,6 +232,9 @@ impl Circuit {
         if self.parts.contains_key(&part.id) {
             return Err(EditError::PartIdTaken(part.id));
         }
+        if self.parts.len() >= super::MAX_PARTS {
+            return Err(EditError::TooMany { what: "parts", max: super::MAX_PARTS });
+        }
         let spec = match catalog.entry(&part.catalog_id) {
             Some(Entry::Part(spec)) => spec,
             Some(Entry::Tubing(_)) => return Err(EditError::TubingIsNotAPart(part.catalog_id)),
@@ -299,6 +306,9 @@ impl Circuit {
     fn connect(&mut self, catalog: &Catalog, tube: Tube) -> Result<Edit, EditError> {
         if self.tubes.contains_key(&tube.id) {
             return Err(EditError::TubeIdTaken(tube.id));
+        }
+        if self.tubes.len() >= super::MAX_TUBES {
+            return Err(EditError::TooMany { what: "tubes", max: super::MAX_TUBES });
         }
         check_tubing(catalog, &tube.tubing)?;
         check_range("tube length", tube.length_m, TUBE_LENGTH_RANGE_M, "m")?;

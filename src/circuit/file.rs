@@ -42,6 +42,21 @@ pub fn from_source(source: &Source, catalog: &Catalog) -> Result<LoadedCircuit, 
     if !check.version(file.version, CIRCUIT_FORMAT_VERSION, "circuit") {
         return Err(Diagnostics(check.diagnostics));
     }
+    // Too many parts or tubes is one error, found before any of them is placed: the work stays bounded.
+    for (field, count, max) in
+        [("parts", file.parts.len(), super::MAX_PARTS), ("tubes", file.tubes.len(), super::MAX_TUBES)]
+    {
+        if count > max {
+            check.error(
+                field,
+                format!("{count} {field}: a circuit holds at most {max}"),
+                Some(format!("keep to {max} {field} (the largest real circuit has about 60 parts)")),
+            );
+        }
+    }
+    if !check.diagnostics.is_empty() {
+        return Err(Diagnostics(check.diagnostics));
+    }
     let mut circuit = Circuit::new();
     let mut links = Vec::new();
     for (i, mut part) in file.parts.into_iter().enumerate() {

@@ -165,6 +165,13 @@ pub const TUBE_LENGTH_RANGE_M: (f64, f64) = (0.01, 10.0);
 /// Heights a part may sit at relative to the heart, cm: a theatre is about three metres floor to ceiling.
 pub const HEIGHT_RANGE_CM: (f64, f64) = (-300.0, 300.0);
 
+/// The most parts a circuit holds: over three times the largest real one (about 60 parts, the adult CPB reference
+/// 24), so the work on any circuit the program accepts stays small (the network solve grows with the cube of its
+/// size at worst). A modelling choice.
+pub const MAX_PARTS: usize = 200;
+/// The most tubes a circuit holds (the references hold 12–28).
+pub const MAX_TUBES: usize = 300;
+
 /// The assembly. Fields are private: read through the getters, change through `apply`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Circuit {

@@ -66,7 +66,7 @@ pub enum Command {
         /// A circuit file (its pump speeds, clamps and settings are the run's).
         circuit: PathBuf,
         /// Minutes of model time to run.
-        #[arg(long, value_parser = parse_minutes)]
+        #[arg(long, value_parser = parse_minutes, allow_negative_numbers = true)]
         minutes: f64,
         /// A commands file (edits at model times: pump speed, clamps, gas, water, heights) or an actions file
         /// (docs/cli.md) to apply during the run.
@@ -92,7 +92,7 @@ pub enum Command {
         #[arg(long, value_name = "ATTEMPT")]
         out: PathBuf,
         /// Minutes of the attempt's clock to go on for (default: until the last action).
-        #[arg(long, value_parser = parse_minutes)]
+        #[arg(long, value_parser = parse_minutes, allow_negative_numbers = true)]
         minutes: Option<f64>,
         /// The trainee's name written in the attempt.
         #[arg(long, default_value = "scripted")]

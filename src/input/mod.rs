@@ -53,6 +53,16 @@ impl Source {
             message,
             hint: Some(hint.to_owned()),
         };
+        // Opening a FIFO waits for a writer for ever, and a device or a folder is no file to read: only a regular
+        // file (or a link to one) is opened.
+        match std::fs::metadata(path) {
+            Ok(metadata) if !metadata.is_file() => {
+                let what =
+                    if metadata.is_dir() { "a folder" } else { "not a regular file (a FIFO, a socket or a device)" };
+                return Err(whole_file(format!("cannot read: {what}"), "give the path of a file").into());
+            }
+            _ => {}
+        }
         let file = std::fs::File::open(path)
             .map_err(|e| whole_file(format!("cannot open: {e}"), "check the path and the file's permissions"))?;
         // The metadata may lie (a pipe, /dev/zero), so the read itself is capped too.
@@ -175,7 +185,13 @@ impl Source {
                 Some("our formats need far fewer; check for runaway brackets".to_owned()),
             ),
             E::ExpectedFloat => ("expected a number".to_owned(), Some("write numbers like 80.0".to_owned())),
-            E::ExpectedInteger => ("expected a whole number".to_owned(), None),
+            E::ExpectedInteger => {
+                ("expected a whole number".to_owned(), Some("write it without a decimal point, like 2".to_owned()))
+            }
+            E::IntegerOutOfBounds => (
+                "this whole number is out of range (negative, or too large)".to_owned(),
+                Some("write a count from 0 up, without a decimal point, like 2".to_owned()),
+            ),
             E::ExpectedString => {
                 ("expected text in double quotes".to_owned(), Some("write it like \"text\"".to_owned()))
             }
@@ -248,14 +264,25 @@ fn end_position(text: &str) -> Position {
 pub struct Checker<'a> {
     pub source: &'a Source,
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems found past `MAX_DIAGNOSTICS`, counted, not listed.
+    unlisted: usize,
 }
+
+/// The most problems listed for one file; the rest are counted ("and N more"): a file with thousands of bad entries
+/// is as fixed by its first hundred.
+pub const MAX_DIAGNOSTICS: usize = 100;
 
 impl<'a> Checker<'a> {
     pub fn new(source: &'a Source) -> Self {
-        Self { source, diagnostics: Vec::new() }
+        Self { source, diagnostics: Vec::new(), unlisted: 0 }
     }
 
     pub fn error(&mut self, field: &str, message: impl Into<String>, hint: Option<String>) {
+        // Past the limit only the count grows: locating a diagnostic costs a search of the file.
+        if self.diagnostics.len() >= MAX_DIAGNOSTICS {
+            self.unlisted += 1;
+            return;
+        }
         let diagnostic = self.source.at_field(field, message, hint);
         self.diagnostics.push(diagnostic);
     }
@@ -278,8 +305,8 @@ impl<'a> Checker<'a> {
         if value.is_finite() && value >= min && value <= max {
             return true;
         }
-        let shown = if value.is_nan() { "NaN".to_owned() } else { format!("{value}") };
         let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+        let (shown, min, max) = (short(value), short(min), short(max));
         self.error(
             field,
             format!("{shown} is outside {min}–{max}{unit}"),
@@ -288,7 +315,29 @@ impl<'a> Checker<'a> {
         false
     }
 
-    pub fn finish<T>(self, value: T) -> Result<T, Diagnostics> {
+    pub fn finish<T>(mut self, value: T) -> Result<T, Diagnostics> {
+        if self.unlisted > 0 {
+            let more = format!("and {} more problem(s) not listed", self.unlisted);
+            self.diagnostics.push(Diagnostic {
+                file: self.source.name.clone(),
+                line: 0,
+                col: 0,
+                field: String::new(),
+                message: more,
+                hint: Some(format!("fix the first {MAX_DIAGNOSTICS} and check again")),
+            });
+        }
         if self.diagnostics.is_empty() { Ok(value) } else { Err(Diagnostics(self.diagnostics)) }
+    }
+}
+
+/// A number as a person reads it: as written for everyday sizes, in scientific notation for the very large or very
+/// small (1e308, not 309 digits), "NaN" and "inf" as they are.
+pub fn short(value: f64) -> String {
+    let size = value.abs();
+    if value.is_finite() && size != 0.0 && !(1e-4..1e7).contains(&size) {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
     }
 }

@@ -17,6 +17,7 @@ mod docs_examples;
 mod drills;
 mod envelope;
 mod fault_kinds;
+mod hostile;
 mod physiology;
 mod props;
 mod session;

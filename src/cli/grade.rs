@@ -28,46 +28,38 @@ pub fn run(dir: &Path, csv: Option<&Path>, scenarios: Option<&Path>, catalog: &C
     };
     let instructor = scenarios.map_or(Instructor::Bundled, Instructor::Folder);
     let rows = grade_files(&files, catalog, instructor);
-    let mut text = String::from("file,trainee,scenario,total");
-    for kind in COMPONENTS {
-        text.push_str(&format!(",{}", kind.field()));
-    }
-    text.push_str(",grade,remarks,error\n");
-    for row in &rows {
+    let header = ["file", "trainee", "scenario", "total"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(COMPONENTS.iter().map(|kind| kind.field().to_owned()))
+        .chain(["grade", "remarks", "error"].map(str::to_owned));
+    let records = rows.iter().map(|row| {
         let file = row.path.file_name().map_or_else(|| row.path.display().to_string(), |n| n.to_string_lossy().into());
-        text.push_str(&output::csv_field(&file));
         match &row.result {
             Ok(graded) => {
                 let weight: f64 = graded.score.components.iter().map(|c| c.weight).sum();
-                text.push_str(&format!(
-                    ",{},{},{:.1}",
-                    output::csv_field(&graded.trainee),
-                    output::csv_field(&graded.scenario),
-                    graded.score.total
-                ));
-                for name in COMPONENTS {
-                    let points = graded
-                        .score
-                        .components
-                        .iter()
-                        .find(|c| c.name == name)
-                        .map_or(0.0, |c| if weight > 0.0 { 100.0 * c.weight * c.fraction / weight } else { 0.0 });
-                    text.push_str(&format!(",{points:.1}"));
-                }
-                text.push_str(&format!(
-                    ",{},{},\n",
-                    output::csv_field(graded.grade.as_deref().unwrap_or("")),
-                    output::csv_field(&graded.remarks.join("; "))
-                ));
+                let points =
+                    COMPONENTS.iter().map(|name| {
+                        let points =
+                            graded.score.components.iter().find(|c| c.name == *name).map_or(0.0, |c| {
+                                if weight > 0.0 { 100.0 * c.weight * c.fraction / weight } else { 0.0 }
+                            });
+                        format!("{points:.1}")
+                    });
+                [file, graded.trainee.clone(), graded.scenario.clone(), format!("{:.1}", graded.score.total)]
+                    .into_iter()
+                    .chain(points)
+                    .chain([graded.grade.clone().unwrap_or_default(), graded.remarks.join("; "), String::new()])
+                    .collect::<Vec<_>>()
             }
-            Err(error) => {
-                // Empty trainee, scenario, total, components, grade and remarks; the error in the last column.
-                text.push_str(&",".repeat(3 + COMPONENTS.len() + 3));
-                text.push_str(&output::csv_field(error.trim()));
-                text.push('\n');
-            }
+            // Empty trainee, scenario, total, components, grade and remarks; the error in the last column.
+            Err(error) => std::iter::once(file)
+                .chain(std::iter::repeat_n(String::new(), 3 + COMPONENTS.len() + 2))
+                .chain([error.trim().to_owned()])
+                .collect(),
         }
-    }
+    });
+    let text = output::csv(std::iter::once(header.collect()).chain(records));
     if let Err(error) = output::to_file_or_stdout(&text, csv) {
         output::error(&format!("perfusion-trainer: cannot write the CSV: {error}"));
         return ExitCode::from(EXIT_UNREADABLE);

@@ -67,13 +67,9 @@ pub fn write(trend: &Trend, csv: Option<&Path>, as_json: bool) -> std::io::Resul
         output::json(&json!({ "columns": header, "rows": rows }));
         return Ok(());
     }
-    let mut text = header.iter().map(|h| output::csv_field(h)).collect::<Vec<_>>().join(",");
-    text.push('\n');
-    for (values, alarms) in rows {
-        text.push_str(&values.iter().map(|v| format!("{v:.3}")).collect::<Vec<_>>().join(","));
-        text.push(',');
-        text.push_str(&output::csv_field(alarms));
-        text.push('\n');
-    }
+    let body = rows
+        .iter()
+        .map(|(values, alarms)| values.iter().map(|v| format!("{v:.3}")).chain([alarms.clone()]).collect::<Vec<_>>());
+    let text = output::csv(std::iter::once(header.clone()).chain(body));
     output::to_file_or_stdout(&text, csv)
 }

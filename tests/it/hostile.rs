@@ -234,3 +234,24 @@ proptest! {
         }
     }
 }
+
+/// Text from a file reaches the terminal without its control characters: an escape sequence in a scenario's title
+/// (clear screen, a window title) is printed as U+FFFD, not run.
+#[test]
+fn control_characters_from_files_never_reach_the_terminal() {
+    let scenario = std::fs::read_to_string(repo_path("scenarios/adult_cabg.ron")).unwrap();
+    let hostile = scenario.replacen(
+        "title: \"Adult CABG: standard bypass circuit\"",
+        "title: \"Adult \\u{1b}[2J\\u{1b}]0;owned\\u{7}CABG\"",
+        1,
+    );
+    assert_ne!(hostile, scenario);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.ron");
+    std::fs::write(&path, hostile).unwrap();
+    let output = bin().arg("check").arg(&path).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("Adult \u{fffd}[2J\u{fffd}]0;owned\u{fffd}CABG"), "{text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'));
+}

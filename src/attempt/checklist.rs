@@ -66,9 +66,9 @@ pub fn checklist(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> V
         items.push(target_flow(attempt, scenario));
     }
     let end_s = attempt.duration_s();
-    for (index, entry) in attempt.log.iter().enumerate() {
+    for (entry, answer) in answers(attempt) {
         let Event::AlarmRaised { alarm } = &entry.event else { continue };
-        let (status, at) = match answer(attempt, index, *alarm) {
+        let (status, at) = match answer {
             Answer::By(later) if later.at_s - entry.at_s <= ALARM_LATE_S => (Status::Done, Some(later)),
             Answer::By(later) => (Status::Late, Some(later)),
             Answer::Transient => continue,
@@ -103,29 +103,37 @@ pub enum Answer<'a> {
     Unanswered,
 }
 
-/// How the alarm raised at the log's entry `raised` was answered (an alarm that stops by itself, or because the run
-/// was stopped, was not answered by the trainee).
-pub fn answer(attempt: &Attempt, raised: usize, alarm: Alarm) -> Answer<'_> {
-    let Some(start) = attempt.log.get(raised) else { return Answer::Unanswered };
-    let mut acted = false;
-    for later in attempt.log.iter().skip(raised + 1) {
-        match &later.event {
-            Event::AlarmAcknowledged { alarm: a } if *a == alarm => return Answer::By(later),
-            Event::AlarmCleared { alarm: a } if *a == alarm => {
-                return if acted {
-                    Answer::By(later)
-                } else if later.at_s - start.at_s <= ALARM_LATE_S {
+/// Every alarm raised in the log, in order, with how it was answered (an alarm that stops by itself, or because
+/// the run was stopped, was not answered by the trainee): one pass over the log, whatever its length.
+pub fn answers(attempt: &Attempt) -> Vec<(&super::LogEntry, Answer<'_>)> {
+    // The alarms sounding now: (where it was raised, whether the trainee did something since).
+    let mut open: Vec<(Alarm, usize, bool)> = Vec::new();
+    let mut answered: Vec<(usize, Answer<'_>)> = Vec::new();
+    for (index, entry) in attempt.log.iter().enumerate() {
+        match &entry.event {
+            Event::AlarmRaised { alarm } => open.push((*alarm, index, false)),
+            Event::AlarmAcknowledged { alarm } | Event::AlarmCleared { alarm } => {
+                let Some(at) = open.iter().position(|(a, _, _)| a == alarm) else { continue };
+                let (_, raised, acted) = open.remove(at);
+                let acknowledged = matches!(entry.event, Event::AlarmAcknowledged { .. });
+                let start_s = attempt.log.get(raised).map_or(entry.at_s, |e| e.at_s);
+                let answer = if acknowledged || acted {
+                    Answer::By(entry)
+                } else if entry.at_s - start_s <= ALARM_LATE_S {
                     Answer::Transient
                 } else {
                     Answer::Unanswered
                 };
+                answered.push((raised, answer));
             }
-            Event::RunStopped => return Answer::Unanswered,
-            event if event.action().is_some() => acted = true,
+            Event::RunStopped => answered.extend(open.drain(..).map(|(_, raised, _)| (raised, Answer::Unanswered))),
+            event if event.action().is_some() => open.iter_mut().for_each(|(_, _, acted)| *acted = true),
             _ => {}
         }
     }
-    Answer::Unanswered
+    answered.extend(open.into_iter().map(|(_, raised, _)| (raised, Answer::Unanswered)));
+    answered.sort_by_key(|(raised, _)| *raised);
+    answered.into_iter().filter_map(|(raised, answer)| Some((attempt.log.get(raised)?, answer))).collect()
 }
 
 /// Flow at target: the first trend sample on bypass without the "Flow below target" alarm, in any run.

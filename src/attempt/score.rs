@@ -137,9 +137,8 @@ fn alarm_response(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Compon
     }
     let end_s = attempt.duration_s();
     let mut responses = Vec::new();
-    for (index, entry) in attempt.log.iter().enumerate() {
-        let Event::AlarmRaised { alarm } = &entry.event else { continue };
-        match super::checklist::answer(attempt, index, *alarm) {
+    for (entry, answer) in super::checklist::answers(attempt) {
+        match answer {
             Answer::By(later) => responses.push(Some(later.at_s - entry.at_s)),
             // A brief swing that stopped by itself, or raised too late to have been answered yet: not counted.
             Answer::Transient => {}

@@ -50,6 +50,7 @@ pub struct RuleParam {
 pub const RULE_PARAMS: &[RuleParam] = &[
     RuleParam { rule: "sizing.line_bore", name: "max_mmhg_per_m", min: 0.1, max: 1000.0, unit: "mmHg/m" },
     RuleParam { rule: "sizing.cannula_pressure_drop", name: "max_mmhg", min: 1.0, max: 1000.0, unit: "mmHg" },
+    RuleParam { rule: "patient.haemodilution_critical", name: "min_hct", min: 0.05, max: 0.45, unit: "fraction" },
 ];
 
 /// The parameters `rule` takes.
@@ -179,6 +180,12 @@ pub const RULES: &[RuleInfo] = &[
         "§4.1 [K130520] [Capiox-RX-IFU]; §3.3 [BS-peds]; catalog",
     ),
     rule(
+        "sizing.cannula_too_large",
+        Critical,
+        "no cannula is made for more flow than this patient needs (its rated range starts above the target flow)",
+        "§5.1 [Fraser-2010]; §5.2 [ELSO-neo-resp]; catalog",
+    ),
+    rule(
         "sizing.line_bore",
         Warning,
         "each tube on the main line is wide enough for the target flow (param max_mmhg_per_m)",
@@ -206,8 +213,8 @@ pub const RULES: &[RuleInfo] = &[
     rule(
         "readiness.sweep_gas",
         Advice,
-        "the oxygenator has sweep gas set for when blood flows (≥ 0.5 L/min)",
-        "§1.3 C11 [Capiox-FX25-IFU]",
+        "the oxygenator has sweep gas set for when blood flows (≥ half the target flow, at most 0.5 L/min needed)",
+        "§1.3 C11 [Capiox-FX25-IFU]; §6.7 [Searles-2020]",
     ),
     rule(
         "readiness.heater_cooler",
@@ -220,6 +227,12 @@ pub const RULES: &[RuleInfo] = &[
         Warning,
         "the total prime is within the scenario's limit",
         "scenario; §3.2 [DeRita-2013]",
+    ),
+    rule(
+        "patient.haemodilution_critical",
+        Critical,
+        "the predicted haematocrit on bypass is above the floor (param min_hct, default 17 %)",
+        "§6.4 [ANH-2002]",
     ),
     rule(
         "patient.haemodilution",

@@ -3,6 +3,11 @@
 use super::{Context, Finding, Severity};
 use crate::priming::PrimingPlan;
 
+/// Predicted haematocrit on bypass below which the circuit cannot go on as built, fraction: the transfusion trigger
+/// on CPB, Hct < 17 % [ANH-2002] (reference §6.4). A scenario may set its own (`min_hct` of
+/// `patient.haemodilution_critical`).
+const CRITICAL_HCT: f64 = 0.17;
+
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let plan = PrimingPlan::new(cx.scenario, cx.circuit, cx.catalog);
     let targets = &cx.scenario.targets;
@@ -27,7 +32,36 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             tubes: Vec::new(),
         });
     }
-    if plan.predicted_hct < targets.min_hct {
+    // Below the floor the circuit cannot go on as built: the transfusion trigger on CPB [ANH-2002] (reference §6.4),
+    // or the scenario's setting.
+    let floor = cx.param("patient.haemodilution_critical", "min_hct", CRITICAL_HCT);
+    if plan.predicted_hct < floor {
+        out.push(Finding {
+            rule: "patient.haemodilution_critical",
+            severity: Severity::Critical,
+            title: format!(
+                "Predicted haematocrit on bypass {:.1} % is below the {:.0} % floor",
+                plan.predicted_hct * 100.0,
+                floor * 100.0
+            ),
+            why: format!(
+                "This {} kg patient's {:.0} mL of blood spread over {:.0} mL gives {:.1} %: below {:.0} % the blood \
+                 cannot carry the oxygen the body needs, whatever the flow.",
+                cx.scenario.patient.weight_kg,
+                plan.blood_volume_ml,
+                plan.total_volume_ml,
+                plan.predicted_hct * 100.0,
+                floor * 100.0
+            ),
+            fix: format!(
+                "Add {:.0} mL of blood (Hct {:.0} %) to the prime, or use a circuit sized for this patient.",
+                plan.blood_to_add_ml,
+                targets.added_blood_hct * 100.0
+            ),
+            parts: Vec::new(),
+            tubes: Vec::new(),
+        });
+    } else if plan.predicted_hct < targets.min_hct {
         out.push(Finding {
             rule: "patient.haemodilution",
             // Advice: a blood prime is the planned answer for small patients, not a fault of the circuit.

@@ -6,8 +6,12 @@ use crate::catalog::PartKind;
 use crate::circuit::Controls;
 use crate::ids::PortRef;
 
-/// Least sweep gas while blood circulates, L/min [Capiox-FX25-IFU] (reference §1.1 #6, §1.3 C11).
+/// Least sweep gas while blood circulates, L/min, for an adult oxygenator [Capiox-FX25-IFU] (reference §1.1 #6, §1.3
+/// C11).
 const MIN_SWEEP_L_MIN: f64 = 0.5;
+/// Least sweep as a share of the target blood flow: the lower survey gas:blood ratio, 50 % [Searles-2020] (§6.7); for
+/// a small patient (a neonate's 0.4 L/min at 1:1 [Trilly-IFU]) it asks less than the adult device's 0.5 L/min.
+const MIN_GAS_TO_BLOOD: f64 = 0.5;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     if let Some(route) = &cx.main_line {
@@ -75,16 +79,17 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 fn gas_and_water(cx: &Context, oxygenator: crate::ids::PartId, out: &mut Vec<Finding>) {
     let label = cx.label(oxygenator);
+    let least_l_min = MIN_SWEEP_L_MIN.min(MIN_GAS_TO_BLOOD * cx.target_flow_l_min());
     if let Some(Controls::Gas { sweep_l_min, .. }) = cx.circuit.part(oxygenator).map(|p| p.controls)
-        && sweep_l_min < MIN_SWEEP_L_MIN
+        && sweep_l_min < least_l_min
     {
         out.push(Finding {
             rule: "readiness.sweep_gas",
             severity: Severity::Advice,
             title: format!("No sweep gas set on {label}"),
             why: format!(
-                "Blood needs at least {MIN_SWEEP_L_MIN} L/min of sweep gas as soon as it circulates, or it leaves \
-                 the oxygenator unoxygenated."
+                "Blood needs at least {least_l_min:.2} L/min of sweep gas here (half the target blood flow, at most \
+                 {MIN_SWEEP_L_MIN}) as soon as it circulates, or it leaves the oxygenator unoxygenated."
             ),
             fix: "Set the sweep gas and FiO2 ready to open with the first flow.".to_owned(),
             parts: vec![oxygenator],

@@ -158,9 +158,25 @@ fn measured_positions(cx: &Context, route: &Route) -> Vec<usize> {
 
 fn membrane_pressures(cx: &Context, route: &Route, out: &mut Vec<Finding>) {
     let Some((oxy_at, oxygenator)) = super::order::first_of(cx, route, super::order::is_oxygenator) else { return };
+    // Pre-membrane is between the arterial pump and the oxygenator (a pump-inlet transducer reads the venous side),
+    // or the oxygenator's own venous sampling port; post-membrane is after it, or its arterial sampling port.
+    let pump_at = route.parts.iter().position(|p| {
+        matches!(
+            cx.circuit.kind_of(cx.catalog, *p),
+            Some(PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. })
+        )
+    });
+    let on_own_port = |name: &str| {
+        parts_of(cx, |k| matches!(k, PartKind::PressureTransducer)).into_iter().any(|t| {
+            cx.circuit
+                .connected_to(&PortRef::new(t, port::LINE))
+                .is_some_and(|p| p.part == oxygenator && p.port == name)
+        })
+    };
     let measured = measured_positions(cx, route);
-    let before = measured.iter().any(|at| *at < oxy_at);
-    let after = measured.iter().any(|at| *at > oxy_at);
+    let before = measured.iter().any(|at| *at < oxy_at && pump_at.is_none_or(|pump| *at > pump))
+        || on_own_port("sampling_venous");
+    let after = measured.iter().any(|at| *at > oxy_at) || on_own_port("sampling_arterial");
     if before && after {
         return;
     }

@@ -126,6 +126,31 @@ fn too_small(cx: &Context, part: PartId, flow_l_min: f64, share: &str, out: &mut
     });
 }
 
+/// A cannula whose rated range starts above the flow this patient needs is made for a bigger patient: it does not
+/// fit the vessel (the neonatal rule of thumb is a cannula about 80 % of the vessel's diameter [ELSO-neo-resp],
+/// reference §5.2) and runs below the flow that keeps it from clotting (§5.1 [Fraser-2010]).
+fn too_large(cx: &Context, part: PartId, flow_l_min: f64, share: &str, out: &mut Vec<Finding>) {
+    let spec = cx.circuit.part(part).and_then(|p| cx.catalog.part(&p.catalog_id));
+    let Some(min) = spec.and_then(|s| s.rated_flow).map(|range| range.min_l_min) else { return };
+    if flow_l_min + 1e-9 >= min {
+        return;
+    }
+    let name = cx.name(part);
+    out.push(Finding {
+        rule: "sizing.cannula_too_large",
+        severity: Severity::Critical,
+        title: format!("{} is too large for this patient", cx.label(part)),
+        why: format!(
+            "The {name} is made for {min:.2} L/min and more; this {} kg patient needs {flow_l_min:.2} L/min{share}: \
+             it does not fit the vessel, and at a fraction of its flow it clots.",
+            cx.scenario.patient.weight_kg
+        ),
+        fix: "Choose a cannula sized for this patient from the kit.".to_owned(),
+        parts: vec![part],
+        tubes: Vec::new(),
+    });
+}
+
 fn rated_flow_on_main_line(cx: &Context, out: &mut Vec<Finding>) {
     let Some(route) = &cx.main_line else { return };
     let flow = cx.target_flow_l_min();
@@ -168,6 +193,7 @@ fn cannulae(cx: &Context, out: &mut Vec<Finding>) {
         let share = if group.len() > 1 { format!(" through each of {} cannulae", group.len()) } else { String::new() };
         for cannula in group {
             too_small(cx, cannula, flow, &share, out);
+            too_large(cx, cannula, flow, &share, out);
             let Some(spec) = cx.circuit.part(cannula).and_then(|p| cx.catalog.part(&p.catalog_id)) else { continue };
             let PressureDrop::Quadratic { a_mmhg_per_l_min, b_mmhg_per_l_min2 } = spec.pressure_drop else { continue };
             let drop = a_mmhg_per_l_min * flow + b_mmhg_per_l_min2 * flow * flow;

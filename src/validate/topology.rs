@@ -17,6 +17,16 @@ fn open_ports(cx: &Context, out: &mut Vec<Finding>) {
             if cx.circuit.tube_on(&at).is_some() || part.capped.contains(&port.name) {
                 continue;
             }
+            // A vented hard-shell reservoir sits at the room's pressure: a spare inlet on its lid neither bleeds
+            // nor draws air (reference §4.4).
+            let vented_inlet = port.dir == PortDir::In
+                && matches!(
+                    spec.kind,
+                    crate::catalog::PartKind::Reservoir { kind: crate::catalog::ReservoirType::HardShell, .. }
+                );
+            if vented_inlet {
+                continue;
+            }
             let label = cx.label(part.id);
             out.push(Finding {
                 rule: "topology.open_port",

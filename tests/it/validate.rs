@@ -317,7 +317,7 @@ fn cases() -> Vec<Case> {
             ],
             rule: "sizing.neonatal_cannulae",
             parts: &[1, 9],
-            also: &["kit.required_missing"],
+            also: &["kit.required_missing", "patient.haemodilution_critical"],
         },
         Case {
             scenario: "adult_cabg",
@@ -328,6 +328,30 @@ fn cases() -> Vec<Case> {
             also: &[],
         },
         case("child_cpb", vec![], "patient.haemodilution", &[]),
+        // The adult circuit on a 3.5 kg baby: prime over the baby's whole blood volume.
+        Case {
+            scenario: "adult_cabg",
+            tweak: |s| {
+                s.patient.weight_kg = 3.5;
+                s.patient.height_cm = 50.0;
+            },
+            edits: vec![],
+            rule: "patient.haemodilution_critical",
+            parts: &[],
+            also: &["sizing.cannula_too_large"],
+        },
+        // The same baby: the adult two-stage venous cannula is made for adult flows.
+        Case {
+            scenario: "adult_cabg",
+            tweak: |s| {
+                s.patient.weight_kg = 3.5;
+                s.patient.height_cm = 50.0;
+            },
+            edits: vec![],
+            rule: "sizing.cannula_too_large",
+            parts: &[1],
+            also: &["patient.haemodilution_critical"],
+        },
         Case {
             scenario: "adult_cabg",
             tweak: |s| s.required.push(CatalogId::new("haemoconcentrator")),
@@ -484,4 +508,33 @@ fn a_large_meshed_circuit_is_validated_without_blowing_up() {
     next_tube(&mut circuit, (199, "b"), (2, "connector"));
     let findings = validate(&scenario("adult_cabg"), &circuit, &catalog);
     assert!(findings.iter().any(|f| f.rule == "order.missing_stage"));
+}
+
+/// Findings a perfusionist would dispute are not raised: a neonate's sweep of 0.4 L/min at 0.43 L/min of blood, a
+/// post-membrane transducer on the oxygenator's own sampling port, a spare inlet on a vented hard-shell reservoir.
+#[test]
+fn no_false_findings_on_small_patients_sampling_ports_and_vented_reservoirs() {
+    let catalog = catalog();
+    let mut neonate = solution("neonate_arterial_switch");
+    let gas = Controls::Gas { sweep_l_min: 0.4, fio2: 0.5 };
+    neonate.apply(&catalog, Edit::SetControls { part: PartId(6), controls: gas }).unwrap();
+    let findings = validate(&scenario("neonate_arterial_switch"), &neonate, &catalog);
+    assert!(findings.iter().all(|f| f.rule != "readiness.sweep_gas"), "{findings:#?}");
+
+    let mut adult = solution("adult_cabg");
+    for edit in [
+        disconnect(19),
+        Edit::SetCap { port: PortRef::new(PartId(6), "sampling_arterial"), capped: false },
+        connect(19, (6, "sampling_arterial"), (14, "line"), "tubing_luer", 1.0),
+        Edit::SetCap { port: PortRef::new(PartId(7), "luer"), capped: true },
+        // The second sucker's line off the reservoir: its cardiotomy inlet stays open on the lid.
+        disconnect(4),
+    ] {
+        adult.apply(&catalog, edit.clone()).unwrap_or_else(|e| panic!("{edit:?}: {e}"));
+    }
+    let findings = validate(&scenario("adult_cabg"), &adult, &catalog);
+    assert!(findings.iter().all(|f| f.rule != "safety.membrane_pressures"), "{findings:#?}");
+    let reservoir_ports: Vec<&Finding> =
+        findings.iter().filter(|f| f.rule == "topology.open_port" && f.parts.contains(&PartId(2))).collect();
+    assert!(reservoir_ports.is_empty(), "{reservoir_ports:#?}");
 }

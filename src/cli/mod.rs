@@ -77,6 +77,9 @@ pub enum Command {
         csv: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// Leave the scenario's faults out: rehearse the circuit as it should run.
+        #[arg(long)]
+        no_faults: bool,
     },
     /// Play a timed action script (docs/cli.md, "Actions files") as a trainee would, from a circuit file or an
     /// empty canvas, and write the attempt it makes: the app opens it, `grade` scores it, `report` renders it.
@@ -191,8 +194,11 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
             prime::run(&scenario, &loaded.circuit, &circuit, &catalog, json);
             Ok(ExitCode::SUCCESS)
         }),
-        Command::Simulate { scenario, circuit, minutes, commands, csv, json } => load_scenario(&scenario, &catalog)
-            .and_then(|scenario| {
+        Command::Simulate { scenario, circuit, minutes, commands, csv, json, no_faults } => {
+            load_scenario(&scenario, &catalog).and_then(|mut scenario| {
+                if no_faults {
+                    scenario.faults.clear();
+                }
                 let loaded = load_circuit_for(&circuit, &scenario, &catalog)?;
                 let commands = match commands {
                     Some(path) => crate::session::script::load(&path)?,
@@ -211,7 +217,8 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
                         Ok(ExitCode::from(EXIT_INVALID))
                     }
                 }
-            }),
+            })
+        }
         Command::Run { scenario, circuit, actions, out, minutes, trainee } => load_scenario(&scenario, &catalog)
             .and_then(|scenario| {
                 let circuit = match circuit {

@@ -200,6 +200,20 @@ impl Source {
                 "unexpected text after the end of the value".to_owned(),
                 Some("remove it, or check for a closing bracket too many".to_owned()),
             ),
+            E::ExpectedComma if self.unit_with_parentheses(at).is_some() => {
+                let name = self.unit_with_parentheses(at).unwrap_or_default();
+                (
+                    format!("`{name}` takes no fields"),
+                    Some(format!("write the bare word `{name}`, without parentheses")),
+                )
+            }
+            E::ExpectedStructLike => match self.identifier_before(end, "") {
+                Some(name) => (
+                    format!("`{name}` takes fields"),
+                    Some(format!("write `{name}(...)` with its fields (docs/ lists them with their units)")),
+                ),
+                None => ("expected an opening `(`".to_owned(), None),
+            },
             other => (other.to_string(), None),
         };
         // A string or comment left open runs to the end of the file, so it reads like a truncation.
@@ -217,6 +231,26 @@ impl Source {
 }
 
 impl Source {
+    /// The identifier that ends just before `at`, followed by `then` (`Name(` before an error at its `)`).
+    fn identifier_before(&self, at: Position, then: &str) -> Option<String> {
+        let offset = offset_of(&self.text, at)?;
+        let before = self.text.get(..offset)?.trim_end();
+        let before = before.strip_suffix(then)?.trim_end();
+        let start = before.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+        let name = before.get(start..)?;
+        (!name.is_empty() && name.starts_with(|c: char| c.is_ascii_uppercase())).then(|| name.to_owned())
+    }
+
+    /// The name of a value written `Name()` where the parser stopped at its `(`: a value that takes no fields.
+    fn unit_with_parentheses(&self, at: Position) -> Option<String> {
+        let offset = offset_of(&self.text, at)?;
+        let rest = self.text.get(offset..)?;
+        if !rest.starts_with('(') || !rest.get(1..)?.trim_start().starts_with(')') {
+            return None;
+        }
+        self.identifier_before(at, "")
+    }
+
     /// Whether nothing but whitespace and comments follows `at`: an error there means the text stopped early.
     fn ends_by(&self, at: Position) -> bool {
         let Some(offset) = offset_of(&self.text, at) else { return true };
@@ -305,13 +339,15 @@ impl<'a> Checker<'a> {
         if value.is_finite() && value >= min && value <= max {
             return true;
         }
+        // A fraction written as a percentage (min_hct: 35.0) is told the number to write.
+        let percentage = unit.contains("fraction") && value > max && (min..=max).contains(&(value / 100.0));
+        let hint = if percentage {
+            format!("a fraction, not a percentage: write {}", short(value / 100.0))
+        } else {
+            format!("write a value from {} to {}", short(min), short(max))
+        };
         let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
-        let (shown, min, max) = (short(value), short(min), short(max));
-        self.error(
-            field,
-            format!("{shown} is outside {min}–{max}{unit}"),
-            Some(format!("write a value from {min} to {max}")),
-        );
+        self.error(field, format!("{} is outside {}–{}{unit}", short(value), short(min), short(max)), Some(hint));
         false
     }
 

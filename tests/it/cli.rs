@@ -235,3 +235,31 @@ fn open_refuses_an_unreadable_circuit_before_any_window_with_exit_2() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("broken.ron:1:"), "{stderr}");
 }
+
+/// `simulate --no-faults` rehearses the circuit as it should run: the drill's power failure does not come.
+#[test]
+fn simulate_without_faults_leaves_the_scenarios_faults_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands = dir.path().join("go.ron");
+    std::fs::write(
+        &commands,
+        "Commands(version: 1, commands: [(at_s: 0.0, edit: SetControls(part: 3, controls: Pump(rpm: 2800.0, \
+         direction: Forward, occlusion_set: false)))])",
+    )
+    .unwrap();
+    let flow_at_8_min = |extra: &[&str]| {
+        let output = bin()
+            .args(["simulate", "drill_va_power_failure"])
+            .arg(repo_path("scenarios/solutions/drill_va_power_failure.ron"))
+            .args(["--minutes", "8", "--commands"])
+            .arg(&commands)
+            .args(extra)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        let last = text.lines().last().unwrap().to_owned();
+        last.split(',').nth(1).unwrap().parse::<f64>().unwrap()
+    };
+    assert!(flow_at_8_min(&[]) < 0.1, "the power failure at 5 min stops the pump");
+    assert!(flow_at_8_min(&["--no-faults"]) > 4.0, "without faults the pump runs on");
+}

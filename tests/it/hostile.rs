@@ -255,3 +255,30 @@ fn control_characters_from_files_never_reach_the_terminal() {
     assert!(text.contains("Adult \u{fffd}[2J\u{fffd}]0;owned\u{fffd}CABG"), "{text}");
     assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'));
 }
+
+/// Messages that lead to the fix: a value that takes no fields written with parentheses, one that takes fields
+/// written bare, a fraction written as a percentage.
+#[test]
+fn scenario_messages_say_exactly_what_to_write() {
+    let scenario = std::fs::read_to_string(repo_path("scenarios/adult_cabg.ron")).unwrap();
+    let faults_at = scenario.find("    faults: [").unwrap();
+    let faults_end = faults_at + scenario[faults_at..].find("    ],").unwrap() + "    ],".len();
+    let with_fault = |fault: &str| {
+        format!("{}    faults: [\n        {fault}\n    ],{}", &scenario[..faults_at], &scenario[faults_end..])
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (text, expected) in [
+        (
+            with_fault("(at_s: 900.0, kind: VenousDisconnection()),"),
+            "`VenousDisconnection` takes no fields (write the bare word `VenousDisconnection`, without parentheses)",
+        ),
+        (with_fault("(at_s: 900.0, kind: PumpPowerLoss),"), "`PumpPowerLoss` takes fields (write `PumpPowerLoss(...)`"),
+        (scenario.replacen("min_hct: 0.21,", "min_hct: 35.0,", 1), "a fraction, not a percentage: write 0.35"),
+    ] {
+        let path = dir.path().join("s.ron");
+        std::fs::write(&path, text).unwrap();
+        let output = bin().arg("check").arg(&path).output().unwrap();
+        let said = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains(expected), "{said}");
+    }
+}

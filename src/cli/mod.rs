@@ -4,6 +4,7 @@
 //! critical finding (`validate`); 2 an input cannot be read or is invalid where it is needed, or the command
 //! line is wrong.
 
+mod catalog;
 mod check;
 mod grade;
 mod output;
@@ -108,6 +109,12 @@ pub enum Command {
         /// A circuit file to start from.
         circuit: Option<PathBuf>,
     },
+    /// List every part and tubing size of the catalog: kind, ports (direction, bore), rated flow and prime
+    /// (Markdown, as docs/catalog.md; or JSON).
+    Catalog {
+        #[arg(long)]
+        json: bool,
+    },
     /// Grade every attempt (.ron) in a folder, in parallel: one CSV row per file with the score and its
     /// components, or the file's error. Exit 1 if any file could not be graded.
     Grade {
@@ -157,6 +164,10 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
     };
     let result = match command {
         Command::Check { files } => return check::run(&files, &catalog),
+        Command::Catalog { json } => {
+            catalog::run(&catalog, json);
+            return ExitCode::SUCCESS;
+        }
         Command::Grade { dir, csv, scenarios } => {
             return grade::run(&dir, csv.as_deref(), scenarios.as_deref(), &catalog);
         }

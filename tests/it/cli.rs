@@ -263,3 +263,17 @@ fn simulate_without_faults_leaves_the_scenarios_faults_out() {
     assert!(flow_at_8_min(&[]) < 0.1, "the power failure at 5 min stops the pump");
     assert!(flow_at_8_min(&["--no-faults"]) > 4.0, "without faults the pump runs on");
 }
+
+/// docs/catalog.md is what `catalog` prints: the instructor's reference never drifts from the program.
+#[test]
+fn the_catalog_doc_is_what_the_catalog_command_prints() {
+    let output = bin().arg("catalog").output().unwrap();
+    assert!(output.status.success());
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let doc = std::fs::read_to_string(repo_path("docs/catalog.md")).unwrap();
+    assert_eq!(doc, printed, "regenerate with `perfusion-trainer catalog > docs/catalog.md`");
+    assert!(printed.contains("| `oxygenator_ecmo_paediatric` |"), "{printed}");
+    let json = bin().args(["catalog", "--json"]).output().unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(value["parts"].as_array().is_some_and(|p| p.len() > 50));
+}

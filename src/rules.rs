@@ -51,6 +51,7 @@ pub const RULE_PARAMS: &[RuleParam] = &[
     RuleParam { rule: "sizing.line_bore", name: "max_mmhg_per_m", min: 0.1, max: 1000.0, unit: "mmHg/m" },
     RuleParam { rule: "sizing.cannula_pressure_drop", name: "max_mmhg", min: 1.0, max: 1000.0, unit: "mmHg" },
     RuleParam { rule: "patient.haemodilution_critical", name: "min_hct", min: 0.05, max: 0.45, unit: "fraction" },
+    RuleParam { rule: "readiness.reservoir_height", name: "min_drop_cm", min: 0.0, max: 150.0, unit: "cm" },
 ];
 
 /// The parameters `rule` takes.
@@ -196,6 +197,12 @@ pub const RULES: &[RuleInfo] = &[
         Warning,
         "each cannula's pressure drop at target flow is within the limit (param max_mmhg)",
         "§5.1 [Aortic-dP-2004]; limit UNSOURCED §9.4",
+    ),
+    rule(
+        "readiness.reservoir_height",
+        Warning,
+        "a gravity-drained hard-shell reservoir sits at least 40 cm below the heart (param min_drop_cm)",
+        "§6.10 [OpenAnes-venous] [Trilly-IFU]",
     ),
     rule("readiness.clamp_on_main_line", Critical, "no clamp left on the main line", "§1.3 C15 [JECT-changeout]"),
     rule(

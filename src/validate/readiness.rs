@@ -13,7 +13,12 @@ const MIN_SWEEP_L_MIN: f64 = 0.5;
 /// a small patient (a neonate's 0.4 L/min at 1:1 [Trilly-IFU]) it asks less than the adult device's 0.5 L/min.
 const MIN_GAS_TO_BLOOD: f64 = 0.5;
 
+/// How far below the heart a gravity-drained reservoir must sit at least, cm: the reference's 40–70 cm of siphon
+/// (§6.10, 31–54 mmHg, [OpenAnes-venous] [Trilly-IFU]).
+const MIN_DRAINAGE_DROP_CM: f64 = 40.0;
+
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    reservoir_height(cx, out);
     if let Some(route) = &cx.main_line {
         for tube in route.tubes.iter().filter_map(|t| cx.circuit.tube(*t)).filter(|t| t.clamped) {
             out.push(Finding {
@@ -112,6 +117,35 @@ fn gas_and_water(cx: &Context, oxygenator: crate::ids::PartId, out: &mut Vec<Fin
             ),
             fix: format!("Mount the heater-cooler on {label}'s heat exchanger."),
             parts: vec![oxygenator],
+            tubes: Vec::new(),
+        });
+    }
+}
+
+/// Gravity drainage needs the venous reservoir well below the heart: at heart level there is no siphon.
+fn reservoir_height(cx: &Context, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.main_line else { return };
+    let least = cx.param("readiness.reservoir_height", "min_drop_cm", MIN_DRAINAGE_DROP_CM);
+    for part in route.parts.iter().filter_map(|p| cx.circuit.part(*p)) {
+        let hard_shell = matches!(
+            cx.circuit.kind_of(cx.catalog, part.id),
+            Some(PartKind::Reservoir { kind: crate::catalog::ReservoirType::HardShell, .. })
+        );
+        if !hard_shell || -part.height_cm >= least {
+            continue;
+        }
+        out.push(Finding {
+            rule: "readiness.reservoir_height",
+            severity: Severity::Warning,
+            title: format!("{} is {:.0} cm below the heart", cx.label(part.id), -part.height_cm),
+            why: format!(
+                "Gravity drains the patient only as far as the reservoir sits below the heart: {least:.0}–70 cm \
+                 gives 31–54 mmHg of siphon; at {:.0} cm the venous return falls short of the {:.2} L/min needed.",
+                -part.height_cm,
+                cx.target_flow_l_min()
+            ),
+            fix: format!("Lower the reservoir to {least:.0}–70 cm below the heart (Height in the inspector)."),
+            parts: vec![part.id],
             tubes: Vec::new(),
         });
     }

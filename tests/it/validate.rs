@@ -328,6 +328,13 @@ fn cases() -> Vec<Case> {
             also: &[],
         },
         case("child_cpb", vec![], "patient.haemodilution", &[]),
+        // The reservoir left at heart level: no siphon.
+        case(
+            "adult_cabg",
+            vec![Edit::SetHeight { part: PartId(2), height_cm: 0.0 }],
+            "readiness.reservoir_height",
+            &[2],
+        ),
         // The adult circuit on a 3.5 kg baby: prime over the baby's whole blood volume.
         Case {
             scenario: "adult_cabg",

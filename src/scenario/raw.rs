@@ -225,6 +225,10 @@ pub struct RuleSetting {
     /// `("name", value)` pairs.
     #[serde(default)]
     pub params: Vec<(String, f64)>,
+    /// The severity this scenario gives the rule's findings instead of the rule's own (a blood-prime lesson may make
+    /// haemodilution critical, a neonatal one soften a rule written for adults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<crate::rules::Severity>,
 }
 
 impl Targets {

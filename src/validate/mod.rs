@@ -101,6 +101,14 @@ pub fn validate(scenario: &Scenario, circuit: &Circuit, catalog: &Catalog) -> Ve
     patient_fit::check(&context, &mut findings);
     kit::check(&context, &mut findings);
     findings.retain(|finding| context.enabled(finding.rule));
+    // The scenario's severities, where it sets one for a rule.
+    for finding in &mut findings {
+        if let Some(severity) =
+            context.scenario.rules.iter().find(|s| s.rule == finding.rule).and_then(|setting| setting.severity)
+        {
+            finding.severity = severity;
+        }
+    }
     findings.sort_by(|a, b| {
         a.severity.cmp(&b.severity).then_with(|| a.rule.cmp(b.rule)).then_with(|| a.parts.cmp(&b.parts))
     });

@@ -249,6 +249,7 @@ fn cases() -> Vec<Case> {
                     rule: "sizing.cannula_pressure_drop".into(),
                     enabled: true,
                     params: vec![("max_mmhg".into(), 5.0)],
+                    severity: None,
                 })
             },
             edits: vec![],
@@ -440,7 +441,12 @@ fn findings_carry_the_severity_the_rule_list_gives() {
 fn a_scenario_can_switch_a_rule_off() {
     let catalog = catalog();
     let mut scenario = scenario("child_cpb");
-    scenario.rules.push(RuleSetting { rule: "patient.haemodilution".into(), enabled: false, params: vec![] });
+    scenario.rules.push(RuleSetting {
+        rule: "patient.haemodilution".into(),
+        enabled: false,
+        params: vec![],
+        severity: None,
+    });
     let findings = validate(&scenario, &solution("child_cpb"), &catalog);
     assert!(findings.iter().all(|f| f.rule != "patient.haemodilution"));
 }
@@ -544,4 +550,20 @@ fn no_false_findings_on_small_patients_sampling_ports_and_vented_reservoirs() {
     let reservoir_ports: Vec<&Finding> =
         findings.iter().filter(|f| f.rule == "topology.open_port" && f.parts.contains(&PartId(2))).collect();
     assert!(reservoir_ports.is_empty(), "{reservoir_ports:#?}");
+}
+
+/// A scenario gives a rule its own severity: haemodilution critical for a blood-prime lesson.
+#[test]
+fn a_scenario_can_set_a_rules_severity() {
+    let catalog = catalog();
+    let mut scenario = scenario("child_cpb");
+    scenario.rules.push(RuleSetting {
+        rule: "patient.haemodilution".into(),
+        enabled: true,
+        params: vec![],
+        severity: Some(Severity::Critical),
+    });
+    let findings = validate(&scenario, &solution("child_cpb"), &catalog);
+    let finding = findings.iter().find(|f| f.rule == "patient.haemodilution").expect("haemodilution");
+    assert_eq!(finding.severity, Severity::Critical);
 }

@@ -28,6 +28,9 @@ fn check_one(path: &std::path::Path, catalog: &Catalog) -> Result<String, Diagno
         Some("Scenario") => {
             let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let scenario = Scenario::from_source(&source, &id, catalog)?;
+            for problem in crate::scenario::lint::unsolvable(&scenario, catalog) {
+                output::error(&format!("warning: {}: {problem} (add one, or say in the briefing why)", path.display()));
+            }
             Ok(format!("scenario \"{}\"", scenario.title))
         }
         Some("Circuit") => {

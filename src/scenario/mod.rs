@@ -6,6 +6,7 @@
 //! `patient` and `input`.
 
 mod check;
+pub mod lint;
 mod raw;
 mod response;
 

@@ -277,3 +277,26 @@ fn the_catalog_doc_is_what_the_catalog_command_prints() {
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert!(value["parts"].as_array().is_some_and(|p| p.len() > 50));
 }
+
+/// `check` warns when a scenario cannot be solved with its own kit (no adult oxygenator for an adult's flow), and
+/// stays quiet, exit 0, on every bundled scenario.
+#[test]
+fn check_warns_when_the_kit_cannot_solve_the_scenario() {
+    let scenario = std::fs::read_to_string(repo_path("scenarios/adult_cabg.ron")).unwrap();
+    let without = scenario.replacen("(part: \"oxygenator_adult\", count: 1),", "", 1);
+    assert_ne!(without, scenario);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.ron");
+    std::fs::write(&path, without).unwrap();
+    let output = bin().arg("check").arg(&path).output().unwrap();
+    assert!(output.status.success());
+    let warned = String::from_utf8_lossy(&output.stderr);
+    assert!(warned.contains("no oxygenator rated for the target flow of 4.73 L/min"), "{warned}");
+    let mut all = bin();
+    all.arg("check");
+    for id in bundled_ids() {
+        all.arg(repo_path(&format!("scenarios/{id}.ron")));
+    }
+    let output = all.output().unwrap();
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use perfusion_trainer::cli::{self, Args};
+use perfusion_trainer::ui::Start;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -10,8 +11,16 @@ fn main() -> ExitCode {
     match args.command {
         None => perfusion_trainer::ui::run(catalog, None),
         Some(cli::Command::Open { scenario, circuit }) => {
+            // The scenario (and circuit) are checked first, so a broken file says why on the terminal.
             match cli::open_target(catalog, &scenario, circuit.as_deref()) {
-                Ok(start) => perfusion_trainer::ui::run(catalog, Some(start)),
+                // With a circuit, straight to the workbench; without, the briefing first.
+                Ok((loaded, circuit_loaded)) => {
+                    let start = match circuit {
+                        Some(_) => Start::Workbench(loaded, circuit_loaded),
+                        None => Start::Briefing(scenario),
+                    };
+                    perfusion_trainer::ui::run(catalog, Some(start))
+                }
                 Err(code) => code,
             }
         }

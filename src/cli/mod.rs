@@ -102,7 +102,7 @@ pub enum Command {
         #[arg(long, default_value = "scripted")]
         trainee: String,
     },
-    /// Open the app on a scenario's workbench, with a circuit file on the canvas if given.
+    /// Open the app on a scenario: its briefing first, or the workbench with a circuit file on the canvas if given.
     Open {
         /// A scenario file, or the id of a bundled scenario.
         scenario: String,

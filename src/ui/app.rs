@@ -190,6 +190,15 @@ impl App {
         }
     }
 
+    /// Shows a scenario's briefing in the picker: a bundled one by its id, else a scenario file (which joins the
+    /// recent list).
+    pub fn show_briefing(&mut self, scenario: &str) {
+        match self.entries.iter().position(|e| e.origin == "Bundled" && e.name == scenario) {
+            Some(index) => self.selected = Some(index),
+            None => self.open_scenario(Path::new(scenario)),
+        }
+    }
+
     /// Opens the workbench on `scenario` with `circuit` on the canvas.
     pub fn open_workbench(&mut self, scenario: Scenario, circuit: crate::circuit::Circuit) {
         let Ok(catalog) = &self.catalog else { return };

@@ -25,7 +25,16 @@ const INITIAL_SIZE: [f32; 2] = [1280.0, 800.0];
 
 /// Opens the window on the bundled scenarios, or on the workbench of `start` (a scenario and the circuit to begin
 /// from); returns when it closes.
-pub fn run(catalog_path: Option<&Path>, start: Option<(Scenario, Circuit)>) -> ExitCode {
+/// What the app opens on.
+#[derive(Debug, Clone)]
+pub enum Start {
+    /// A scenario's briefing in the picker (a bundled id or a scenario file), with "Build the circuit".
+    Briefing(String),
+    /// The workbench on a scenario with a circuit on the canvas.
+    Workbench(Scenario, Circuit),
+}
+
+pub fn run(catalog_path: Option<&Path>, start: Option<Start>) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title("Perfusion Circuit Trainer")
@@ -45,8 +54,10 @@ pub fn run(catalog_path: Option<&Path>, start: Option<(Scenario, Circuit)>) -> E
             if let Some(storage) = cc.storage {
                 app.restore_recent(storage);
             }
-            if let Some((scenario, circuit)) = start {
-                app.open_workbench(scenario, circuit);
+            match start {
+                Some(Start::Workbench(scenario, circuit)) => app.open_workbench(scenario, circuit),
+                Some(Start::Briefing(scenario)) => app.show_briefing(&scenario),
+                None => {}
             }
             Ok(Box::new(app))
         }),

@@ -816,3 +816,21 @@ fn every_intervention_reaches_the_session_by_mouse_or_keyboard_and_says_what_hap
     let done = interventions(&harness);
     assert_eq!(done.len(), 3, "reposition, back-up gas and haemostasis were done: {done:?}");
 }
+
+/// `open SCENARIO` without a circuit shows the scenario's briefing first, with "Build the circuit", which opens its
+/// workbench.
+#[test]
+fn opening_a_scenario_shows_its_briefing_first() {
+    let mut harness = Harness::builder().with_size(vec2(1280.0, 800.0)).with_max_steps(400).build_eframe(|cc| {
+        let mut app = App::new(&cc.egui_ctx, None, Dialogs::cancelled());
+        app.show_briefing("child_cpb");
+        app
+    });
+    harness.run();
+    assert!(harness.query_all_by_label_contains("Sam, 3½ years").next().is_some(), "the child's briefing");
+    assert!(harness.state().workbench().is_none(), "not yet the workbench");
+    harness.get_by_label("Build the circuit").click();
+    harness.run();
+    let opened = harness.state().workbench().map(|w| w.session().scenario().id.clone());
+    assert_eq!(opened.as_deref(), Some("child_cpb"));
+}

@@ -16,7 +16,7 @@ fn main() -> ExitCode {
                 // With a circuit, straight to the workbench; without, the briefing first.
                 Ok((loaded, circuit_loaded)) => {
                     let start = match circuit {
-                        Some(_) => Start::Workbench(loaded, circuit_loaded),
+                        Some(_) => Start::Workbench(Box::new((loaded, circuit_loaded))),
                         None => Start::Briefing(scenario),
                     };
                     perfusion_trainer::ui::run(catalog, Some(start))

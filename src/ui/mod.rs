@@ -31,7 +31,7 @@ pub enum Start {
     /// A scenario's briefing in the picker (a bundled id or a scenario file), with "Build the circuit".
     Briefing(String),
     /// The workbench on a scenario with a circuit on the canvas.
-    Workbench(Scenario, Circuit),
+    Workbench(Box<(Scenario, Circuit)>),
 }
 
 pub fn run(catalog_path: Option<&Path>, start: Option<Start>) -> ExitCode {
@@ -55,7 +55,10 @@ pub fn run(catalog_path: Option<&Path>, start: Option<Start>) -> ExitCode {
                 app.restore_recent(storage);
             }
             match start {
-                Some(Start::Workbench(scenario, circuit)) => app.open_workbench(scenario, circuit),
+                Some(Start::Workbench(opened)) => {
+                    let (scenario, circuit) = *opened;
+                    app.open_workbench(scenario, circuit);
+                }
                 Some(Start::Briefing(scenario)) => app.show_briefing(&scenario),
                 None => {}
             }

@@ -99,6 +99,16 @@ impl FlowGraph {
 
     /// The shortest directed route from any of `starts` to any of `ends` (ports), if one exists.
     pub fn route(&self, starts: &[PortRef], ends: &BTreeSet<PortRef>) -> Option<Route> {
+        self.route_through(starts, ends, &|_| true)
+    }
+
+    /// `route` along the steps `allowed` lets through only.
+    fn route_through(
+        &self,
+        starts: &[PortRef],
+        ends: &BTreeSet<PortRef>,
+        allowed: &dyn Fn(&Step) -> bool,
+    ) -> Option<Route> {
         let mut came_from: BTreeMap<PortRef, Option<(PortRef, Step)>> = BTreeMap::new();
         let mut queue = VecDeque::new();
         for start in starts {
@@ -111,13 +121,24 @@ impl FlowGraph {
                 return Some(self.unwind(&came_from, port));
             }
             for (to, step) in self.next.get(&port).into_iter().flatten() {
-                if !came_from.contains_key(to) {
+                if !came_from.contains_key(to) && allowed(step) {
                     came_from.insert(to.clone(), Some((port.clone(), *step)));
                     queue.push_back(to.clone());
                 }
             }
         }
         None
+    }
+
+    /// The main line from the drainage to the return: the path blood takes. A clamped line (a bridge between the
+    /// venous and arterial lines, kept clamped on bypass) is not it while an open path exists; with every path
+    /// clamped, the shortest clamped one is (and its clamp a finding).
+    pub fn main_route(&self, circuit: &Circuit, drainage: &[PortRef], returns: &BTreeSet<PortRef>) -> Option<Route> {
+        let open = |step: &Step| match step {
+            Step::Tube(tube) => circuit.tube(*tube).is_none_or(|t| !t.clamped),
+            Step::Through(_) => true,
+        };
+        self.route_through(drainage, returns, &open).or_else(|| self.route(drainage, returns))
     }
 
     /// Whether blood can flow from `from` to `to` along directed steps.
@@ -172,5 +193,5 @@ pub fn cannula_ports(circuit: &Circuit, catalog: &Catalog) -> (Vec<PortRef>, BTr
 /// with the pumps turning as `rotation` says.
 pub fn main_line(circuit: &Circuit, catalog: &Catalog, rotation: Rotation) -> Option<Route> {
     let (drainage, returns) = cannula_ports(circuit, catalog);
-    FlowGraph::with_rotation(circuit, catalog, rotation).route(&drainage, &returns)
+    FlowGraph::with_rotation(circuit, catalog, rotation).main_route(circuit, &drainage, &returns)
 }

@@ -55,7 +55,7 @@ impl<'a> Context<'a> {
     fn new(scenario: &'a Scenario, circuit: &'a Circuit, catalog: &'a Catalog) -> Self {
         let flow = FlowGraph::new(circuit, catalog);
         let (drainage, returns) = flow::cannula_ports(circuit, catalog);
-        let main_line = flow.route(&drainage, &returns);
+        let main_line = flow.main_route(circuit, &drainage, &returns);
         Self { scenario, circuit, catalog, derived: scenario.derived(), flow, main_line }
     }
 

@@ -567,3 +567,28 @@ fn a_scenario_can_set_a_rules_severity() {
     let finding = findings.iter().find(|f| f.rule == "patient.haemodilution").expect("haemodilution");
     assert_eq!(finding.severity, Severity::Critical);
 }
+
+/// A clamped arterio-venous bridge is a bridge, not the main line: the circuit through the pump and the oxygenator
+/// is, and it validates as it did without the bridge.
+#[test]
+fn a_clamped_bridge_is_not_taken_for_the_main_line() {
+    let catalog = catalog();
+    let mut circuit = solution("adult_va_ecmo");
+    for edit in [
+        disconnect(1),
+        add(40, "y_connector_3_8"),
+        connect(1, (1, "connector"), (40, "a"), "tubing_3_8", 1.2),
+        connect(40, (40, "b"), (2, "a"), "tubing_3_8", 0.3),
+        disconnect(7),
+        add(41, "y_connector_3_8"),
+        connect(7, (7, "b"), (41, "a"), "tubing_3_8", 0.9),
+        connect(41, (41, "b"), (8, "a"), "tubing_3_8", 0.3),
+        connect(42, (41, "c"), (40, "c"), "tubing_3_8", 0.3),
+        Edit::SetClamp { tube: TubeId(42), clamped: true },
+    ] {
+        circuit.apply(&catalog, edit.clone()).unwrap_or_else(|e| panic!("{edit:?}: {e}"));
+    }
+    let findings = validate(&scenario("adult_va_ecmo"), &circuit, &catalog);
+    let critical: Vec<&Finding> = findings.iter().filter(|f| f.severity == Severity::Critical).collect();
+    assert!(critical.is_empty(), "{critical:#?}");
+}

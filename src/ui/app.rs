@@ -11,8 +11,27 @@ use crate::scenario::{self, Scenario};
 use eframe::egui::{self, RichText};
 use std::path::{Path, PathBuf};
 
-/// Asks the user for a file; `None` when they cancel. Injected so tests can stand in for the dialogs.
-pub type FileDialog = Box<dyn FnMut() -> Option<PathBuf>>;
+/// What a file dialog gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Picked {
+    Chosen(PathBuf),
+    Cancelled,
+    /// There is no dialog on this machine (no desktop portal, no zenity): why, in the library's words.
+    Unavailable(String),
+}
+
+/// Asks the user for a file. Injected so tests can stand in for the dialogs.
+pub type FileDialog = Box<dyn FnMut() -> Picked>;
+
+/// What the system dialog's answer means: a path, or nothing because the user cancelled, or nothing because no
+/// dialog could be shown (the library logged an error on the way).
+fn picked(answer: Option<PathBuf>) -> Picked {
+    match (answer, super::dialog_log::take_error()) {
+        (Some(path), _) => Picked::Chosen(path),
+        (None, Some(error)) => Picked::Unavailable(error),
+        (None, None) => Picked::Cancelled,
+    }
+}
 
 /// The file dialogs the app uses.
 pub struct Dialogs {
@@ -28,29 +47,47 @@ impl Dialogs {
         let ron = |title: &'static str, kind: &'static str| {
             rfd::FileDialog::new().set_title(title).add_filter(kind, &["ron"])
         };
+        // A stale error from before the dialog opened says nothing about it.
+        let ask = |dialog: &dyn Fn() -> Option<PathBuf>| {
+            let _ = super::dialog_log::take_error();
+            picked(dialog())
+        };
         Self {
-            open_scenario: Box::new(move || ron("Open scenario", "Scenario (RON)").pick_file()),
-            open_attempt: Box::new(move || ron("Open attempt", "Attempt (RON)").pick_file()),
+            open_scenario: Box::new(move || ask(&|| ron("Open scenario", "Scenario (RON)").pick_file())),
+            open_attempt: Box::new(move || ask(&|| ron("Open attempt", "Attempt (RON)").pick_file())),
             save_attempt: Box::new(move || {
-                ron("Save attempt", "Attempt (RON)").set_file_name("attempt.ron").save_file()
+                ask(&|| ron("Save attempt", "Attempt (RON)").set_file_name("attempt.ron").save_file())
             }),
-            save_report: Box::new(|| {
-                rfd::FileDialog::new()
-                    .set_title("Export debrief report")
-                    .add_filter("Web page (HTML)", &["html"])
-                    .set_file_name("debrief.html")
-                    .save_file()
+            save_report: Box::new(move || {
+                ask(&|| {
+                    rfd::FileDialog::new()
+                        .set_title("Export debrief report")
+                        .add_filter("Web page (HTML)", &["html"])
+                        .set_file_name("debrief.html")
+                        .save_file()
+                })
             }),
+        }
+    }
+
+    /// Dialogs that cannot be shown, as on a machine with no desktop portal and no zenity (for tests).
+    pub fn unavailable() -> Self {
+        let none = || Picked::Unavailable("no file dialog on this machine".to_owned());
+        Self {
+            open_scenario: Box::new(none),
+            open_attempt: Box::new(none),
+            save_attempt: Box::new(none),
+            save_report: Box::new(none),
         }
     }
 
     /// Dialogs the user always cancels (a stand-in for tests to override).
     pub fn cancelled() -> Self {
         Self {
-            open_scenario: Box::new(|| None),
-            open_attempt: Box::new(|| None),
-            save_attempt: Box::new(|| None),
-            save_report: Box::new(|| None),
+            open_scenario: Box::new(|| Picked::Cancelled),
+            open_attempt: Box::new(|| Picked::Cancelled),
+            save_attempt: Box::new(|| Picked::Cancelled),
+            save_report: Box::new(|| Picked::Cancelled),
         }
     }
 }
@@ -95,6 +132,8 @@ pub struct App {
     recovery: Option<crate::attempt::LoadedAttempt>,
     /// A file that could not be opened, with why.
     failed_open: Option<(String, Diagnostics)>,
+    /// A message for the picker (a file dialog that could not be shown).
+    notice: Option<String>,
 }
 
 /// How many recent scenario files the picker offers.
@@ -130,6 +169,7 @@ impl App {
             autosave_path: None,
             recovery: None,
             failed_open: None,
+            notice: None,
         }
     }
 
@@ -224,11 +264,13 @@ impl App {
     /// Saves the open attempt if the workbench asked, through the save dialog when it has no file yet.
     fn answer_save_request(&mut self) {
         let Some(workbench) = self.workbench.as_mut() else { return };
+        // Without a dialog, files go to the app's data folder (beside the autosave), named and said.
+        let fallback = self.autosave_path.as_deref().and_then(Path::parent).map(Path::to_path_buf);
         if workbench.take_report_request() {
-            workbench.export_report(&mut self.dialogs.save_report);
+            workbench.export_report(&mut self.dialogs.save_report, fallback.as_deref());
         }
         let Some(as_new) = workbench.take_save_request() else { return };
-        workbench.save(as_new, &mut self.dialogs.save_attempt);
+        workbench.save(as_new, &mut self.dialogs.save_attempt, fallback.as_deref());
         let saved = (!workbench.has_unsaved_work()).then(|| workbench.attempt_path().map(Path::to_path_buf)).flatten();
         if let Some(path) = saved {
             self.remember(&path);
@@ -257,20 +299,53 @@ impl App {
 
     fn run_command(&mut self, command: UiCommand) {
         match command {
-            UiCommand::OpenScenario => {
-                if let Some(path) = (self.dialogs.open_scenario)() {
+            UiCommand::OpenScenario => match (self.dialogs.open_scenario)() {
+                Picked::Chosen(path) => {
                     let _ = self.autosave(true);
                     self.workbench = None;
                     self.open_scenario(&path);
                 }
-            }
-            UiCommand::OpenAttempt => {
-                if let Some(path) = (self.dialogs.open_attempt)() {
+                Picked::Cancelled => {}
+                Picked::Unavailable(why) => self.no_dialog_to_open(&why),
+            },
+            UiCommand::OpenAttempt => match (self.dialogs.open_attempt)() {
+                Picked::Chosen(path) => {
                     let _ = self.autosave(true);
                     self.open_attempt(&path);
                 }
-            }
+                Picked::Cancelled => {}
+                Picked::Unavailable(why) => self.no_dialog_to_open(&why),
+            },
             _ => {}
+        }
+    }
+
+    /// No dialog to choose a file to open: say so, and the two ways that still work.
+    fn no_dialog_to_open(&mut self, why: &str) {
+        let text = format!(
+            "No file dialog on this machine ({why}): drop the file on this window, or start the app with \
+             `perfusion-trainer open FILE`."
+        );
+        match self.workbench.as_mut() {
+            Some(workbench) => workbench.tell(text, true),
+            None => self.notice = Some(text),
+        }
+    }
+
+    /// Opens the files dropped on the window: an attempt on the workbench, a scenario in the picker.
+    fn open_dropped(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect()
+        });
+        for path in dropped {
+            let _ = self.autosave(true);
+            let is_attempt = crate::attempt::read_file(&path).is_ok_and(|source| source.header() == Some("Attempt"));
+            if is_attempt {
+                self.open_attempt(&path);
+            } else {
+                self.workbench = None;
+                self.open_scenario(&path);
+            }
         }
     }
 
@@ -329,6 +404,7 @@ impl eframe::App for App {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.open_dropped(ui.ctx());
         let mut commands = Vec::new();
         let typing = ui.ctx().egui_wants_keyboard_input();
         for command in UiCommand::ALL {
@@ -371,6 +447,10 @@ impl eframe::App for App {
                 egui::CentralPanel::default().show(ui, |ui| {
                     if let Some(loaded) = &self.recovery {
                         recover = recovery_ui(ui, &loaded.attempt, &loaded.scenario.title);
+                    }
+                    if let Some(notice) = &self.notice {
+                        ui.label(RichText::new(notice).color(ui.visuals().warn_fg_color));
+                        ui.separator();
                     }
                     if let Some((file, diagnostics)) = &self.failed_open {
                         briefing::diagnostics_ui(ui, &format!("{file} cannot be opened"), diagnostics);

@@ -7,9 +7,11 @@
 
 mod app;
 mod command;
+mod dialog_log;
 mod panels;
 mod workbench;
 
+pub use app::Picked;
 pub use workbench::Workbench;
 
 pub use app::{App, Dialogs, FileDialog};
@@ -42,6 +44,7 @@ pub fn run(catalog_path: Option<&Path>, start: Option<Start>) -> ExitCode {
             .with_min_inner_size([900.0, 600.0]),
         ..Default::default()
     };
+    dialog_log::install();
     let catalog_path = catalog_path.map(Path::to_path_buf);
     let result = eframe::run_native(
         "Perfusion Circuit Trainer",

@@ -2,13 +2,20 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use perfusion_trainer::ui::{App, Dialogs};
+use perfusion_trainer::ui::{App, Dialogs, Picked};
 use std::path::PathBuf;
 
 fn app_with_dialog(answer: Option<PathBuf>) -> Harness<'static, App> {
     Harness::builder().with_size(eframe::egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
         let mut answer = answer.clone();
-        App::new(&cc.egui_ctx, None, Dialogs { open_scenario: Box::new(move || answer.take()), ..Dialogs::cancelled() })
+        App::new(
+            &cc.egui_ctx,
+            None,
+            Dialogs {
+                open_scenario: Box::new(move || answer.take().map_or(Picked::Cancelled, Picked::Chosen)),
+                ..Dialogs::cancelled()
+            },
+        )
     })
 }
 

@@ -10,7 +10,7 @@ use perfusion_trainer::circuit::{Circuit, Controls, Edit, PumpDirection};
 use perfusion_trainer::ids::{CatalogId, PartId, TubeId};
 use perfusion_trainer::rules::Severity;
 use perfusion_trainer::scenario::KitAmount;
-use perfusion_trainer::ui::{App, Dialogs};
+use perfusion_trainer::ui::{App, Dialogs, Picked};
 use perfusion_trainer::validate::validate;
 
 /// Large enough that the reference layouts (up to x = 1140, y = 660) fit the canvas at zoom 1.
@@ -442,8 +442,8 @@ fn ctrl_s_saves_the_attempt_with_its_log_and_it_opens_again() {
     let opened = path.clone();
     let mut harness = app_with(
         move || Dialogs {
-            save_attempt: Box::new(move || Some(target.clone())),
-            open_attempt: Box::new(move || Some(opened.clone())),
+            save_attempt: Box::new(move || Picked::Chosen(target.clone())),
+            open_attempt: Box::new(move || Picked::Chosen(opened.clone())),
             ..Dialogs::cancelled()
         },
         None,
@@ -505,7 +505,7 @@ fn a_tampered_attempt_is_not_opened_and_says_why() {
     perfusion_trainer::attempt::save(&path, &attempt).unwrap();
     let opened = path.clone();
     let mut harness = app_with(
-        move || Dialogs { open_attempt: Box::new(move || Some(opened.clone())), ..Dialogs::cancelled() },
+        move || Dialogs { open_attempt: Box::new(move || Picked::Chosen(opened.clone())), ..Dialogs::cancelled() },
         None,
     );
     harness.run();
@@ -528,9 +528,9 @@ fn review_scrubs_the_timeline_and_keeps_notes_and_a_grade() {
     let reported = report.clone();
     let mut harness = app_with(
         move || Dialogs {
-            open_attempt: Box::new(move || Some(opened.clone())),
-            save_attempt: Box::new(move || Some(saved.clone())),
-            save_report: Box::new(move || Some(reported.clone())),
+            open_attempt: Box::new(move || Picked::Chosen(opened.clone())),
+            save_attempt: Box::new(move || Picked::Chosen(saved.clone())),
+            save_report: Box::new(move || Picked::Chosen(reported.clone())),
             ..Dialogs::cancelled()
         },
         None,
@@ -833,4 +833,22 @@ fn opening_a_scenario_shows_its_briefing_first() {
     harness.run();
     let opened = harness.state().workbench().map(|w| w.session().scenario().id.clone());
     assert_eq!(opened.as_deref(), Some("child_cpb"));
+}
+
+/// On a machine with no file dialog (no desktop portal, no zenity), Save writes the attempt into the app's data
+/// folder and says where, Export report likewise, and Open says how else to open a file: nothing is silent.
+#[test]
+fn without_a_file_dialog_nothing_is_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_with(Dialogs::unavailable, Some(dir.path().join("autosave.ron")));
+    build_a_little(&mut harness, "Eli");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    let saved: Vec<_> = std::fs::read_dir(dir.path().join("attempts")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert!(perfusion_trainer::attempt::load(&saved[0], &catalog()).is_ok(), "a whole attempt");
+    assert!(harness.query_by_label_contains(&format!("Saved to {}", saved[0].display())).is_some(), "said where");
+    harness.get_by_label("Open scenario…").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("No file dialog on this machine").is_some(), "says why and how");
 }

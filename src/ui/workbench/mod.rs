@@ -85,7 +85,7 @@ struct ReviewSummary {
 }
 
 /// What the app asks the user for a save: a path, or `None` when they cancel.
-pub type SaveDialog<'a> = &'a mut dyn FnMut() -> Option<PathBuf>;
+pub type SaveDialog<'a> = &'a mut dyn FnMut() -> crate::ui::app::Picked;
 
 impl Workbench {
     pub fn new(scenario: Scenario, catalog: &Catalog, trainee: &str) -> Self {
@@ -168,17 +168,58 @@ impl Workbench {
         std::mem::take(&mut self.report_request)
     }
 
-    /// Writes the debrief report (HTML) to the file `choose` gives.
-    pub fn export_report(&mut self, choose: SaveDialog) {
-        let Some(path) = choose() else { return };
+    /// Writes the debrief report (HTML) to the file `choose` gives; with no dialog on this machine, into `fallback`
+    /// (the app's data folder), saying where.
+    pub fn export_report(&mut self, choose: SaveDialog, fallback: Option<&Path>) {
+        let Some((path, no_dialog)) = self.destination(choose, fallback, "reports", "html") else { return };
         let attempt = self.session.attempt();
         let (scenario, catalog) = (self.session.scenario(), self.session.catalog());
         let score = attempt.score.clone().unwrap_or_else(|| crate::attempt::score(&attempt, scenario, catalog));
         let html = crate::attempt::report::html(&attempt, scenario, self.session.circuit(), catalog, &score);
         match crate::atomic_write::write(&path, html.as_bytes()) {
-            Ok(()) => self.say(format!("Report written to {}.", path.display()), false),
+            Ok(()) => self.say(format!("{no_dialog}Report written to {}.", path.display()), false),
             Err(error) => self.say(format!("No report: cannot write {}: {error}.", path.display()), true),
         }
+    }
+
+    /// Where a file goes: what the dialog gives, or, when no dialog can be shown, a new file named by the scenario
+    /// and the time in `fallback/<folder>/` (None, having said why, when there is neither). The second part is what
+    /// to say first when there was no dialog.
+    fn destination(
+        &mut self,
+        choose: SaveDialog,
+        fallback: Option<&Path>,
+        folder: &str,
+        extension: &str,
+    ) -> Option<(PathBuf, &'static str)> {
+        use crate::ui::app::Picked;
+        match choose() {
+            Picked::Chosen(path) => Some((path, "")),
+            Picked::Cancelled => None,
+            Picked::Unavailable(why) => {
+                let Some(base) = fallback else {
+                    self.say(format!("No file dialog on this machine ({why}), and no data folder to save into."), true);
+                    return None;
+                };
+                let dir = base.join(folder);
+                if let Err(error) = std::fs::create_dir_all(&dir) {
+                    self.say(
+                        format!("No file dialog on this machine ({why}); cannot make {}: {error}.", dir.display()),
+                        true,
+                    );
+                    return None;
+                }
+                let seconds =
+                    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                let name = format!("{}-{seconds}.{extension}", self.session.scenario().id);
+                Some((dir.join(name), "No file dialog on this machine: "))
+            }
+        }
+    }
+
+    /// Says something on the status line (for the app around the workbench).
+    pub fn tell(&mut self, text: String, is_error: bool) {
+        self.say(text, is_error);
     }
 
     /// Where the attempt was last saved or opened from.
@@ -187,14 +228,16 @@ impl Workbench {
     }
 
     /// Saves the attempt to its file, or to the one `choose` gives when it has none (or `as_new`).
-    pub fn save(&mut self, as_new: bool, choose: SaveDialog) {
+    /// With no dialog on this machine, a new file goes into `fallback` (the app's data folder), and the status line
+    /// says where.
+    pub fn save(&mut self, as_new: bool, choose: SaveDialog, fallback: Option<&Path>) {
         let path = match (&self.recording.path, as_new) {
-            (Some(path), false) => Some(path.clone()),
-            _ => choose(),
+            (Some(path), false) => Some((path.clone(), "")),
+            _ => self.destination(choose, fallback, "attempts", "ron"),
         };
-        let Some(path) = path else { return };
+        let Some((path, no_dialog)) = path else { return };
         match self.recording.save(&path, &self.session) {
-            Ok(()) => self.say(format!("Saved to {}.", path.display()), false),
+            Ok(()) => self.say(format!("{no_dialog}Saved to {}.", path.display()), false),
             Err(error) => self.say(format!("Not saved: cannot write {}: {error}.", path.display()), true),
         }
     }

@@ -39,6 +39,17 @@ fn workbench_on(scenario: perfusion_trainer::scenario::Scenario, circuit: Circui
     )
 }
 
+/// Clamps (or unclamps) a tube as a trainee does: selected by its mark on the canvas, then the clamp set in the
+/// inspector.
+fn toggle_clamp(harness: &mut Harness<'_, App>, tube: u32) {
+    harness.get_by_label(&format!("Select tube {tube}")).click();
+    harness.run_steps(2);
+    harness.get_by_label("Inspector").click();
+    harness.run_steps(2);
+    harness.get_by_label(&format!("Clamp tube {tube}")).click();
+    harness.run_steps(2);
+}
+
 fn circuit_of(harness: &Harness<'_, App>) -> Circuit {
     harness.state().workbench().expect("the workbench is open").circuit().clone()
 }
@@ -233,7 +244,7 @@ fn running_shows_flow_and_a_clamped_arterial_line_raises_the_pressure_alarm() {
     assert!(harness.query_by_label("4.7 L/min").is_some(), "the monitor shows the pump flow");
 
     // Clamp the arterial line (tube 16, bubble detector to aortic cannula) with the pump running.
-    harness.get_by_label("Clamp tube 16").click();
+    toggle_clamp(&mut harness, 16);
     let mut alarmed = false;
     for _ in 0..90 {
         harness.run_steps(1);
@@ -615,7 +626,7 @@ fn an_attempt_recorded_in_the_app_is_what_run_makes_of_its_actions() {
     harness.run_steps(2);
     type_value(&mut harness, "Roller pump 1 speed (rpm)", 105.0);
     harness.run_steps(120);
-    harness.get_by_label("Clamp tube 16").click();
+    toggle_clamp(&mut harness, 16);
     harness.run_steps(90);
     let acknowledge = harness.query_all_by_label("Acknowledge").next().map(|n| n.rect().center());
     harness.hover_at(acknowledge.expect("the clamp raised an alarm"));
@@ -761,12 +772,13 @@ fn a_failed_oxygenator_is_changed_out_once_isolated() {
     harness.get_by_label("Monitor").click();
     harness.run_steps(2);
     type_value(&mut harness, "Roller pump 1 speed (rpm)", 0.0);
-    harness.get_by_label("Clamp tube 12").click();
-    harness.run_steps(2);
-    harness.get_by_label("Clamp tube 14").click();
+    toggle_clamp(&mut harness, 12);
+    toggle_clamp(&mut harness, 14);
     harness.run_steps(60);
-    // Back to the inspector, the oxygenator still selected.
+    // Back to the oxygenator in the inspector.
     harness.get_by_label("Inspector").click();
+    harness.run_steps(2);
+    harness.get_by_label("Oxygenator 1").click();
     harness.run_steps(2);
     change_out(&mut harness);
     assert_eq!(faults_acting(&harness), 0, "the new oxygenator works");
@@ -851,4 +863,22 @@ fn without_a_file_dialog_nothing_is_silent() {
     harness.get_by_label("Open scenario…").click();
     harness.run();
     assert!(harness.query_by_label_contains("No file dialog on this machine").is_some(), "says why and how");
+}
+
+/// Clicking the middle of a tube selects it and never clamps it; the clamp is set from its context menu (or the
+/// inspector), in so many words.
+#[test]
+fn a_click_on_a_tube_selects_it_and_its_context_menu_clamps_it() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    harness.get_by_label("Select tube 16").click();
+    harness.run();
+    assert!(!circuit_of(&harness).tube(TubeId(16)).unwrap().clamped, "a click does not clamp");
+    assert!(harness.query_by_label("Clamp tube 16").is_some(), "the inspector shows the tube with its clamp");
+    harness.get_by_label("Select tube 16").click_secondary();
+    harness.run();
+    harness.get_by_label("Clamp this line").click();
+    harness.run();
+    assert!(circuit_of(&harness).tube(TubeId(16)).unwrap().clamped, "the context menu clamps");
+    assert!(harness.query_by_label_contains("Clamped tube 16 (Ctrl+Z undoes it)").is_some(), "and says so");
 }

@@ -512,7 +512,9 @@ fn tube_ui(
         ui.end_row();
         ui.label("Clamp");
         let mut clamped = tube.clamped;
-        if ui.checkbox(&mut clamped, "clamped").on_hover_text("Also: click the square at the tube's middle").changed() {
+        let checkbox =
+            named(ui.checkbox(&mut clamped, "clamped"), egui::Role::CheckBox, &format!("Clamp tube {}", tube.id.0));
+        if checkbox.on_hover_text("Also: right click the mark at the tube's middle").changed() {
             intents.push(Intent::Edit(Edit::SetClamp { tube: tube.id, clamped }));
         }
         ui.end_row();

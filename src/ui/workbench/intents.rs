@@ -89,7 +89,18 @@ impl Workbench {
     pub(super) fn carry_out(&mut self, intent: Intent) {
         match intent {
             Intent::Edit(edit) => {
-                self.act(Action::Edit(edit));
+                let clamp = match &edit {
+                    Edit::SetClamp { tube, clamped } => Some((*tube, *clamped)),
+                    _ => None,
+                };
+                if self.act(Action::Edit(edit))
+                    && let Some((tube, clamped)) = clamp
+                {
+                    // A clamp changes what the circuit does: say so, and how to take it back.
+                    let done = if clamped { "Clamped" } else { "Unclamped" };
+                    let back = if self.session.run().is_some() { "" } else { " (Ctrl+Z undoes it)" };
+                    self.say(format!("{done} tube {}{back}.", tube.0), false);
+                }
             }
             Intent::Select(selection) => {
                 self.selection = selection;

@@ -187,7 +187,9 @@ fn fault_signs(
     }
 }
 
-/// The square at a tube's middle: click it to put the clamp on or take it off.
+/// The mark at a tube's middle: a click selects the tube (as a click on its body does), and the clamp is set in the
+/// inspector or from this mark's context menu (right click), never by a stray click. A clamp on is drawn as two
+/// jaws; the mark shows as a small square when hovered or selected.
 fn clamp_handle(
     ui: &mut egui::Ui,
     painter: &egui::Painter,
@@ -199,21 +201,38 @@ fn clamp_handle(
 ) {
     let size = 12.0;
     let rect = Rect::from_center_size(at, Vec2::splat(size));
-    let name = format!("Clamp tube {}", tube.id.0);
+    let name = format!("Select tube {}", tube.id.0);
     let response = ui.interact(rect, egui::Id::unique(("clamp", tube.id)), Sense::click());
-    response.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, tube.clamped, &name));
+    response.widget_info(|| {
+        egui::WidgetInfo::selected(egui::Role::Button, true, input.selection == Selection::Tube(tube.id), &name)
+    });
     if response.clicked() {
-        intents.push(Intent::Edit(crate::circuit::Edit::SetClamp { tube: tube.id, clamped: !tube.clamped }));
+        intents.push(Intent::Select(Selection::Tube(tube.id)));
     }
     let hovered = response.hovered();
-    response.on_hover_ui(|ui| {
-        ui.label(format!(
-            "{}\n{}: click to {}",
-            super::super::tube_name(input.labels, tube),
-            if tube.clamped { "Clamped" } else { "Open" },
-            if tube.clamped { "take the clamp off" } else { "clamp this line" }
-        ));
+    let clamp = if tube.clamped { "Take the clamp off" } else { "Clamp this line" };
+    response.context_menu(|ui| {
+        if ui.button(clamp).clicked() {
+            intents.push(Intent::Edit(crate::circuit::Edit::SetClamp { tube: tube.id, clamped: !tube.clamped }));
+            ui.close();
+        }
     });
+    if hovered {
+        egui::Tooltip::always_open(
+            ui.ctx().clone(),
+            ui.layer_id(),
+            egui::Id::unique(("clamp_tip", tube.id)),
+            egui::PopupAnchor::Pointer,
+        )
+        .show(|ui| {
+            ui.label(format!(
+                "{}\n{}: click to select it; right click to {}",
+                super::super::tube_name(input.labels, tube),
+                if tube.clamped { "Clamped" } else { "Open" },
+                clamp.to_lowercase()
+            ));
+        });
+    }
     if tube.clamped {
         // Two jaws across the line.
         let jaw = Stroke::new(3.0, colours.highlight);

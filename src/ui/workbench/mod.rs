@@ -443,7 +443,7 @@ impl Workbench {
     /// What to do next, when there is nothing to report.
     fn hint(&self) -> &'static str {
         if self.session.run().is_some() {
-            "Running: set pump speed, sweep, FiO2 and water in the monitor; click a tube's square to clamp it."
+            "Running: set pump speed, sweep, FiO2 and water in the monitor; select a tube to clamp it in the inspector (or right click its middle)."
         } else if self.session.circuit().is_empty() {
             "Drag parts from the kit onto the canvas."
         } else {

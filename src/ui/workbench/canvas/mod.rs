@@ -3,9 +3,9 @@
 //! keeps the view (fit, focus, pan, zoom) and the order of drawing; `tubes`, `parts` and `ports` draw and take the
 //! gestures on each, `paint` holds how things look.
 //!
-//! Gestures: drag a part to move it, drag from a port to another port to lay a tube, click a tube to select it,
-//! click the square on a tube to put on or take off its clamp, drag the background to pan, scroll to zoom, drop a
-//! part from the palette to place it.
+//! Gestures: drag a part to move it, drag from a port to another port to lay a tube, click a tube (or the mark at
+//! its middle) to select it, right click that mark to put on or take off its clamp, drag the background to pan,
+//! scroll to zoom, drop a part from the palette to place it.
 
 mod paint;
 mod parts;

@@ -442,8 +442,11 @@ impl Workbench {
 
     /// What to do next, when there is nothing to report.
     fn hint(&self) -> &'static str {
-        if self.session.run().is_some() {
-            "Running: set pump speed, sweep, FiO2 and water in the monitor; select a tube to clamp it in the inspector (or right click its middle)."
+        if self.session.run().is_some_and(|run| run.paused) {
+            "Paused: the model's time stands still; Resume (F6) to go on. Settings and clamps can be changed meanwhile."
+        } else if self.session.run().is_some() {
+            "Running: set pump speed, sweep, FiO2 and water in the monitor; select a tube to clamp it in the inspector \
+             (or right click its middle)."
         } else if self.session.circuit().is_empty() {
             "Drag parts from the kit onto the canvas."
         } else {

@@ -72,7 +72,13 @@ pub fn run(catalog_path: Option<&Path>, start: Option<Start>) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "perfusion-trainer: cannot open the window: {error}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "perfusion-trainer: cannot open the window: {error}\n  (no display or no graphics adapter? The app \
+                 needs a display and a Vulkan, Metal, DX12 or OpenGL driver; without a GPU, a software one such as \
+                 Mesa's llvmpipe (package mesa-vulkan-drivers) works. Every command but `open` runs without a window: \
+                 see `perfusion-trainer --help`.)"
+            );
             ExitCode::from(2)
         }
     }

@@ -44,12 +44,14 @@ pub fn bore_width(bore: Bore) -> f32 {
     }
 }
 
-/// The colour of blood by its saturation, from dark venous to bright arterial; clear prime is straw.
+/// The colour of blood by its saturation, from dark purplish venous to bright scarlet arterial, the ramp spread
+/// over the saturations a circuit shows (60 % to 97 %) so that 75 % and 100 % look plainly different; clear prime
+/// is straw.
 pub fn blood_colour(hb_g_dl: f64, sat: f64) -> Color32 {
     let straw = Color32::from_rgb(226, 214, 160);
-    let venous = Color32::from_rgb(95, 16, 32);
-    let arterial = Color32::from_rgb(228, 40, 52);
-    let red = venous.lerp_to_gamma(arterial, ((sat - 0.5) / 0.5).clamp(0.0, 1.0) as f32);
+    let venous = Color32::from_rgb(78, 16, 62);
+    let arterial = Color32::from_rgb(235, 38, 42);
+    let red = venous.lerp_to_gamma(arterial, ((sat - 0.60) / 0.37).clamp(0.0, 1.0) as f32);
     // Diluted blood is paler: full colour from Hb 6 g/dL up.
     straw.lerp_to_gamma(red, (hb_g_dl / 6.0).clamp(0.0, 1.0) as f32)
 }

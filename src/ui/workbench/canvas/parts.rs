@@ -67,6 +67,26 @@ pub fn parts_ui<'p>(
     }
 }
 
+/// What ties parts together besides tubing, drawn under them: a sensor's safety link to the pump it stops (dashed)
+/// and a device mounted on its host (solid), so a link left out shows as a missing line.
+pub fn links(painter: &egui::Painter, state: &CanvasState, input: &CanvasInput, colours: &Palette, rect: Rect) {
+    let centre = |id: crate::ids::PartId| {
+        let part = input.circuit.part(id)?;
+        let spec = input.catalog.part(&part.catalog_id)?;
+        Some(geometry::part_rect(&state.view, rect, shown_pos(state, part), &spec.kind).center())
+    };
+    for part in input.circuit.parts() {
+        let Some(from) = centre(part.id) else { continue };
+        if let Some(to) = part.servo_to.and_then(centre) {
+            let stroke = Stroke::new(1.5, colours.accent.gamma_multiply(0.8));
+            painter.extend(egui::Shape::dashed_line(&[from, to], stroke, 6.0, 4.0));
+        }
+        if let Some(to) = part.mounted_on.and_then(centre) {
+            painter.line_segment([from, to], Stroke::new(2.0, colours.weak));
+        }
+    }
+}
+
 /// A part's icon, outline, label and reading.
 #[allow(clippy::too_many_arguments)]
 fn paint_part(

@@ -31,11 +31,11 @@ fn open_ports(cx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding {
                 rule: "topology.open_port",
                 severity: Severity::Critical,
-                title: format!("{label}: port {} is open", port.name),
+                title: format!("{label}: port {} is open", port.name.replace('_', " ")),
                 why: "An open port bleeds under positive pressure and draws air in under negative pressure; on the \
                       venous side air locks the line and drainage stops."
                     .to_owned(),
-                fix: format!("Connect a line to {label} {} or close it with a luer cap.", port.name),
+                fix: format!("Connect a line to {label} {} or close it with a luer cap.", port.name.replace('_', " ")),
                 parts: vec![part.id],
                 tubes: Vec::new(),
             });
@@ -57,7 +57,12 @@ fn bores_and_directions(cx: &Context, out: &mut Vec<Finding>) {
                 out.push(Finding {
                     rule: "topology.bore_mismatch",
                     severity: Severity::Warning,
-                    title: format!("{} tube on the {} connector of {label} {}", tubing.bore, port.bore, end.port),
+                    title: format!(
+                        "{} tube on the {} connector of {label} {}",
+                        tubing.bore,
+                        port.bore,
+                        end.port.replace('_', " ")
+                    ),
                     why: "A tube that does not match its connector leaks, pulls off under pressure or narrows the \
                           lumen."
                         .to_owned(),

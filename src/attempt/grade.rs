@@ -106,6 +106,9 @@ pub fn against_instructor(
     let mut remarks = loaded.tampering.clone();
     match instructor.scenario(&loaded.scenario.id, catalog)? {
         Some(own) if own.source_text != loaded.scenario.source_text => {
+            // What the file claimed was made against a scenario that is not the instructor's: its difference is
+            // the remark, and the replay on the instructor's copy is the grade.
+            remarks.clear();
             let remark = format!(
                 "its copy of scenario \"{}\" differs from the instructor's ({}): graded against the instructor's",
                 own.id,
@@ -117,7 +120,15 @@ pub fn against_instructor(
             remarks.push(remark);
             Ok(Judged { attempt: session.attempt(), scenario: own, circuit, remarks })
         }
-        _ => Ok(Judged { attempt: loaded.attempt, scenario: loaded.scenario, circuit: loaded.circuit, remarks }),
+        Some(_) => Ok(Judged { attempt: loaded.attempt, scenario: loaded.scenario, circuit: loaded.circuit, remarks }),
+        None => {
+            remarks.push(format!(
+                "no instructor's copy of scenario \"{}\" (bundled, or --scenarios DIR): graded against the copy the \
+                 attempt carries, which its file could have changed",
+                loaded.scenario.id
+            ));
+            Ok(Judged { attempt: loaded.attempt, scenario: loaded.scenario, circuit: loaded.circuit, remarks })
+        }
     }
 }
 

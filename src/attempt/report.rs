@@ -78,14 +78,15 @@ fn score_section(out: &mut String, score: &Score, attempt: &Attempt) {
 }
 
 fn checklist_section(out: &mut String, items: &[super::checklist::CheckItem]) {
-    out.push_str("<h2>Checklist</h2><table><tr><th>action</th><th>status</th><th>time</th></tr>");
+    out.push_str("<h2>Checklist</h2><table><tr><th>action</th><th>status</th><th>clock</th><th>of the run</th></tr>");
     for item in items {
         let _ = write!(
             out,
-            "<tr class=\"{0}\"><td>{1}</td><td>{0}</td><td>{2}</td></tr>",
+            "<tr class=\"{0}\"><td>{1}</td><td>{0}</td><td>{2}</td><td>{3}</td></tr>",
             item.status.label(),
             escape(&item.action),
-            item.at_s.map(clock).unwrap_or_default()
+            item.at_s.map(clock).unwrap_or_default(),
+            item.model_s.map(clock).unwrap_or_default()
         );
     }
     out.push_str("</table>");

@@ -21,6 +21,9 @@ pub struct Judged {
     /// When it was done (or done wrong): the clock, s from the start of the attempt, and the run's model time.
     pub at_s: Option<f64>,
     pub model_s: Option<f64>,
+    /// Whether the fault it answers fired: a fault the run never reached is missed in the score even while the
+    /// checklist calls it not due.
+    pub reached: bool,
 }
 
 /// A fault that fired in a run, and what has answered it so far.
@@ -129,6 +132,7 @@ pub fn judge(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> Vec<J
                 status,
                 at_s: done.map(|(at, _)| at),
                 model_s: done.map(|(_, model)| model),
+                reached: true,
             });
         }
         if let Some((response, at_s, model_s)) = fault.harmed {
@@ -137,6 +141,7 @@ pub fn judge(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> Vec<J
                 status: Status::Wrong,
                 at_s: Some(at_s),
                 model_s: Some(model_s),
+                reached: true,
             });
         }
     }
@@ -159,6 +164,7 @@ pub fn judge(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> Vec<J
             status,
             at_s: None,
             model_s: None,
+            reached: false,
         });
     }
     judged

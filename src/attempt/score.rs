@@ -180,6 +180,8 @@ fn fault_response(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog, wei
             Status::Done => Some(1.0),
             Status::Late => Some(0.5),
             Status::Missed | Status::Wrong => Some(0.0),
+            // A fault the run never reached earns nothing: an attempt saved before it is no answer to it.
+            Status::NotDue if !j.reached => Some(0.0),
             Status::NotDue => None,
         })
         .collect();

@@ -542,7 +542,15 @@ impl Simulation {
             .iter()
             .position(|n| matches!(n.kind, NodeKind::Reservoir { .. }))
             .unwrap_or(PATIENT_VENOUS);
-        let held_ml = self.node_volume_ml(node);
+        // The blood the node holds: a reservoir its level; a patient compartment its whole volume as it started
+        // plus what it has gained (its pressure's volume alone is only the stretched part).
+        let held_ml = match self.network.nodes.get(node) {
+            Some(n) if matches!(n.kind, NodeKind::PatientArterial | NodeKind::PatientVenous) => {
+                let pressure = self.state.pressures_pa.get(node).copied().unwrap_or(0.0);
+                n.volume_ml + m3_to_ml(n.volume_m3(pressure) - n.volume_m3(self.start_pressure_pa))
+            }
+            _ => self.node_volume_ml(node),
+        };
         let clear = Blood::prime(FLUID_TEMP_C);
         let added = match fluid {
             Fluid::Crystalloid | Fluid::Albumin => clear,

@@ -271,8 +271,8 @@ fn the_run_at_any_moment_is_rebuilt_bit_for_bit_from_the_checkpoints() {
 }
 
 /// Given case (files/attempt_forged_trends.ron): a version 1 attempt whose trend rows were edited by hand graded
-/// 96.3; the grade comes from re-simulating its log, as the honest attempt's (71.3 under the first rubric; 51.3 since
-/// an attempt never put on bypass earns nothing for alarms it never heard).
+/// 96.3; the grade comes from re-simulating its log, as the honest attempt's (71.3 under the first rubric; 19.7 since
+/// an attempt never put on bypass earns nothing for alarms it never heard, nor for faults it never met).
 #[test]
 fn a_forged_trend_earns_nothing_the_log_does_not_re_simulate() {
     let dir = tempfile::tempdir().unwrap();
@@ -281,7 +281,7 @@ fn a_forged_trend_earns_nothing_the_log_does_not_re_simulate() {
     let output = bin().arg("grade").arg(dir.path()).output().unwrap();
     assert!(output.status.success(), "{output:?}");
     let csv = String::from_utf8(output.stdout).unwrap();
-    assert!(csv.lines().nth(1).unwrap().starts_with("a.ron,A. Trainee,adult_cabg,51.3,"), "{csv}");
+    assert!(csv.lines().nth(1).unwrap().starts_with("a.ron,A. Trainee,adult_cabg,19.7,"), "{csv}");
 }
 
 /// An attempt saved by the previous version of the app (format 1, with its struct names, alarms by label and trends
@@ -323,4 +323,32 @@ fn an_edited_scenario_copy_is_reported_and_graded_against_the_instructors() {
     assert_eq!(rows[0][3], rows[1][3], "the same total: {csv}");
     assert!(csv.contains("differs from the instructor's"), "{csv}");
     assert!(!rows[0].join(",").contains("differs"), "the honest one is not remarked: {csv}");
+}
+
+/// An attempt on a scenario the instructor has no copy of (not bundled, not in `--scenarios`) is graded on the copy
+/// it carries, and the row says so.
+#[test]
+fn an_attempt_on_a_scenario_the_instructor_lacks_is_remarked() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("my_drill.ron");
+    std::fs::copy(super::support::repo_path("scenarios/adult_cabg.ron"), &scenario).unwrap();
+    let actions = dir.path().join("go.ron");
+    std::fs::write(&actions, "Actions(version: 1, actions: [(at_s: 1.0, action: Validate)])").unwrap();
+    let attempts = dir.path().join("attempts");
+    std::fs::create_dir(&attempts).unwrap();
+    let status = bin()
+        .arg("run")
+        .arg(&scenario)
+        .arg(super::support::repo_path("scenarios/solutions/adult_cabg.ron"))
+        .arg("--actions")
+        .arg(&actions)
+        .arg("--out")
+        .arg(attempts.join("a.ron"))
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let csv = String::from_utf8(bin().arg("grade").arg(&attempts).output().unwrap().stdout).unwrap();
+    assert!(csv.contains("no instructor's copy of scenario \"\"my_drill\"\""), "{csv}");
+    let with_copy = bin().arg("grade").arg(&attempts).arg("--scenarios").arg(dir.path()).output().unwrap();
+    assert!(!String::from_utf8(with_copy.stdout).unwrap().contains("no instructor's copy"));
 }

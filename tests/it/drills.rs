@@ -127,3 +127,13 @@ fn responses_are_judged_in_model_time_with_late_and_harmful_actions() {
     assert!(at.is_some_and(|m| (m - 200.0).abs() < 0.6), "model time {at:?}");
     assert_eq!(status_of("Not: speed up the arterial pump").map(|(s, _)| s), Some(Status::Wrong), "{late:?}");
 }
+
+/// A passive attempt saved before its faults came (×1, 1.5 min of a 25 min drill) is no answer to them: the
+/// faults it never met count as missed, so it still scores below 40.
+#[test]
+fn an_attempt_saved_before_its_faults_does_not_escape_them() {
+    let mut actions = passive("adult_va_ecmo", true);
+    actions.retain(|a| !matches!(a.action, perfusion_trainer::session::Action::SetSpeed(_)));
+    let (score, _) = play_and_grade("adult_va_ecmo", &actions);
+    assert!(score < 40.0, "{score:.1}");
+}

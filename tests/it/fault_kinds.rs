@@ -383,3 +383,15 @@ fn a_malpositioned_vv_cannula_recirculates_until_repositioned() {
         |s| check(sao2(s) > 0.98, format!("SaO2 {:.3}", sao2(s))),
     );
 }
+
+/// Fluid given on ECMO (no reservoir: into the veins) dilutes the whole circulating blood, not one compartment:
+/// 500 mL of crystalloid into an 85 kg patient's 6 L and the circuit's 0.6 L lowers the Hct by about 7 %.
+#[test]
+fn fluid_on_ecmo_dilutes_the_whole_circulation() {
+    let mut drill = Drill::new("adult_va_ecmo", FaultKind::HighSvr { factor: 1.0 });
+    let before = drill.sim().hct();
+    drill.act(Action::Intervene(Intervention::AddFluid { fluid: Fluid::Crystalloid, volume_ml: 500.0 }));
+    drill.run(120.0);
+    let drop = 1.0 - drill.sim().hct() / before;
+    assert!((0.04..0.10).contains(&drop), "Hct {before:.3} → {:.3} ({:.1} %)", drill.sim().hct(), drop * 100.0);
+}

@@ -4,10 +4,13 @@
 
 use super::{EXIT_INVALID, EXIT_UNREADABLE, output};
 use crate::attempt::ComponentKind;
-use crate::attempt::grade::{Instructor, attempt_files, grade_files};
+use crate::attempt::grade::{GradeRow, Instructor, attempt_files, grade_files};
 use crate::catalog::Catalog;
+use rayon::prelude::*;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 const COMPONENTS: [ComponentKind; 6] = [
     ComponentKind::CriticalFindings,
@@ -18,7 +21,7 @@ const COMPONENTS: [ComponentKind; 6] = [
     ComponentKind::FaultResponse,
 ];
 
-pub fn run(dir: &Path, csv: Option<&Path>, scenarios: Option<&Path>, catalog: &Catalog) -> ExitCode {
+pub fn run(dir: &Path, csv: Option<&Path>, scenarios: Option<&Path>, limit: Duration, catalog: &Catalog) -> ExitCode {
     let files = match attempt_files(dir) {
         Ok(files) => files,
         Err(error) => {
@@ -26,8 +29,7 @@ pub fn run(dir: &Path, csv: Option<&Path>, scenarios: Option<&Path>, catalog: &C
             return ExitCode::from(EXIT_UNREADABLE);
         }
     };
-    let instructor = scenarios.map_or(Instructor::Bundled, Instructor::Folder);
-    let rows = grade_files(&files, catalog, instructor);
+    let rows = grade_within(&files, catalog, scenarios, limit);
     let header = ["file", "trainee", "scenario", "total"]
         .into_iter()
         .map(str::to_owned)
@@ -70,4 +72,38 @@ pub fn run(dir: &Path, csv: Option<&Path>, scenarios: Option<&Path>, catalog: &C
         return ExitCode::from(EXIT_INVALID);
     }
     ExitCode::SUCCESS
+}
+
+/// Grades each file on a thread of its own, in parallel, waiting at most `limit` for each: a file whose replay takes
+/// longer (a day-long run) gets a row saying so, and the others are not held up by it.
+fn grade_within(
+    files: &[std::path::PathBuf],
+    catalog: &Catalog,
+    scenarios: Option<&Path>,
+    limit: Duration,
+) -> Vec<GradeRow> {
+    let catalog = Arc::new(catalog.clone());
+    let scenarios = scenarios.map(Path::to_path_buf);
+    files
+        .par_iter()
+        .map(|path| {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            let (catalog, file, scenarios) = (Arc::clone(&catalog), path.clone(), scenarios.clone());
+            std::thread::spawn(move || {
+                let instructor = scenarios.as_deref().map_or(Instructor::Bundled, Instructor::Folder);
+                let _ = sender.send(grade_files(std::slice::from_ref(&file), &catalog, instructor));
+            });
+            match receiver.recv_timeout(limit) {
+                Ok(mut rows) if !rows.is_empty() => rows.remove(0),
+                _ => GradeRow {
+                    path: path.clone(),
+                    result: Err(format!(
+                        "not graded: its replay took longer than {} s (a very long run?); grade it alone with a larger \
+                         --time-limit",
+                        limit.as_secs_f64()
+                    )),
+                },
+            }
+        })
+        .collect()
 }

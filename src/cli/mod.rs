@@ -127,6 +127,9 @@ pub enum Command {
         /// the bundled one) whatever copy it carries.
         #[arg(long, value_name = "DIR")]
         scenarios: Option<PathBuf>,
+        /// Seconds one attempt may take to replay before it is reported as too long and left ungraded.
+        #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_time_limit)]
+        time_limit: f64,
     },
     /// Write an attempt's debrief report: one self-contained HTML file (circuit drawing, score, findings, trends
     /// and timeline, notes and grade), readable offline in any browser.
@@ -168,8 +171,9 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
             catalog::run(&catalog, json);
             return ExitCode::SUCCESS;
         }
-        Command::Grade { dir, csv, scenarios } => {
-            return grade::run(&dir, csv.as_deref(), scenarios.as_deref(), &catalog);
+        Command::Grade { dir, csv, scenarios, time_limit } => {
+            let limit = std::time::Duration::from_secs_f64(time_limit);
+            return grade::run(&dir, csv.as_deref(), scenarios.as_deref(), limit, &catalog);
         }
         Command::Report { attempt, out } => crate::attempt::load(&attempt, &catalog).map(|loaded| {
             use crate::attempt::grade::{Instructor, against_instructor};
@@ -316,6 +320,14 @@ fn load_scenario(name: &str, catalog: &Catalog) -> Result<Scenario, Diagnostics>
         return bundled;
     }
     Scenario::load(path, catalog)
+}
+
+/// A grading time limit: 0.01 s to a day.
+fn parse_time_limit(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if (0.01..=86_400.0).contains(&seconds) => Ok(seconds),
+        _ => Err("the time limit is a number of seconds from 0.01 to 86400".to_owned()),
+    }
 }
 
 /// Longest headless run, minutes: a day of model time.

@@ -282,3 +282,15 @@ fn scenario_messages_say_exactly_what_to_write() {
         assert!(said.contains(expected), "{said}");
     }
 }
+
+/// `grade` waits a limited time for each attempt: one whose replay takes longer gets a row saying so, at once.
+#[test]
+fn grade_reports_an_attempt_that_takes_longer_than_its_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.ron"), attempt::to_ron(&adult_attempt("K. Trainee", &catalog()))).unwrap();
+    let mut command = bin();
+    command.arg("grade").arg(dir.path()).args(["--time-limit", "0.01"]);
+    let (code, csv) = within(command, Duration::from_secs(5));
+    assert_eq!(code, Some(1), "{csv}");
+    assert!(csv.contains("not graded: its replay took longer than 0.01 s"), "{csv}");
+}

@@ -15,9 +15,9 @@ use std::io::Read;
 use std::path::Path;
 
 /// Largest file a person writes that any loader accepts, bytes. The biggest bundled file is well under 100 KiB;
-/// 4 MiB leaves room for a large catalog or an elaborate circuit while refusing a mistaken or hostile file before it
-/// is read.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// 1 MiB leaves ten times that for a large catalog or an elaborate circuit while refusing a mistaken or hostile file
+/// before it is read, and keeps what loading costs small (a 1 MiB file of tiny entries takes some tens of MiB).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// Largest attempt file, bytes: attempts are written by the program and carry a trend row every 10 s of model time,
 /// so a day of model time (the longest a log may describe) at the app's top speed fits with room to spare.
 pub const MAX_ATTEMPT_BYTES: u64 = 64 * 1024 * 1024;

@@ -882,3 +882,26 @@ fn a_click_on_a_tube_selects_it_and_its_context_menu_clamps_it() {
     assert!(circuit_of(&harness).tube(TubeId(16)).unwrap().clamped, "the context menu clamps");
     assert!(harness.query_by_label_contains("Clamped tube 16 (Ctrl+Z undoes it)").is_some(), "and says so");
 }
+
+/// The arrow keys move the selected part (Shift: five steps), one undoable move each.
+#[test]
+fn the_arrow_keys_move_the_selected_part() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    let at = |harness: &Harness<'_, App>| circuit_of(harness).part(PartId(6)).unwrap().pos_in_canvas;
+    let before = at(&harness);
+    harness.get_by_label("Oxygenator 1").click();
+    harness.run();
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowDown);
+    harness.run();
+    let after = at(&harness);
+    assert!(
+        (after.x - before.x - 10.0).abs() < 1e-3 && (after.y - before.y - 50.0).abs() < 1e-3,
+        "{before:?} → {after:?}"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!((at(&harness).y - before.y).abs() < 1e-3, "undone");
+}

@@ -85,6 +85,8 @@ struct ReviewSummary {
 }
 
 /// What the app asks the user for a save: a path, or `None` when they cancel.
+/// How far an arrow key moves the selected part, canvas units (Shift: five times as far).
+const ARROW_STEP: f32 = 10.0;
 /// The time between frames while a run goes: 30 Hz.
 const RUNNING_FRAME: std::time::Duration = std::time::Duration::from_millis(33);
 
@@ -288,6 +290,7 @@ impl Workbench {
         }
 
         let mut intents: Vec<Intent> = shortcuts.to_vec();
+        intents.extend(self.arrow_move(ui));
         egui::Panel::top("workbench_toolbar").show(ui, |ui| {
             ui.add_space(3.0);
             self.toolbar_ui(ui, &mut intents);
@@ -443,6 +446,28 @@ impl Workbench {
                 review::review_ui(ui, &view, &mut self.drafts, intents);
             }
         });
+    }
+
+    /// The arrow keys move the selected part (Shift: farther), unless a text field has the keyboard.
+    fn arrow_move(&self, ui: &egui::Ui) -> Option<Intent> {
+        let Selection::Part(id) = self.selection else { return None };
+        if ui.ctx().egui_wants_keyboard_input() {
+            return None;
+        }
+        let step = if ui.input(|i| i.modifiers.shift) { ARROW_STEP * 5.0 } else { ARROW_STEP };
+        let (dx, dy) = ui.input(|i| {
+            let pressed = |key| if i.key_pressed(key) { 1.0 } else { 0.0 };
+            (
+                pressed(egui::Key::ArrowRight) - pressed(egui::Key::ArrowLeft),
+                pressed(egui::Key::ArrowDown) - pressed(egui::Key::ArrowUp),
+            )
+        });
+        if dx == 0.0 && dy == 0.0 {
+            return None;
+        }
+        let at = self.session.circuit().part(id)?.pos_in_canvas;
+        let to = crate::circuit::CanvasPos { x: at.x + dx * step, y: at.y + dy * step };
+        Some(Intent::Edit(crate::circuit::Edit::MovePart { part: id, to }))
     }
 
     /// What to do next, when there is nothing to report.

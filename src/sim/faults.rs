@@ -376,18 +376,7 @@ impl FaultSchedule {
                         Law { a: ROLLER_LEAK_RESISTANCE, b: 0.0, head_pa: set * ROLLER_LEAK_RESISTANCE }
                     }
                 };
-                network.branches.push(Branch {
-                    from: ATMOSPHERE,
-                    to: node,
-                    law,
-                    one_way: true,
-                    origin: Origin::Tube(tube),
-                    volume_ml: 0.0,
-                    exchange: Exchange::None,
-                    pump_head_pa: 0.0,
-                    choke: None,
-                    viscous: false,
-                });
+                network.branches.push(Branch::passage(ATMOSPHERE, node, law, true, Origin::Tube(tube)));
             }
             FaultKind::PortOpen { line } => {
                 // An open stopcock: the line's node and the room, through a port's bore.
@@ -406,18 +395,14 @@ impl FaultSchedule {
             }
             FaultKind::PatientBleeding { ml_per_min } => {
                 let set = crate::units::l_min_to_m3_s(ml_per_min / 1000.0);
-                network.branches.push(Branch {
-                    from: super::network::PATIENT_ARTERIAL,
-                    to: FIELD,
-                    law: Law::linear(BLEEDING_REFERENCE_PA / set.max(1e-12)),
-                    one_way: true,
-                    origin: Origin::Bleeding,
-                    volume_ml: 0.0,
-                    exchange: Exchange::None,
-                    pump_head_pa: 0.0,
-                    choke: None,
-                    viscous: false,
-                });
+                let law = Law::linear(BLEEDING_REFERENCE_PA / set.max(1e-12));
+                network.branches.push(Branch::passage(
+                    super::network::PATIENT_ARTERIAL,
+                    FIELD,
+                    law,
+                    true,
+                    Origin::Bleeding,
+                ));
             }
             FaultKind::Decannulation { cannula } => {
                 let Some(part) = self.roles.cannula(cannula) else { return };
@@ -540,16 +525,5 @@ fn start_node(network: &Network, tube: TubeId) -> Option<usize> {
 /// An opening from `node` to the room through a port's bore, either way: blood out under pressure, air in under
 /// suction.
 fn opening(node: usize, origin: Origin) -> Branch {
-    Branch {
-        from: node,
-        to: ATMOSPHERE,
-        law: Law::linear(OPEN_PORT_RESISTANCE),
-        one_way: false,
-        origin,
-        volume_ml: 0.0,
-        exchange: Exchange::None,
-        pump_head_pa: 0.0,
-        choke: None,
-        viscous: false,
-    }
+    Branch::passage(node, ATMOSPHERE, Law::linear(OPEN_PORT_RESISTANCE), false, origin)
 }

@@ -219,6 +219,25 @@ pub struct Branch {
     pub viscous: bool,
 }
 
+impl Branch {
+    /// A branch that holds no blood and does nothing to it (an opening, a leak, a bleed, an air inlet): a law
+    /// between two nodes.
+    pub fn passage(from: usize, to: usize, law: Law, one_way: bool, origin: Origin) -> Self {
+        Self {
+            from,
+            to,
+            law,
+            one_way,
+            origin,
+            volume_ml: 0.0,
+            exchange: Exchange::None,
+            pump_head_pa: 0.0,
+            choke: None,
+            viscous: false,
+        }
+    }
+}
+
 /// The network of one circuit revision.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Network {
@@ -723,18 +742,8 @@ impl Network {
                         && !part.capped.contains(&port.name)
                         && let Some(from) = node(&here)
                     {
-                        branches.push(Branch {
-                            from,
-                            to: ATMOSPHERE,
-                            law: Law::linear(OPEN_PORT_RESISTANCE),
-                            one_way: false,
-                            origin: Origin::OpenPort(here),
-                            volume_ml: 0.0,
-                            exchange: Exchange::None,
-                            pump_head_pa: 0.0,
-                            choke: None,
-                            viscous: false,
-                        });
+                        let law = Law::linear(OPEN_PORT_RESISTANCE);
+                        branches.push(Branch::passage(from, ATMOSPHERE, law, false, Origin::OpenPort(here)));
                     }
                 }
             }
@@ -775,17 +784,10 @@ impl Network {
         }
         let bleeding_ml_min = scenario.bleeding_ml_min();
         if bleeding_ml_min > 0.0 {
+            let law = Law::linear(BLEEDING_REFERENCE_PA / l_min_to_m3_s(bleeding_ml_min / 1000.0));
             branches.push(Branch {
-                from: PATIENT_ARTERIAL,
-                to: FIELD,
-                law: Law::linear(BLEEDING_REFERENCE_PA / l_min_to_m3_s(bleeding_ml_min / 1000.0)),
-                one_way: true,
-                origin: Origin::Bleeding,
-                volume_ml: 0.0,
-                exchange: Exchange::None,
-                pump_head_pa: 0.0,
                 choke: Some(Choke::vessel(PATIENT_ARTERIAL)),
-                viscous: false,
+                ..Branch::passage(PATIENT_ARTERIAL, FIELD, law, true, Origin::Bleeding)
             });
         }
         if physiology.native_output_l_min > 0.0 {
@@ -827,18 +829,7 @@ impl Network {
                 NodeKind::Field { capacity_m3 } => (capacity_m3, Origin::FieldAirInlet, Origin::FieldOverflow),
                 _ => continue,
             };
-            let open = |from, to, law, origin| Branch {
-                from,
-                to,
-                law,
-                one_way: true,
-                origin,
-                volume_ml: 0.0,
-                exchange: Exchange::None,
-                pump_head_pa: 0.0,
-                choke: None,
-                viscous: false,
-            };
+            let open = |from, to, law, origin| Branch::passage(from, to, law, true, origin);
             branches.push(open(ATMOSPHERE, index, Law::linear(RESERVOIR_OPENING_RESISTANCE), inlet));
             let full_pa = capacity_m3 / node.compliance_m3_pa;
             let spill = Law { a: RESERVOIR_OPENING_RESISTANCE, b: 0.0, head_pa: -full_pa };

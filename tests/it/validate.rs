@@ -78,6 +78,12 @@ struct Case {
 
 fn none(_: &mut Scenario) {}
 
+/// The scenario's patient made a 3.5 kg, 50 cm baby.
+fn a_baby(s: &mut Scenario) {
+    s.patient.weight_kg = 3.5;
+    s.patient.height_cm = 50.0;
+}
+
 fn case(scenario: &'static str, edits: Vec<Edit>, rule: &'static str, parts: &'static [u32]) -> Case {
     Case { scenario, tweak: none, edits, rule, parts, also: &[] }
 }
@@ -305,10 +311,7 @@ fn cases() -> Vec<Case> {
         // A 3.5 kg baby on VA ECMO drained through the smaller cannula.
         Case {
             scenario: "adult_va_ecmo",
-            tweak: |s| {
-                s.patient.weight_kg = 3.5;
-                s.patient.height_cm = 50.0;
-            },
+            tweak: a_baby,
             edits: vec![
                 remove(1),
                 add(1, "venous_single_stage_12_fr"),
@@ -339,10 +342,7 @@ fn cases() -> Vec<Case> {
         // The adult circuit on a 3.5 kg baby: prime over the baby's whole blood volume.
         Case {
             scenario: "adult_cabg",
-            tweak: |s| {
-                s.patient.weight_kg = 3.5;
-                s.patient.height_cm = 50.0;
-            },
+            tweak: a_baby,
             edits: vec![],
             rule: "patient.haemodilution_critical",
             parts: &[],
@@ -351,10 +351,7 @@ fn cases() -> Vec<Case> {
         // The same baby: the adult two-stage venous cannula is made for adult flows.
         Case {
             scenario: "adult_cabg",
-            tweak: |s| {
-                s.patient.weight_kg = 3.5;
-                s.patient.height_cm = 50.0;
-            },
+            tweak: a_baby,
             edits: vec![],
             rule: "sizing.cannula_too_large",
             parts: &[1],

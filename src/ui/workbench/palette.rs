@@ -100,7 +100,9 @@ fn part_entry(ui: &mut egui::Ui, spec: &PartSpec, left: u32, editable: bool, int
     let visuals = ui.visuals();
     let fill = if response.hovered() && enabled { visuals.widgets.hovered.bg_fill } else { visuals.faint_bg_color };
     let painter = ui.painter();
-    painter.rect(rect, CornerRadius::same(4), fill, Stroke::NONE, StrokeKind::Inside);
+    // A kit entry reached by Tab shows the same ring as every other focused control (Enter places the part).
+    let ring = if response.has_focus() { Stroke::new(2.0, visuals.selection.stroke.color) } else { Stroke::NONE };
+    painter.rect(rect, CornerRadius::same(4), fill, ring, StrokeKind::Inside);
     let icon_rect = egui::Rect::from_min_size(rect.min + vec2(4.0, 4.0), vec2(ICON * 1.3, ICON));
     let dim = |c: Color32| if enabled { c } else { c.gamma_multiply(0.4) };
     let style = IconStyle {

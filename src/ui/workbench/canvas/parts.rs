@@ -54,10 +54,21 @@ pub fn parts_ui<'p>(
         if response.clicked() {
             intents.push(Intent::Select(Selection::Part(part.id)));
         }
+        // The keyboard's place: a part reached by Tab shows a ring (Enter selects it, the arrows then move it).
+        let focused = response.has_focus();
         // Tooltips are worded only when shown: the canvas draws every frame while a run goes.
         response.on_hover_ui(|ui| {
             ui.label(format!("{label}: {}", spec.name));
         });
+        if focused {
+            let ring = ui.visuals().selection.stroke;
+            painter.rect_stroke(
+                part_rect.expand(7.0),
+                CornerRadius::same(8),
+                Stroke::new(2.0, ring.color),
+                StrokeKind::Outside,
+            );
+        }
         let outline = if input.highlight_parts.contains(&part.id) {
             Some(colours.highlight)
         } else {

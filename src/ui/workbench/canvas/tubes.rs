@@ -209,7 +209,7 @@ fn clamp_handle(
     if response.clicked() {
         intents.push(Intent::Select(Selection::Tube(tube.id)));
     }
-    let hovered = response.hovered();
+    let hovered = response.hovered() || response.has_focus();
     let clamp = if tube.clamped { "Take the clamp off" } else { "Clamp this line" };
     response.context_menu(|ui| {
         if ui.button(clamp).clicked() {

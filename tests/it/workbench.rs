@@ -905,3 +905,31 @@ fn the_arrow_keys_move_the_selected_part() {
     harness.run();
     assert!((at(&harness).y - before.y).abs() < 1e-3, "undone");
 }
+
+/// On a small window and on a laptop at 150 % the canvas keeps at least 40 % of the width and the whole reference
+/// circuit stays framed in it (each part's accessible node lies inside the canvas).
+#[test]
+fn small_and_scaled_screens_keep_a_usable_canvas_with_the_circuit_in_view() {
+    for (size, scale) in [(vec2(1024.0, 700.0), 1.0), (vec2(1366.0 / 1.5, 768.0 / 1.5), 1.5)] {
+        let mut harness = Harness::builder()
+            .with_size(size)
+            .with_pixels_per_point(scale)
+            .with_step_dt(1.0 / 60.0)
+            .with_max_steps(400)
+            .build_eframe(|cc| {
+                let mut app = App::new(&cc.egui_ctx, None, Dialogs::cancelled());
+                app.open_workbench(scenario("adult_cabg"), solution("adult_cabg"));
+                app
+            });
+        harness.run();
+        let canvas = harness.get_by_label("Circuit canvas").rect();
+        assert!(canvas.width() >= 0.4 * size.x, "canvas {canvas:?} in a {size:?} window at {scale}");
+        assert!(harness.get_by_label("Start run").rect().max.y <= size.y, "toolbar off the window");
+        let parts = harness.query_all_by_label_contains("Roller pump").collect::<Vec<_>>();
+        let on_canvas: Vec<_> = parts.iter().map(|n| n.rect()).filter(|r| r.center().x > canvas.min.x).collect();
+        assert!(!on_canvas.is_empty(), "no pump drawn on the canvas");
+        for rect in on_canvas {
+            assert!(canvas.expand(1.0).contains_rect(rect), "a pump at {rect:?} outside the canvas {canvas:?}");
+        }
+    }
+}

@@ -309,13 +309,30 @@ impl Workbench {
             });
         });
         let catalog = self.session.catalog();
-        egui::Panel::left("kit_palette").default_size(230.0).size_range(190.0..=360.0).show(ui, |ui| {
-            let building = self.session.run().is_none();
-            palette::palette_ui(ui, self.session.scenario(), self.session.circuit(), catalog, building, &mut intents);
-        });
-        egui::Panel::right("side_panel").default_size(340.0).size_range(280.0..=520.0).show(ui, |ui| {
-            self.side_panel_ui(ui, &mut intents);
-        });
+        // Panels take a share of the window with a floor, so the canvas keeps about half of any screen.
+        let window_width = ui.available_width();
+        let kit_max = (0.26 * window_width).max(170.0);
+        let side_max = (0.36 * window_width).max(250.0);
+        egui::Panel::left("kit_palette")
+            .default_size((0.2 * window_width).clamp(170.0, 300.0))
+            .size_range(170.0..=kit_max)
+            .show(ui, |ui| {
+                let building = self.session.run().is_none();
+                palette::palette_ui(
+                    ui,
+                    self.session.scenario(),
+                    self.session.circuit(),
+                    catalog,
+                    building,
+                    &mut intents,
+                );
+            });
+        egui::Panel::right("side_panel")
+            .default_size((0.3 * window_width).clamp(250.0, 420.0))
+            .size_range(250.0..=side_max)
+            .show(ui, |ui| {
+                self.side_panel_ui(ui, &mut intents);
+            });
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             let catalog = self.session.catalog();
             let shown = self.review.as_ref().map_or(self.session.circuit(), |moment| &moment.circuit);

@@ -79,8 +79,18 @@ pub fn palette_ui(
 
 fn part_entry(ui: &mut egui::Ui, spec: &PartSpec, left: u32, editable: bool, intents: &mut Vec<Intent>) {
     let width = ui.available_width();
-    let (rect, response) = ui.allocate_exact_size(vec2(width, ICON + 8.0), Sense::click_and_drag());
     let enabled = editable && left > 0;
+    let name_colour = if enabled { ui.visuals().text_color() } else { ui.visuals().weak_text_color() };
+    // A long name wraps and its row grows with it, so names never run into the next row on a narrow panel.
+    let text_left = 4.0 + ICON * 1.3 + 8.0;
+    let galley = ui.painter().layout(
+        spec.name.clone(),
+        egui::FontId::proportional(13.0),
+        name_colour,
+        (width - text_left - 34.0).max(40.0),
+    );
+    let height = (ICON + 8.0).max(galley.size().y + 6.0);
+    let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::click_and_drag());
     let label = format!("{} ({left} left)", spec.name);
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, &label));
     if enabled {
@@ -103,7 +113,8 @@ fn part_entry(ui: &mut egui::Ui, spec: &PartSpec, left: u32, editable: bool, int
     // A kit entry reached by Tab shows the same ring as every other focused control (Enter places the part).
     let ring = if response.has_focus() { Stroke::new(2.0, visuals.selection.stroke.color) } else { Stroke::NONE };
     painter.rect(rect, CornerRadius::same(4), fill, ring, StrokeKind::Inside);
-    let icon_rect = egui::Rect::from_min_size(rect.min + vec2(4.0, 4.0), vec2(ICON * 1.3, ICON));
+    let icon_rect =
+        egui::Rect::from_min_size(egui::pos2(rect.min.x + 4.0, rect.center().y - ICON / 2.0), vec2(ICON * 1.3, ICON));
     let dim = |c: Color32| if enabled { c } else { c.gamma_multiply(0.4) };
     let style = IconStyle {
         line: dim(visuals.text_color()),
@@ -114,13 +125,6 @@ fn part_entry(ui: &mut egui::Ui, spec: &PartSpec, left: u32, editable: bool, int
     };
     icons::paint_part(painter, icon_rect, &spec.kind, &style);
     let text_pos = egui::pos2(icon_rect.right() + 8.0, rect.center().y);
-    let name_colour = if enabled { visuals.text_color() } else { visuals.weak_text_color() };
-    let galley = painter.layout(
-        spec.name.clone(),
-        egui::FontId::proportional(13.0),
-        name_colour,
-        (rect.right() - text_pos.x - 34.0).max(40.0),
-    );
     painter.galley(text_pos - vec2(0.0, galley.size().y / 2.0), galley, name_colour);
     painter.text(
         rect.right_center() - vec2(6.0, 0.0),

@@ -123,16 +123,13 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
 /// Frames the circuit when asked (or when a shrinking canvas hid parts of a view the user has not set), and brings
 /// a region asked for into view.
 fn frame_view(state: &mut CanvasState, input: &CanvasInput, rect: Rect) {
+    // A canvas that changes size (window resized, scale changed, a panel moved) frames the circuit again, unless
+    // the user has placed the view themselves.
     if let Some(last) = state.last_rect
         && !state.user_moved_view
-        && rect.width() < last.width() - 1.0
-        && let Some(bounds) = circuit_bounds(input)
+        && (rect.size() - last.size()).abs().max_elem() > 1.0
     {
-        let top_left = state.view.screen_from_canvas(rect, CanvasPos { x: bounds.min.x, y: bounds.min.y });
-        let bottom_right = state.view.screen_from_canvas(rect, CanvasPos { x: bounds.max.x, y: bounds.max.y });
-        if !rect.contains(top_left) || !rect.contains(bottom_right) {
-            state.fit_pending = true;
-        }
+        state.fit_pending = true;
     }
     state.last_rect = Some(rect);
     if state.fit_pending {

@@ -281,6 +281,18 @@ impl PartKind {
         matches!(self, PartKind::Cap | PartKind::TubingClamp)
     }
 
+    /// Whether this part is fixed to a `host` rather than joined by tubing: a level sensor on a reservoir, a
+    /// heater-cooler on an oxygenator's or a cardioplegia set's heat exchanger.
+    pub fn mounts_on(&self, host: &PartKind) -> bool {
+        match self {
+            PartKind::LevelSensor => matches!(host, PartKind::Reservoir { .. }),
+            PartKind::HeaterCooler { .. } => {
+                matches!(host, PartKind::Oxygenator { .. } | PartKind::CardioplegiaSet { .. })
+            }
+            _ => false,
+        }
+    }
+
     /// A short, human name for the kind ("roller pump"), used in labels and messages.
     pub fn noun(&self) -> &'static str {
         match self {
@@ -333,6 +345,20 @@ pub struct PartSpec {
 impl PartSpec {
     pub fn port(&self, name: &str) -> Option<&PortSpec> {
         self.ports.iter().find(|port| port.name == name)
+    }
+
+    /// The two ends of a part that sits in a line, upstream first: exactly two ports, an inlet and an outlet (an
+    /// arterial filter, a one-way valve) or two either-way ends (a clip-on bubble detector or flow probe, a straight
+    /// connector). Such a part dropped on a tube is clipped into it. `None` for any other part.
+    pub fn inline_ends(&self) -> Option<(&PortSpec, &PortSpec)> {
+        match self.ports.as_slice() {
+            [a, b] => match (a.dir, b.dir) {
+                (PortDir::In, PortDir::Out) | (PortDir::Either, PortDir::Either) => Some((a, b)),
+                (PortDir::Out, PortDir::In) => Some((b, a)),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 }
 

@@ -367,14 +367,11 @@ impl Circuit {
         }
         let kind = self.kind_of(catalog, part).ok_or(EditError::NoSuchPart(part))?;
         let target_kind = self.kind_of(catalog, target).ok_or(EditError::NoSuchPart(target))?;
-        let fits = match kind {
-            PartKind::LevelSensor => matches!(target_kind, PartKind::Reservoir { .. }),
-            PartKind::HeaterCooler { .. } => {
-                matches!(target_kind, PartKind::Oxygenator { .. } | PartKind::CardioplegiaSet { .. })
-            }
-            _ => false,
-        };
-        if fits { Ok(()) } else { Err(EditError::BadMount { noun: kind.noun(), target: target_kind.noun() }) }
+        if kind.mounts_on(target_kind) {
+            Ok(())
+        } else {
+            Err(EditError::BadMount { noun: kind.noun(), target: target_kind.noun() })
+        }
     }
 
     fn check_servo(&self, catalog: &Catalog, part: PartId, target: PartId) -> Result<(), EditError> {

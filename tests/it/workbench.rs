@@ -933,3 +933,76 @@ fn small_and_scaled_screens_keep_a_usable_canvas_with_the_circuit_in_view() {
         }
     }
 }
+
+/// A clip-on bubble detector dragged from the kit onto the arterial line is clipped into it (the line cut in two,
+/// upstream half to its first end), and a level sensor dropped on the reservoir is mounted on it; each is one
+/// undoable step that says what it did.
+#[test]
+fn a_device_dropped_on_a_line_clips_in_and_a_sensor_dropped_on_its_host_is_mounted() {
+    let catalog = catalog();
+    let mut circuit = solution("adult_cabg");
+    let (filter, detector, cannula, sensor, reservoir) = (PartId(8), PartId(9), PartId(10), PartId(11), PartId(2));
+    let filter_out = circuit
+        .tubes_of(detector)
+        .find_map(|t| t.ends().into_iter().find(|p| p.part != detector).cloned())
+        .expect("filter side");
+    assert_eq!(filter_out.part, filter);
+    let cannula_in = circuit
+        .tubes_of(cannula)
+        .find_map(|t| t.ends().into_iter().find(|p| p.part != cannula).cloned())
+        .expect("cannula side");
+    assert_eq!(cannula_in.part, detector);
+    let cannula_port =
+        circuit.tubes_of(cannula).next().unwrap().ends().into_iter().find(|p| p.part == cannula).cloned();
+    let line = circuit.tubes_of(detector).next().unwrap().clone();
+    for part in [detector, sensor] {
+        circuit.apply(&catalog, Edit::RemovePart { part }).unwrap();
+    }
+    let joined = circuit.next_tube_id();
+    let direct = perfusion_trainer::circuit::Tube {
+        id: joined,
+        from: filter_out.clone(),
+        to: cannula_port.expect("cannula port"),
+        tubing: line.tubing.clone(),
+        length_m: 1.0,
+        clamped: false,
+    };
+    circuit.apply(&catalog, Edit::Connect(direct)).unwrap();
+    let mut harness = workbench_with("adult_cabg", circuit);
+    harness.run();
+
+    let mark = harness.get_by_label(&format!("Select tube {}", joined.0)).rect().center();
+    harness.get_by_label_contains("Bubble (air) detector, clip-on (").scroll_to_me();
+    harness.run();
+    let kit = harness.get_by_label_contains("Bubble (air) detector, clip-on (").rect().center();
+    drag(&mut harness, kit, mark + vec2(0.0, 1.0));
+    harness.run();
+    let after = circuit_of(&harness);
+    assert!(after.tube(joined).is_none(), "the line was not cut");
+    let detector = after.parts().find(|p| p.catalog_id.as_str() == "bubble_detector").expect("detector placed").id;
+    let ends: Vec<_> =
+        after.tubes_of(detector).filter_map(|t| t.ends().into_iter().find(|p| p.part != detector).cloned()).collect();
+    assert_eq!(ends.len(), 2, "the detector sits in the line");
+    assert!(ends.iter().any(|p| p.part == filter) && ends.iter().any(|p| p.part == cannula));
+    assert!(harness.query_by_label_contains("Clipped the bubble detector into tube").is_some());
+
+    let host = harness.get_by_label("Hard-shell reservoir 1").rect().center();
+    harness.get_by_label_contains("Reservoir level sensor (").scroll_to_me();
+    harness.run();
+    let kit = harness.get_by_label_contains("Reservoir level sensor (").rect().center();
+    drag(&mut harness, kit, host + vec2(30.0, 0.0));
+    harness.run();
+    let after = circuit_of(&harness);
+    let placed = after.parts().find(|p| p.catalog_id.as_str() == "level_sensor").expect("sensor placed");
+    assert_eq!(placed.mounted_on, Some(reservoir));
+    assert!(harness.query_by_label_contains("Mounted the level sensor on Hard-shell reservoir 1").is_some());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let undone = circuit_of(&harness);
+    assert!(undone.tube(joined).is_some(), "undo did not restore the line");
+    assert!(
+        undone.parts().all(|p| p.catalog_id.as_str() != "bubble_detector" && p.catalog_id.as_str() != "level_sensor")
+    );
+}

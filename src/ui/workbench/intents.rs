@@ -4,9 +4,9 @@
 
 use super::run::Pacer;
 use super::{Selection, Tab, Workbench, geometry};
-use crate::catalog::Bore;
-use crate::circuit::{CanvasPos, Edit, PlacedPart, Tube};
-use crate::ids::{CatalogId, PortRef};
+use crate::catalog::{Bore, Catalog, PartSpec, PortDir};
+use crate::circuit::{CanvasPos, Circuit, Edit, PlacedPart, TUBE_LENGTH_RANGE_M, Tube};
+use crate::ids::{CatalogId, PartId, PortRef, TubeId};
 use crate::session::Action;
 use crate::sim::Alarm;
 use crate::validate::Finding;
@@ -16,15 +16,62 @@ use eframe::egui;
 /// on it). A modelling choice, not a clinical number.
 const NEW_TUBE_LENGTH_M: f64 = 0.5;
 
+/// How far from its host a sensor or heater-cooler may be dropped and still be mounted on it, canvas units (about
+/// half a part's width: "beside it", not "somewhere near"). A drawing choice, not a clinical number.
+const MOUNT_REACH: f32 = 40.0;
+
+/// The edits that clip the new part `part` (an inline device) into `tube`: the line is cut in two of the same
+/// tubing and half the length each, upstream end to the inlet, outlet to the downstream end, the clamp kept on the
+/// upstream half. `None` when the part is not an inline device (`PartSpec::inline_ends`). Returns the edits and the
+/// tube cut.
+fn clip_into(
+    circuit: &Circuit,
+    catalog: &Catalog,
+    spec: &PartSpec,
+    part: PartId,
+    tube: TubeId,
+) -> Option<(Vec<Edit>, TubeId)> {
+    let (inlet, outlet) = spec.inline_ends().map(|(a, b)| (a.name.clone(), b.name.clone()))?;
+    let line = circuit.tube(tube)?;
+    // Blood leaves a part through its outlet: the end on an outlet is upstream; otherwise the line's own order.
+    let dir_of = |port: &PortRef| {
+        let placed = circuit.part(port.part)?;
+        Some(catalog.part(&placed.catalog_id)?.port(&port.port)?.dir)
+    };
+    let upstream_is_to = dir_of(&line.to) == Some(PortDir::Out) && dir_of(&line.from) != Some(PortDir::Out);
+    let (upstream, downstream) =
+        if upstream_is_to { (line.to.clone(), line.from.clone()) } else { (line.from.clone(), line.to.clone()) };
+    let first = circuit.next_tube_id();
+    let half = (line.length_m / 2.0).max(TUBE_LENGTH_RANGE_M.0);
+    let piece = |id: TubeId, from: PortRef, to: PortRef, clamped: bool| Tube {
+        id,
+        from,
+        to,
+        tubing: line.tubing.clone(),
+        length_m: half,
+        clamped,
+    };
+    Some((
+        vec![
+            Edit::Disconnect { tube },
+            Edit::Connect(piece(first, upstream, PortRef::new(part, &inlet), line.clamped)),
+            Edit::Connect(piece(TubeId(first.0 + 1), PortRef::new(part, &outlet), downstream, false)),
+        ],
+        tube,
+    ))
+}
+
 /// What a panel asks for.
 #[derive(Debug, Clone)]
 pub enum Intent {
     Edit(Edit),
     Select(Selection),
-    /// Take a part from the kit; `at` where it was dropped, or `None` for a free place in view.
+    /// Take a part from the kit; `at` where it was dropped, or `None` for a free place in view; `on_tube` the
+    /// tube it was dropped on (an inline device is clipped into it).
     Place {
         catalog_id: CatalogId,
         at: Option<CanvasPos>,
+        on_tube: Option<TubeId>,
     },
     /// Lay a tube between two ports, sized for them.
     Connect {
@@ -108,7 +155,7 @@ impl Workbench {
                     self.tab = Tab::Inspector;
                 }
             }
-            Intent::Place { catalog_id, at } => self.place(catalog_id, at),
+            Intent::Place { catalog_id, at, on_tube } => self.place(catalog_id, at, on_tube),
             Intent::Connect { from, to } => self.connect(from, to),
             Intent::Refuse(reason) => self.say(reason, true),
             Intent::Highlight(index) => {
@@ -221,13 +268,56 @@ impl Workbench {
             .reduce(|a, b| a.union(b))
     }
 
-    fn place(&mut self, catalog_id: CatalogId, at: Option<CanvasPos>) {
+    /// Places a part from the kit. Dropped on a tube, a device with one inlet and one outlet (a bubble detector, a
+    /// flow probe, a filter) is clipped into that line; dropped on or beside its host, a sensor or heater-cooler is
+    /// mounted on it. Either is one step, undone as one.
+    fn place(&mut self, catalog_id: CatalogId, at: Option<CanvasPos>, on_tube: Option<TubeId>) {
+        let dropped = at.is_some();
         let at = at.unwrap_or_else(|| self.free_spot());
-        let id = self.session.circuit().next_part_id();
-        if self.act(Action::Edit(Edit::AddPart(PlacedPart::new(id, catalog_id, at)))) {
+        let circuit = self.session.circuit();
+        let id = circuit.next_part_id();
+        let placed = Edit::AddPart(PlacedPart::new(id, catalog_id.clone(), at));
+        let spec = self.session.catalog().part(&catalog_id);
+        let noun = spec.map_or("part", |s| s.kind.noun());
+        let clip =
+            on_tube.zip(spec).and_then(|(tube, spec)| clip_into(circuit, self.session.catalog(), spec, id, tube));
+        let mount = if dropped && clip.is_none() { self.host_near(&catalog_id, at) } else { None };
+        let (edit, done) = match (clip, mount) {
+            (Some((edits, tube)), _) => (
+                Edit::Batch([placed].into_iter().chain(edits).collect()),
+                Some(format!("Clipped the {noun} into tube {}", tube.0)),
+            ),
+            (None, Some((host, name))) => (
+                Edit::Batch(vec![placed, Edit::SetMount { part: id, on: Some(host) }]),
+                Some(format!("Mounted the {noun} on {name}")),
+            ),
+            (None, None) => (placed, None),
+        };
+        if self.act(Action::Edit(edit)) {
             self.selection = Selection::Part(id);
             self.tab = Tab::Inspector;
+            if let Some(done) = done {
+                self.say(format!("{done} (Ctrl+Z undoes it)."), false);
+            }
         }
+    }
+
+    /// The part a sensor or heater-cooler dropped at `at` belongs on: the nearest host within reach, with its label.
+    fn host_near(&self, catalog_id: &CatalogId, at: CanvasPos) -> Option<(PartId, String)> {
+        let (circuit, catalog) = (self.session.circuit(), self.session.catalog());
+        let kind = &catalog.part(catalog_id)?.kind;
+        let labels = circuit.labels(catalog);
+        let point = egui::pos2(at.x, at.y);
+        circuit
+            .parts()
+            .filter_map(|p| {
+                let host_kind = circuit.kind_of(catalog, p.id)?;
+                let bounds = geometry::part_bounds(p.pos_in_canvas, host_kind);
+                let distance = bounds.distance_to_pos(point);
+                (kind.mounts_on(host_kind) && distance <= MOUNT_REACH).then_some((p.id, distance))
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(id, _)| (id, labels.get(&id).cloned().unwrap_or_else(|| id.to_string())))
     }
 
     /// A place in view, below the parts already there, for a part added from the keyboard.

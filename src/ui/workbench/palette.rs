@@ -98,7 +98,7 @@ fn part_entry(ui: &mut egui::Ui, spec: &PartSpec, left: u32, editable: bool, int
             response.dnd_set_drag_payload(spec.id.clone());
         }
         if response.clicked() {
-            intents.push(Intent::Place { catalog_id: spec.id.clone(), at: None });
+            intents.push(Intent::Place { catalog_id: spec.id.clone(), at: None, on_tube: None });
         }
     } else if response.clicked() {
         intents.push(Intent::Refuse(if editable {

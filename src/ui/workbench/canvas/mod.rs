@@ -108,7 +108,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
         let picked = background.interact_pointer_pos().and_then(|p| tubes::tube_at(&curves, p));
         intents.push(Intent::Select(picked.map_or(Selection::None, Selection::Tube)));
     }
-    drop_from_kit(ui, &painter, state, input, &colours, &background, rect, intents);
+    drop_from_kit(ui, &painter, state, input, &colours, &background, rect, &curves, intents);
     if input.circuit.is_empty() {
         painter.text(
             rect.center(),
@@ -168,6 +168,8 @@ fn pan_and_zoom(ui: &egui::Ui, state: &mut CanvasState, background: &egui::Respo
 
 /// A part dragged from the kit: its outline under the pointer, placed where it is dropped.
 #[allow(clippy::too_many_arguments)]
+/// A part dragged from the kit: a ghost follows the pointer, the line under it is marked (an inline device dropped
+/// there is clipped into it), and the drop places it.
 fn drop_from_kit(
     ui: &egui::Ui,
     painter: &egui::Painter,
@@ -176,17 +178,25 @@ fn drop_from_kit(
     colours: &paint::Palette,
     background: &egui::Response,
     rect: Rect,
+    curves: &[(TubeId, Vec<Pos2>)],
     intents: &mut Vec<Intent>,
 ) {
     if let Some(payload) = background.dnd_release_payload::<CatalogId>()
         && let Some(pointer) = ui.input(|i| i.pointer.interact_pos())
     {
         let at = state.view.canvas_from_screen(rect, pointer);
-        intents.push(Intent::Place { catalog_id: (*payload).clone(), at: Some(at) });
+        let on_tube = tubes::tube_at(curves, pointer);
+        intents.push(Intent::Place { catalog_id: (*payload).clone(), at: Some(at), on_tube });
     }
     if let Some(payload) = background.dnd_hover_payload::<CatalogId>()
         && let (Some(pointer), Some(spec)) = (ui.input(|i| i.pointer.hover_pos()), input.catalog.part(&payload))
     {
+        if spec.inline_ends().is_some()
+            && let Some(tube) = tubes::tube_at(curves, pointer)
+            && let Some((_, vertices)) = curves.iter().find(|(id, _)| *id == tube)
+        {
+            painter.add(egui::Shape::line(vertices.clone(), Stroke::new(6.0, colours.selected.gamma_multiply(0.5))));
+        }
         let ghost = Rect::from_center_size(pointer, geometry::part_size(&spec.kind) * state.view.zoom);
         painter.rect_stroke(ghost, CornerRadius::same(6), Stroke::new(1.5, colours.selected), StrokeKind::Outside);
     }

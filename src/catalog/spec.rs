@@ -63,6 +63,14 @@ impl TryFrom<String> for Bore {
     }
 }
 
+impl Bore {
+    /// Whether one tubing size fits ports of these two bores without a reducer (the same size, or a port that
+    /// takes any).
+    pub fn joins(self, other: Bore) -> bool {
+        self == other || self == Bore::Any || other == Bore::Any
+    }
+}
+
 impl From<Bore> for String {
     fn from(bore: Bore) -> String {
         bore.as_str().to_owned()
@@ -78,6 +86,14 @@ pub enum PortDir {
     Out,
     /// Either way (connectors, Y pieces, transducer lines).
     Either,
+}
+
+impl PortDir {
+    /// Whether a tube may join a port of this direction to one of `other`'s: not an inlet to an inlet, nor an
+    /// outlet to an outlet (blood could not pass).
+    pub fn joins(self, other: PortDir) -> bool {
+        !matches!((self, other), (PortDir::In, PortDir::In) | (PortDir::Out, PortDir::Out))
+    }
 }
 
 /// One port of a part.

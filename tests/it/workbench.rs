@@ -313,39 +313,46 @@ fn undo_and_redo_restore_the_circuit_exactly() {
     assert_eq!(circuit_of(&harness).tubes().count(), 1, "Ctrl+Y redoes too");
 }
 
+/// The keyboard alone places parts and joins two ports; the "Connect to" list offers only the ports that fit (not
+/// the oxygenator's 3/8" inlet to a 1/2" pump outlet, nor an outlet to an outlet), so the pump is joined through
+/// the reducer.
 #[test]
-fn the_keyboard_alone_places_parts_and_connects_two_ports() {
+fn the_keyboard_alone_places_parts_and_connects_two_ports_that_fit() {
     let mut harness = empty_workbench("adult_cabg");
     harness.run();
     let catalog = catalog();
-    for id in ["roller_pump_1_2", "oxygenator_adult"] {
-        harness.get_by_label(&kit_label(&catalog, &CatalogId::new(id), 1)).focus();
+    for (id, left) in [("roller_pump_1_2", 1), ("reducer_3_8_1_2", 2), ("oxygenator_adult", 1)] {
+        harness.get_by_label(&kit_label(&catalog, &CatalogId::new(id), left)).focus();
         harness.run();
         harness.key_press(Key::Enter);
         harness.run();
     }
-    assert_eq!(circuit_of(&harness).parts().count(), 2);
+    assert_eq!(circuit_of(&harness).parts().count(), 3);
     harness.get_by_label("Roller pump 1").focus();
     harness.run();
     harness.key_press(Key::Enter);
     harness.run();
-    // The port on the canvas bears the same name as the list entry: the entry is the one the list brought.
-    let on_canvas: Vec<_> = harness.query_all_by_label("Oxygenator 1 venous inlet").map(|n| n.rect()).collect();
+    // A port on the canvas bears the same name as its list entry: the entries are the ones the list brought.
+    let names = ["Oxygenator 1 venous inlet", "Oxygenator 1 arterial outlet", "Reducer 1 large"];
+    let on_canvas: Vec<_> = names.iter().flat_map(|n| harness.query_all_by_label(n)).map(|n| n.rect()).collect();
     harness.get_by_label("Connect outlet to").focus();
     harness.run();
     harness.key_press(Key::Enter);
     harness.run();
-    let entry = harness.query_all_by_label("Oxygenator 1 venous inlet").find(|n| !on_canvas.contains(&n.rect()));
-    entry.expect("the list offers the oxygenator's inlet").focus();
+    let listed = |harness: &Harness<'_, App>, name: &str| {
+        harness.query_all_by_label(name).find(|n| !on_canvas.contains(&n.rect())).map(|n| n.rect())
+    };
+    assert!(listed(&harness, "Oxygenator 1 venous inlet").is_none(), "a 3/8\" inlet offered to a 1/2\" outlet");
+    assert!(listed(&harness, "Oxygenator 1 arterial outlet").is_none(), "an outlet offered to an outlet");
+    let entry = harness.query_all_by_label("Reducer 1 large").find(|n| !on_canvas.contains(&n.rect()));
+    entry.expect("the list offers the reducer's 1/2\" end").focus();
     harness.run();
     harness.key_press(Key::Enter);
     harness.run();
     let circuit = circuit_of(&harness);
     let tube = circuit.tubes().next().expect("a tube joins the two ports");
-    assert_eq!((tube.from.port.as_str(), tube.to.port.as_str()), ("outlet", "venous_inlet"));
-    // Laid with the kit's tubing that fits a 1/2" pump outlet and a 3/8" oxygenator inlet? Neither fits both: the
-    // one that fits one of them, and the validator explains the mismatch.
-    assert!(catalog.tubing(&tube.tubing).is_some());
+    assert_eq!((tube.from.port.as_str(), tube.to.port.as_str()), ("outlet", "large"));
+    assert_eq!(tube.tubing.as_str(), "tubing_1_2", "laid with the tubing both ends take");
 }
 
 #[test]

@@ -423,7 +423,8 @@ fn link_combo(
     }
 }
 
-/// "Connect to…": every free port on the other parts.
+/// "Connect to…": the free ports on the other parts that fit this one (direction and bore: two sizes are joined
+/// through a reducer, which is listed for both).
 fn connect_combo(
     ui: &mut egui::Ui,
     circuit: &Circuit,
@@ -433,6 +434,9 @@ fn connect_combo(
     running: bool,
     intents: &mut Vec<Intent>,
 ) {
+    let Some(this) = circuit.part(here.part).and_then(|p| catalog.part(&p.catalog_id)?.port(&here.port)) else {
+        return;
+    };
     let free: Vec<PortRef> = circuit
         .parts()
         .filter(|p| p.id != here.part)
@@ -440,6 +444,7 @@ fn connect_combo(
             catalog.part(&p.catalog_id).into_iter().flat_map(move |spec| {
                 spec.ports
                     .iter()
+                    .filter(move |port| this.dir.joins(port.dir) && this.bore.joins(port.bore))
                     .map(move |port| PortRef::new(p.id, port.name.clone()))
                     .filter(move |port| !p.capped.contains(&port.port))
             })
@@ -454,7 +459,11 @@ fn connect_combo(
                 }
             }
         });
-        named(combo.response, egui::Role::ComboBox, &format!("Connect {} to", here.port.replace('_', " ")));
+        let combo = combo.response.on_hover_text(
+            "Only the free ports that fit are listed: an outlet to an inlet, and the same bore (a reducer joins two \
+             sizes).",
+        );
+        named(combo, egui::Role::ComboBox, &format!("Connect {} to", here.port.replace('_', " ")));
     });
 }
 

@@ -41,6 +41,11 @@ pub fn ports_ui(
     radius: f32,
     intents: &mut Vec<Intent>,
 ) {
+    // While a tube is laid, every free port it could join (direction and bore) shows a ring: where to drop it.
+    let laying_from = match &state.gesture {
+        Gesture::LayingTube { from } => ports.iter().find(|d| &d.port == from).map(|d| (d.port.part, d.dir, d.bore)),
+        _ => None,
+    };
     for drawn in ports {
         let label = format!(
             "{} {}",
@@ -63,6 +68,15 @@ pub fn ports_ui(
             ui.label(port_tooltip(&label, drawn, connected, capped));
         });
         paint_port(painter, colours, drawn, radius, connected, capped, hovered);
+        if let Some((part, dir, bore)) = laying_from
+            && part != drawn.port.part
+            && !connected
+            && !capped
+            && dir.joins(drawn.dir)
+            && bore.joins(drawn.bore)
+        {
+            painter.circle_stroke(drawn.pos, radius * 1.9, Stroke::new(2.0, colours.selected));
+        }
     }
 }
 
@@ -79,7 +93,7 @@ pub fn laying_tube_ui<'p>(
     ports: &[DrawnPort],
     intents: &mut Vec<Intent>,
 ) {
-    // A drop counts on a port within a generous reach of it.
+    // A drop counts on a port within a generous reach of it: the tube's end snaps to it from there.
     let reach = port_radius * 2.2;
     let Gesture::LayingTube { from } = &state.gesture else { return };
     let pointer = ui.input(|i| i.pointer.interact_pos());

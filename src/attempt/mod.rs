@@ -185,6 +185,8 @@ fn edit_name(edit: &Edit) -> String {
         Edit::SetControls { part, .. } => format!("{part} settings"),
         Edit::SetMount { part, .. } => format!("{part} mounted"),
         Edit::SetServo { part, .. } => format!("{part} safety link"),
+        Edit::SetLabel { part, label: Some(label) } => format!("{part} named \"{label}\""),
+        Edit::SetLabel { part, label: None } => format!("{part} given its default name"),
         Edit::Batch(edits) => format!("{} changes at once", edits.len()),
     }
 }

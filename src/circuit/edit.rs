@@ -61,6 +61,11 @@ pub enum Edit {
         part: PartId,
         to: Option<PartId>,
     },
+    /// Names a part as the team calls it ("P-inlet"), or gives it back its default name (`label: None`).
+    SetLabel {
+        part: PartId,
+        label: Option<String>,
+    },
     /// Several edits as one step (one gesture, one undo); all apply or none.
     Batch(Vec<Edit>),
 }
@@ -102,6 +107,8 @@ pub enum EditError {
     AccessoryNotPlaced { noun: &'static str, target: &'static str },
     #[error("{part} has no port \"{port}\" ({hint})")]
     NoSuchPort { part: String, port: String, hint: String },
+    #[error("the name \"{label}\" cannot be used: {why}")]
+    BadLabel { label: String, why: String },
     #[error("a port cannot be joined to itself")]
     PortToItself,
     #[error("{0} already has a tube: each port takes one line (use a Y connector to branch)")]
@@ -198,8 +205,42 @@ impl Circuit {
                 let old = std::mem::replace(&mut placed.servo_to, to);
                 Ok(Edit::SetServo { part, to: old })
             }
+            Edit::SetLabel { part, label } => {
+                if let Some(label) = &label {
+                    self.check_label(catalog, part, label)?;
+                }
+                let placed = self.part_mut(part)?;
+                let old = std::mem::replace(&mut placed.label, label);
+                Ok(Edit::SetLabel { part, label: old })
+            }
             Edit::Batch(edits) => self.apply_batch(catalog, edits),
         }
+    }
+
+    /// A label must be short, printable and unique, and must not look like another part's default name (a second
+    /// pump added later would be called "Roller pump 2" too).
+    fn check_label(&self, catalog: &Catalog, part: PartId, label: &str) -> Result<(), EditError> {
+        let refuse = |why: String| Err(EditError::BadLabel { label: label.to_owned(), why });
+        if label.trim().is_empty() || label.trim() != label {
+            return refuse("write a name without spaces at either end (or clear it for the default name)".into());
+        }
+        if label.chars().count() > super::MAX_LABEL_CHARS {
+            return refuse(format!("write at most {} characters", super::MAX_LABEL_CHARS));
+        }
+        if label.chars().any(char::is_control) {
+            return refuse("write it on one line, without control characters".into());
+        }
+        if let Some((stem, number)) = label.rsplit_once(' ')
+            && number.parse::<u32>().is_ok()
+            && catalog.parts().any(|spec| spec.kind.noun().eq_ignore_ascii_case(stem))
+        {
+            return refuse("that is the form of a default name: choose another (\"P-inlet\", \"pre-membrane\")".into());
+        }
+        let taken = self.labels(catalog).into_iter().any(|(id, name)| id != part && name.eq_ignore_ascii_case(label));
+        if taken {
+            return refuse("another part has that name: each part's name is its own".into());
+        }
+        Ok(())
     }
 
     fn apply_batch(&mut self, catalog: &Catalog, edits: Vec<Edit>) -> Result<Edit, EditError> {
@@ -256,6 +297,9 @@ impl Circuit {
             part.controls = Controls::default_for(&spec.kind);
         }
         check_controls(spec.name.clone(), &spec.kind, &part.controls)?;
+        if let Some(label) = &part.label {
+            self.check_label(catalog, part.id, label)?;
+        }
         for port in &part.capped {
             if spec.port(port).is_none() {
                 return Err(no_such_port(&spec.name, spec, port));

@@ -93,6 +93,7 @@ fn field_of_part_error(at: &str, error: &super::EditError) -> String {
     let field = match error {
         E::UnknownCatalogId { .. } | E::TubingIsNotAPart(_) | E::AccessoryNotPlaced { .. } => "part",
         E::PartIdTaken(_) => "id",
+        E::BadLabel { .. } => "label",
         E::NoSuchPort { .. } => "capped",
         E::WrongControls { .. } => "controls",
         E::OutOfRange { what, .. } if what.starts_with("canvas") => "pos",

@@ -111,7 +111,16 @@ pub struct PlacedPart {
     /// Ports closed with a luer cap.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub capped: BTreeSet<String>,
+    /// The name the team calls this part by ("P-inlet", "pre-membrane"), used wherever the part is named: the
+    /// canvas, findings, trends, alarms and reports. `None`: the default, its kind and number ("Pressure transducer
+    /// 2"). At most `MAX_LABEL_CHARS` characters, unique in the circuit (`Edit::SetLabel` says what is refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
+
+/// The longest part label, in characters: long enough for "pre-membrane (post-pump)", short enough for a trend
+/// column and a canvas caption. A layout choice.
+pub const MAX_LABEL_CHARS: usize = 24;
 
 impl PlacedPart {
     /// A part as it is first dropped on the canvas; `AddPart` fills in the controls its kind takes.
@@ -125,6 +134,7 @@ impl PlacedPart {
             mounted_on: None,
             servo_to: None,
             capped: BTreeSet::new(),
+            label: None,
         }
     }
 }

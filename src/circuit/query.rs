@@ -105,6 +105,9 @@ impl Circuit {
     /// The label a trainee sees: the catalog kind's noun and its ordinal among parts of that noun
     /// ("Roller pump 2"), by id order, so labels are stable while parts are added.
     pub fn label(&self, catalog: &Catalog, id: PartId) -> String {
+        if let Some(label) = self.part(id).and_then(|p| p.label.clone()) {
+            return label;
+        }
         let Some(noun) = self.kind_of(catalog, id).map(|kind| kind.noun()) else {
             return format!("Part {}", id.0);
         };
@@ -123,7 +126,8 @@ impl Circuit {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         self.parts()
             .map(|part| {
-                let label = match self.kind_of(catalog, part.id).map(|kind| kind.noun()) {
+                // A named part keeps its place in its kind's numbering, so naming one does not renumber the rest.
+                let default = match self.kind_of(catalog, part.id).map(|kind| kind.noun()) {
                     Some(noun) => {
                         let ordinal = counts.entry(noun).or_default();
                         *ordinal += 1;
@@ -131,6 +135,7 @@ impl Circuit {
                     }
                     None => format!("Part {}", part.id.0),
                 };
+                let label = part.label.clone().unwrap_or(default);
                 (part.id, label)
             })
             .collect()

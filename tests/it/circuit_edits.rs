@@ -314,3 +314,47 @@ fn a_new_tube_takes_the_kit_tubing_that_fits_its_ports() {
     let mixed = bore(adult.kit_tubing_for(&catalog, Bore::In1_2, Bore::In3_8));
     assert!(mixed == Some(Bore::In1_2) || mixed == Some(Bore::In3_8), "{mixed:?}");
 }
+
+/// A part named as the team calls it keeps that name everywhere the circuit names parts, leaves the others'
+/// numbering alone, and is undone like any edit; a name that would confuse (a duplicate, a default-looking name, a
+/// control character, too long, blank) is refused with what to write.
+#[test]
+fn a_part_takes_the_name_the_team_calls_it() {
+    let catalog = catalog();
+    let mut circuit = Circuit::new();
+    let first = place(&mut circuit, "pressure_transducer");
+    let second = place(&mut circuit, "pressure_transducer");
+    let third = place(&mut circuit, "pressure_transducer");
+    let undo = circuit.apply(&catalog, Edit::SetLabel { part: first, label: Some("P-inlet".into()) }).unwrap();
+    let labels = circuit.labels(&catalog);
+    assert_eq!(labels[&first], "P-inlet");
+    assert_eq!(labels[&second], "Pressure transducer 2", "naming one part renumbered another");
+    assert_eq!(circuit.label(&catalog, third), "Pressure transducer 3");
+    assert_eq!(circuit.label(&catalog, first), "P-inlet");
+
+    for (name, says) in [
+        ("p-INLET", "another part has that name"),
+        ("Pressure transducer 7", "form of a default name"),
+        ("pre\u{1b}[2J", "control characters"),
+        ("a name far too long for any trend column", "at most 24"),
+        ("  ", "without spaces"),
+    ] {
+        let refused = circuit.apply(&catalog, Edit::SetLabel { part: second, label: Some(name.into()) }).unwrap_err();
+        assert!(matches!(refused, EditError::BadLabel { .. }), "{name}: {refused}");
+        assert!(refused.to_string().contains(says), "{name}: {refused}");
+    }
+    circuit.apply(&catalog, undo).unwrap();
+    assert_eq!(circuit.label(&catalog, first), "Pressure transducer 1");
+
+    // In a file: written, read back, and a bad one located at its field.
+    circuit.apply(&catalog, Edit::SetLabel { part: second, label: Some("pre-membrane".into()) }).unwrap();
+    let text = file::to_ron(&circuit, None);
+    assert!(text.contains("label: Some(\"pre-membrane\")"), "{text}");
+    let loaded = file::from_source(&Source::new("named.ron", text.clone()), &catalog).expect("reads back");
+    assert_eq!(loaded.circuit.label(&catalog, second), "pre-membrane");
+    let clash = text.replace("pre-membrane", "Pressure transducer 1");
+    let diagnostics = file::from_source(&Source::new("clash.ron", clash), &catalog).unwrap_err();
+    let message = diagnostics.0[0].to_string();
+    assert!(message.starts_with("clash.ron:") && message.contains("parts[1].label"), "{message}");
+    assert!(message.contains("form of a default name"), "{message}");
+}

@@ -300,3 +300,28 @@ fn check_warns_when_the_kit_cannot_solve_the_scenario() {
     let output = all.output().unwrap();
     assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// Parts named in the circuit file ("P-pre-membrane", "BD arterial") are named so in the trend's columns and in the
+/// findings, where a perfusionist reads them.
+#[test]
+fn part_names_from_the_circuit_file_reach_trends_and_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let named = dir.path().join("named.ron");
+    let text = std::fs::read_to_string(repo_path("scenarios/solutions/adult_cabg.ron")).unwrap();
+    let transducer = r#"(id: 13, part: "pressure_transducer", pos: (x: 540.0, y: 240.0), servo_to: 3)"#;
+    let detector = r#"(id: 9, part: "bubble_detector", pos: (x: 1020.0, y: 380.0), servo_to: 3)"#;
+    assert!(text.contains(transducer) && text.contains(detector), "the reference circuit changed");
+    let text = text
+        .replace(transducer, &transducer.replace("servo_to: 3)", r#"servo_to: 3, label: "P-pre-membrane")"#))
+        .replace(detector, &detector.replace("servo_to: 3)", r#"label: "BD arterial")"#));
+    std::fs::write(&named, text).unwrap();
+
+    let output = bin().args(["simulate", "adult_cabg"]).arg(&named).args(["--minutes", "0.05"]).output().unwrap();
+    let trend = String::from_utf8(output.stdout).unwrap();
+    let header = trend.lines().next().unwrap();
+    assert!(header.contains("P-pre-membrane (mmHg)") && header.contains("Pressure transducer 2 (mmHg)"), "{header}");
+
+    let output = bin().args(["validate", "adult_cabg"]).arg(&named).output().unwrap();
+    let findings = String::from_utf8(output.stdout).unwrap();
+    assert!(findings.contains("BD arterial is not linked to Roller pump 1"), "{findings}");
+}

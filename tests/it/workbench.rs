@@ -1013,3 +1013,29 @@ fn a_device_dropped_on_a_line_clips_in_and_a_sensor_dropped_on_its_host_is_mount
         undone.parts().all(|p| p.catalog_id.as_str() != "bubble_detector" && p.catalog_id.as_str() != "level_sensor")
     );
 }
+
+/// A part is named in the inspector: typed, committed with Enter, shown on the canvas under its new name, and one
+/// Ctrl+Z gives the default name back.
+#[test]
+fn a_part_is_named_in_the_inspector_and_the_canvas_shows_the_name() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    harness.get_by_label("Pressure transducer 1").click();
+    harness.run();
+    harness.get_by_label("Part name").click();
+    harness.run();
+    harness.get_by_label("Part name").type_text("P-inlet");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(circuit_of(&harness).part(PartId(13)).and_then(|p| p.label.clone()).as_deref(), Some("P-inlet"));
+    let canvas = harness.get_by_label("Circuit canvas").rect();
+    let on_canvas = harness.query_all_by_label("P-inlet").any(|n| canvas.contains(n.rect().center()));
+    assert!(on_canvas, "the canvas does not show the new name");
+    assert!(harness.query_by_label("Pressure transducer 1").is_none());
+    harness.get_by_label("Circuit canvas").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(circuit_of(&harness).part(PartId(13)).and_then(|p| p.label.clone()), None);
+}

@@ -72,6 +72,32 @@ fn committed_value(ui: &mut egui::Ui, id: egui::Id, field: Field, current: f64) 
         .then_some(value)
 }
 
+/// The part's name as typed, committed when the field is left (Enter or Tab); an empty field gives the default name
+/// back. A name the circuit refuses is said on the status line and the field shows the name in force again.
+fn name_field(ui: &mut egui::Ui, part: &PlacedPart, shown: &str, intents: &mut Vec<Intent>) {
+    let id = egui::Id::unique(("part_name", part.id));
+    let current = part.label.clone().unwrap_or_default();
+    let mut text = ui.data(|d| d.get_temp::<String>(id)).unwrap_or_else(|| current.clone());
+    let response = ui.add(
+        egui::TextEdit::singleline(&mut text)
+            .id_salt(("part_name_field", part.id))
+            .hint_text(shown)
+            .char_limit(crate::circuit::MAX_LABEL_CHARS)
+            .desired_width(160.0),
+    );
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Part name"));
+    if response.has_focus() {
+        ui.data_mut(|d| d.insert_temp(id, text));
+        return;
+    }
+    ui.data_mut(|d| d.remove::<String>(id));
+    let typed = text.trim();
+    if response.lost_focus() && typed != current {
+        let label = (!typed.is_empty()).then(|| typed.to_owned());
+        intents.push(Intent::Edit(Edit::SetLabel { part: part.id, label }));
+    }
+}
+
 /// Gives a widget its accessible name when its visible text alone would be ambiguous ("Cap" on every port).
 fn named(response: egui::Response, role: egui::Role, name: &str) -> egui::Response {
     response.widget_info(|| egui::WidgetInfo::labeled(role, true, name));
@@ -97,6 +123,12 @@ fn part_ui(
     ui.add_space(6.0);
 
     egui::Grid::new("part_settings").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+        ui.label("Name").on_hover_text(
+            "What the team calls this part (\"P-inlet\", \"pre-membrane\"): used on the canvas, in findings, trends, \
+             alarms and reports. Leave empty for the default name.",
+        );
+        ui.add_enabled_ui(!running, |ui| name_field(ui, part, &label, intents));
+        ui.end_row();
         ui.label("Height above the heart")
             .on_hover_text("Sets the gravity head: a reservoir below the patient drains by siphon.");
         if let Some(height_cm) = committed_value(

@@ -9,8 +9,8 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let catalog = args.catalog.as_deref();
     match args.command {
-        None => perfusion_trainer::ui::run(catalog, None),
-        Some(cli::Command::Open { scenario, circuit }) => {
+        None => perfusion_trainer::ui::run(catalog, None, false),
+        Some(cli::Command::Open { scenario, circuit, no_faults }) => {
             // The scenario (and circuit) are checked first, so a broken file says why on the terminal.
             match cli::open_target(catalog, &scenario, circuit.as_deref()) {
                 // With a circuit, straight to the workbench; without, the briefing first.
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
                         Some(_) => Start::Workbench(Box::new((loaded, circuit_loaded))),
                         None => Start::Briefing(scenario),
                     };
-                    perfusion_trainer::ui::run(catalog, Some(start))
+                    perfusion_trainer::ui::run(catalog, Some(start), no_faults)
                 }
                 Err(code) => code,
             }

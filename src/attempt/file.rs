@@ -81,7 +81,13 @@ fn read(source: &Source, catalog: &Catalog, checkpoints: bool) -> Result<LoadedA
     }
     let copy = Source::new(format!("{} (its scenario)", source.name), attempt.scenario.text.clone());
     let scenario = match Scenario::from_source(&copy, &attempt.scenario.id, catalog) {
-        Ok(scenario) => scenario,
+        // Practice leaves the faults out of the replay, and so of everything read from it (trends, score, report).
+        Ok(mut scenario) => {
+            if attempt.without_faults {
+                scenario.faults.clear();
+            }
+            scenario
+        }
         Err(inner) => {
             for diagnostic in &inner.0 {
                 check.error("scenario.text", format!("the scenario copy is not valid: {diagnostic}"), None);

@@ -104,7 +104,8 @@ pub fn against_instructor(
     instructor: Instructor,
 ) -> Result<Judged, String> {
     let mut remarks = loaded.tampering.clone();
-    match instructor.scenario(&loaded.scenario.id, catalog)? {
+    let practice = loaded.attempt.without_faults;
+    let mut judged = match instructor.scenario(&loaded.scenario.id, catalog)? {
         Some(own) if own.source_text != loaded.scenario.source_text => {
             // What the file claimed was made against a scenario that is not the instructor's: its difference is
             // the remark, and the replay on the instructor's copy is the grade.
@@ -118,18 +119,26 @@ pub fn against_instructor(
                 .map_err(|e| format!("its log cannot be replayed on the instructor's scenario: {e}"))?;
             let circuit = session.circuit().clone();
             remarks.push(remark);
-            Ok(Judged { attempt: session.attempt(), scenario: own, circuit, remarks })
+            Judged { attempt: session.attempt(), scenario: session.scenario().clone(), circuit, remarks }
         }
-        Some(_) => Ok(Judged { attempt: loaded.attempt, scenario: loaded.scenario, circuit: loaded.circuit, remarks }),
+        Some(_) => Judged { attempt: loaded.attempt, scenario: loaded.scenario, circuit: loaded.circuit, remarks },
         None => {
             remarks.push(format!(
                 "no instructor's copy of scenario \"{}\" (bundled, or --scenarios DIR): graded against the copy the \
                  attempt carries, which its file could have changed",
                 loaded.scenario.id
             ));
-            Ok(Judged { attempt: loaded.attempt, scenario: loaded.scenario, circuit: loaded.circuit, remarks })
+            Judged { attempt: loaded.attempt, scenario: loaded.scenario, circuit: loaded.circuit, remarks }
         }
+    };
+    if practice {
+        judged.remarks.push(
+            "practice without the scenario's faults: the score judges the build and the run, not a response to the \
+             faults"
+                .to_owned(),
+        );
     }
+    Ok(judged)
 }
 
 /// "line 12" of the first line where two texts differ.

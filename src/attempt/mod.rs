@@ -329,6 +329,10 @@ pub struct Attempt {
     pub notes: Vec<Note>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
+    /// Practice: the scenario was run without its timed faults (`--no-faults`, or the briefing's switch). The
+    /// replay leaves them out too, and `grade` says so in its remarks.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub without_faults: bool,
 }
 
 impl Attempt {
@@ -346,6 +350,7 @@ impl Attempt {
             score: None,
             notes: Vec::new(),
             grade: None,
+            without_faults: false,
         }
     }
 

@@ -101,6 +101,9 @@ pub enum Command {
         /// The trainee's name written in the attempt.
         #[arg(long, default_value = "scripted")]
         trainee: String,
+        /// Practice: the scenario's faults never fire; the attempt records it and `grade` remarks it.
+        #[arg(long)]
+        no_faults: bool,
     },
     /// Open the app on a scenario: its briefing first, or the workbench with a circuit file on the canvas if given.
     Open {
@@ -108,6 +111,9 @@ pub enum Command {
         scenario: String,
         /// A circuit file to start from.
         circuit: Option<PathBuf>,
+        /// Practice: the scenario's faults never fire (the briefing's switch starts set); the attempt records it.
+        #[arg(long)]
+        no_faults: bool,
     },
     /// List every part and tubing size of the catalog: kind, ports (direction, bore), rated flow and prime
     /// (Markdown, as docs/catalog.md; or JSON).
@@ -234,14 +240,15 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
                 }
             })
         }
-        Command::Run { scenario, circuit, actions, out, minutes, trainee } => load_scenario(&scenario, &catalog)
-            .and_then(|scenario| {
+        Command::Run { scenario, circuit, actions, out, minutes, trainee, no_faults } => {
+            load_scenario(&scenario, &catalog).and_then(|scenario| {
                 let circuit = match circuit {
                     Some(path) => load_circuit_for(&path, &scenario, &catalog)?.circuit,
                     None => crate::circuit::Circuit::new(),
                 };
                 let actions = crate::session::script::load(&actions)?;
-                match run::attempt(&scenario, &circuit, &catalog, &actions, minutes, &trainee) {
+                let practice = run::Practice { without_faults: no_faults };
+                match run::attempt(&scenario, &circuit, &catalog, &actions, minutes, &trainee, practice) {
                     Ok(attempt) => match crate::attempt::save(&out, &attempt) {
                         Ok(()) => Ok(ExitCode::SUCCESS),
                         Err(error) => {
@@ -254,7 +261,8 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
                         Ok(ExitCode::from(EXIT_INVALID))
                     }
                 }
-            }),
+            })
+        }
         Command::Validate { scenario, circuit, json } => load_scenario(&scenario, &catalog).and_then(|scenario| {
             let loaded = load_circuit_for(&circuit, &scenario, &catalog)?;
             let critical = validate::run(&scenario, &loaded.circuit, &catalog, json);

@@ -11,6 +11,12 @@ use crate::session::script::{Player, TimedAction};
 
 /// The attempt the script makes: the circuit's building edits at 0, then every action at its time; it ends at
 /// `minutes` of the clock (the last action's time when not given, and never before it).
+/// How the attempt is run: as the scenario says, or as practice without its faults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Practice {
+    pub without_faults: bool,
+}
+
 pub fn attempt(
     scenario: &Scenario,
     circuit: &Circuit,
@@ -18,10 +24,14 @@ pub fn attempt(
     actions: &[TimedAction],
     minutes: Option<f64>,
     trainee: &str,
+    practice: Practice,
 ) -> Result<Attempt, String> {
     let mut session = Session::with_circuit(scenario.clone(), catalog.clone(), trainee, "", circuit)
         .map_err(|refusal| format!("the circuit cannot be set up: {refusal}"))?
         .without_checkpoints();
+    if practice.without_faults {
+        session = session.without_faults();
+    }
     let mut player = Player::new(actions);
     let until_s = minutes.map_or(player.last_s(), |m| (m * 60.0).max(player.last_s()));
     player.play_until(&mut session, until_s).map_err(|error| error.to_string())?;

@@ -203,6 +203,14 @@ impl Session {
         }
     }
 
+    /// Practice without the scenario's timed faults: they never fire, and the attempt records that it was practice
+    /// (its replay leaves them out too). Call before the first run.
+    pub fn without_faults(mut self) -> Self {
+        self.scenario.faults.clear();
+        self.attempt.without_faults = true;
+        self
+    }
+
     /// A new attempt that starts from `circuit` (a circuit file opened with the scenario): its building edits
     /// open the log at time 0, without undo steps.
     pub fn with_circuit(

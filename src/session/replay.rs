@@ -27,6 +27,9 @@ pub fn replay(
     checkpoints: bool,
 ) -> Result<Session, ReplayError> {
     let mut session = Session::new(scenario, catalog, &attempt.trainee, &attempt.started);
+    if attempt.without_faults {
+        session = session.without_faults();
+    }
     session.keep_checkpoints = checkpoints;
     session.hold_to_kit = false;
     session.speeds_logged = attempt.version >= 2;

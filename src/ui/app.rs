@@ -134,6 +134,8 @@ pub struct App {
     failed_open: Option<(String, Diagnostics)>,
     /// A message for the picker (a file dialog that could not be shown).
     notice: Option<String>,
+    /// The briefing's practice switch: new attempts run without the scenario's faults (and record it).
+    pub without_faults: bool,
 }
 
 /// How many recent scenario files the picker offers.
@@ -166,6 +168,7 @@ impl App {
             workbench: None,
             recent: Vec::new(),
             trainee: "Trainee".to_owned(),
+            without_faults: false,
             autosave_path: None,
             recovery: None,
             failed_open: None,
@@ -242,7 +245,7 @@ impl App {
     /// Opens the workbench on `scenario` with `circuit` on the canvas.
     pub fn open_workbench(&mut self, scenario: Scenario, circuit: crate::circuit::Circuit) {
         let Ok(catalog) = &self.catalog else { return };
-        self.workbench = Some(Workbench::with_circuit(scenario, catalog, circuit, &self.trainee));
+        self.workbench = Some(Workbench::with_circuit(scenario, catalog, circuit, &self.trainee, self.without_faults));
     }
 
     /// Opens a saved attempt on the workbench, to go on with it; a file that cannot be read shows why.
@@ -479,6 +482,13 @@ impl eframe::App for App {
                                         start = Some(scenario.clone());
                                     }
                                 });
+                                if !scenario.faults.is_empty() {
+                                    let switch = ui.checkbox(&mut self.without_faults, "Practise without the faults");
+                                    switch.on_hover_text(
+                                        "The scenario's timed faults never fire: rehearse the build and the run first. \
+                                         The attempt is recorded as practice, and grading says so.",
+                                    );
+                                }
                             }
                             briefing::briefing_ui(ui, entry, catalog);
                         }
@@ -488,7 +498,7 @@ impl eframe::App for App {
                     }
                 });
                 if let Some(scenario) = start {
-                    self.workbench = Some(Workbench::new(scenario, catalog, &self.trainee));
+                    self.workbench = Some(Workbench::new(scenario, catalog, &self.trainee, self.without_faults));
                 }
                 match recover {
                     Some(true) => {

@@ -36,7 +36,8 @@ pub enum Start {
     Workbench(Box<(Scenario, Circuit)>),
 }
 
-pub fn run(catalog_path: Option<&Path>, start: Option<Start>) -> ExitCode {
+/// Runs the app; `without_faults` sets the briefing's practice switch (`open --no-faults`).
+pub fn run(catalog_path: Option<&Path>, start: Option<Start>, without_faults: bool) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title("Perfusion Circuit Trainer")
@@ -57,6 +58,7 @@ pub fn run(catalog_path: Option<&Path>, start: Option<Start>) -> ExitCode {
             if let Some(storage) = cc.storage {
                 app.restore_recent(storage);
             }
+            app.without_faults = without_faults;
             match start {
                 Some(Start::Workbench(opened)) => {
                     let (scenario, circuit) = *opened;

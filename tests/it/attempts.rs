@@ -352,3 +352,48 @@ fn an_attempt_on_a_scenario_the_instructor_lacks_is_remarked() {
     let with_copy = bin().arg("grade").arg(&attempts).arg("--scenarios").arg(dir.path()).output().unwrap();
     assert!(!String::from_utf8(with_copy.stdout).unwrap().contains("no instructor's copy"));
 }
+
+/// Practice without the faults (`run --no-faults`): the power failure at 5 min never fires, the attempt records that
+/// it was practice, its replay leaves the faults out too, and `grade` says so in the row.
+#[test]
+fn a_practice_attempt_without_faults_replays_without_them_and_is_remarked() {
+    let dir = tempfile::tempdir().unwrap();
+    let actions = dir.path().join("go.ron");
+    std::fs::write(
+        &actions,
+        "Actions(version: 1, actions: [(at_s: 1.0, action: StartRun), (at_s: 2.0, action: Edit(SetControls(part: 3, \
+         controls: Pump(rpm: 2800.0, direction: Forward, occlusion_set: false)))), (at_s: 3.0, action: \
+         SetSpeed(30.0)), (at_s: 20.0, action: Validate)])",
+    )
+    .unwrap();
+    let attempts = dir.path().join("attempts");
+    std::fs::create_dir(&attempts).unwrap();
+    let run = |name: &str, extra: &[&str]| {
+        let output = bin()
+            .args(["run", "drill_va_power_failure"])
+            .arg(super::support::repo_path("scenarios/solutions/drill_va_power_failure.ron"))
+            .arg("--actions")
+            .arg(&actions)
+            .arg("--out")
+            .arg(attempts.join(name))
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        attempt::load(&attempts.join(name), &catalog()).unwrap_or_else(|d| panic!("{d}"))
+    };
+    let fired = |loaded: &attempt::LoadedAttempt| {
+        loaded.attempt.log.iter().filter(|e| matches!(e.event, attempt::Event::FaultFired { .. })).count()
+    };
+    let drill = run("drill.ron", &[]);
+    assert!(!drill.attempt.without_faults);
+    assert_eq!(fired(&drill), 1, "the drill's power failure fires at 5 min of model time");
+    let practice = run("practice.ron", &["--no-faults"]);
+    assert!(practice.attempt.without_faults, "the attempt does not record that it was practice");
+    assert_eq!(fired(&practice), 0, "a fault fired in practice, or came back in the replay");
+
+    let csv = String::from_utf8(bin().arg("grade").arg(&attempts).output().unwrap().stdout).unwrap();
+    let row = |name: &str| csv.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{csv}")).to_owned();
+    assert!(row("practice.ron").contains("practice without the scenario's faults"), "{csv}");
+    assert!(!row("drill.ron").contains("practice"), "{csv}");
+}

@@ -854,6 +854,25 @@ fn opening_a_scenario_shows_its_briefing_first() {
     assert_eq!(opened.as_deref(), Some("child_cpb"));
 }
 
+/// The briefing's practice switch: the drill opens without its faults, the toolbar says so, and the attempt
+/// records it.
+#[test]
+fn the_briefing_switch_opens_a_drill_for_practice_without_its_faults() {
+    let mut harness = Harness::builder().with_size(vec2(1280.0, 800.0)).with_max_steps(400).build_eframe(|cc| {
+        let mut app = App::new(&cc.egui_ctx, None, Dialogs::cancelled());
+        app.show_briefing("drill_va_power_failure");
+        app
+    });
+    harness.run();
+    harness.get_by_label("Practise without the faults").click();
+    harness.run();
+    harness.get_by_label("Build the circuit").click();
+    harness.run();
+    let session = harness.state().workbench().expect("the workbench").session();
+    assert!(session.scenario().faults.is_empty() && session.log().without_faults);
+    assert!(harness.query_by_label("Practice: no faults").is_some(), "the toolbar does not say it is practice");
+}
+
 /// On a machine with no file dialog (no desktop portal, no zenity), Save writes the attempt into the app's data
 /// folder and says where, Export report likewise, and Open says how else to open a file: nothing is silent.
 #[test]

@@ -93,21 +93,33 @@ const RUNNING_FRAME: std::time::Duration = std::time::Duration::from_millis(33);
 pub type SaveDialog<'a> = &'a mut dyn FnMut() -> crate::ui::app::Picked;
 
 impl Workbench {
-    pub fn new(scenario: Scenario, catalog: &Catalog, trainee: &str) -> Self {
-        Self::with_circuit(scenario, catalog, Circuit::new(), trainee)
+    /// A new attempt on an empty canvas; `without_faults`: practice, the scenario's faults never fire.
+    pub fn new(scenario: Scenario, catalog: &Catalog, trainee: &str, without_faults: bool) -> Self {
+        Self::with_circuit(scenario, catalog, Circuit::new(), trainee, without_faults)
     }
 
     /// A new attempt starting from `circuit` (a file opened with it): its building edits open the log.
-    pub fn with_circuit(scenario: Scenario, catalog: &Catalog, circuit: Circuit, trainee: &str) -> Self {
+    pub fn with_circuit(
+        scenario: Scenario,
+        catalog: &Catalog,
+        circuit: Circuit,
+        trainee: &str,
+        without_faults: bool,
+    ) -> Self {
         let started = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-        let (session, refused) =
+        let (mut session, refused) =
             match Session::with_circuit(scenario.clone(), catalog.clone(), trainee, &started, &circuit) {
                 Ok(session) => (session, None),
                 Err(refusal) => (Session::new(scenario, catalog.clone(), trainee, &started), Some(refusal)),
             };
+        if without_faults {
+            session = session.without_faults();
+        }
         let mut workbench = Self::resuming(session, None);
         if let Some(refusal) = refused {
             workbench.say(format!("The circuit file could not be set up ({refusal}); starting empty."), true);
+        } else if without_faults {
+            workbench.say("Practice: this scenario's faults are off for this attempt.", false);
         }
         workbench
     }
@@ -364,6 +376,10 @@ impl Workbench {
     fn toolbar_ui(&self, ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(&self.session.scenario().title).strong());
+            if self.session.log().without_faults {
+                ui.label(RichText::new("Practice: no faults").color(ui.visuals().warn_fg_color))
+                    .on_hover_text("The scenario's timed faults are off for this attempt; grading says so.");
+            }
             ui.separator();
             let running = "Nothing to undo or redo, or the pump is running";
             if UiCommand::Undo.button(ui, None, self.session.can_undo(), running) {

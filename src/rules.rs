@@ -35,7 +35,9 @@ pub struct RuleInfo {
     pub source: &'static str,
 }
 
-/// A parameter a scenario may set on a rule: its name, the range it must lie in and the unit.
+/// A parameter a scenario may set on a rule: its name, the range it must lie in, the unit, the value it takes when
+/// the scenario leaves it out, and what it means with its source (docs/validation-rules.md shows the same, checked
+/// by a test).
 #[derive(Debug, Clone, Copy)]
 pub struct RuleParam {
     pub rule: &'static str,
@@ -43,15 +45,115 @@ pub struct RuleParam {
     pub min: f64,
     pub max: f64,
     pub unit: &'static str,
+    pub default: ParamDefault,
+    pub meaning: &'static str,
 }
+
+/// Where a parameter left out of the scenario comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum ParamDefault {
+    /// A fixed value, sourced in `RuleParam::meaning`.
+    Fixed(f64),
+    /// A field of the scenario's `targets` (named for the docs), read by the function.
+    Target(&'static str, fn(&crate::scenario::Targets) -> f64),
+}
+
+/// Steepest laminar gradient along a main-line tube at target flow, mmHg/m: the reference packs' smallest lines
+/// (3/16" neonatal, 1/4" infant and child, 3/8" adult) stay at or below about 21 mmHg/m at their flows (3/16" at
+/// 0.67 L/min: 30.7 × 0.67 = 20.6), while a 1/4" line at adult flow (9.7 × 4.8 = 47) is far above it.
+pub const LINE_GRADIENT_MAX: RuleParam = RuleParam {
+    rule: "sizing.line_bore",
+    name: "max_mmhg_per_m",
+    min: 0.1,
+    max: 1000.0,
+    unit: "mmHg/m",
+    default: ParamDefault::Fixed(25.0),
+    meaning: "steepest laminar pressure gradient (Poiseuille, μ = 3.1 mPa·s) accepted along a main-line tube at \
+              target flow; calibrated so the reference's smallest packs for each patient size pass (3/16\" arterial \
+              at neonatal flow ≈ 21 mmHg/m) and a 1/4\" line at adult flow (≈ 47 mmHg/m) does not",
+};
+
+pub const CANNULA_DROP_MAX: RuleParam = RuleParam {
+    rule: "sizing.cannula_pressure_drop",
+    name: "max_mmhg",
+    min: 1.0,
+    max: 1000.0,
+    unit: "mmHg",
+    default: ParamDefault::Target("cannula_dp_max_mmhg", |targets| targets.cannula_dp_max_mmhg),
+    meaning: "largest acceptable pressure drop across one cannula at its share of the target flow",
+};
+
+/// The transfusion trigger on CPB [ANH-2002] (reference §6.4).
+pub const HAEMODILUTION_FLOOR: RuleParam = RuleParam {
+    rule: "patient.haemodilution_critical",
+    name: "min_hct",
+    min: 0.05,
+    max: 0.45,
+    unit: "fraction",
+    default: ParamDefault::Fixed(0.17),
+    meaning: "predicted haematocrit on bypass below which the circuit cannot go on as built (a blood-prime case may \
+              raise it); 0.17 is the transfusion trigger on CPB [ANH-2002] (§6.4)",
+};
+
+/// The reference's 40–70 cm of siphon (§6.10, 31–54 mmHg, [OpenAnes-venous] [Trilly-IFU]).
+pub const DRAINAGE_DROP_MIN: RuleParam = RuleParam {
+    rule: "readiness.reservoir_height",
+    name: "min_drop_cm",
+    min: 0.0,
+    max: 150.0,
+    unit: "cm",
+    default: ParamDefault::Fixed(40.0),
+    meaning: "least drop from the heart to a gravity-drained hard-shell reservoir; 40 is the low end of the \
+              40–70 cm siphon (§6.10 [OpenAnes-venous] [Trilly-IFU])",
+};
+
+/// Least sweep while blood circulates for an adult oxygenator [Capiox-FX25-IFU] (reference §1.1 #6, §1.3 C11).
+pub const SWEEP_MIN: RuleParam = RuleParam {
+    rule: "readiness.sweep_gas",
+    name: "min_l_min",
+    min: 0.05,
+    max: 5.0,
+    unit: "L/min",
+    default: ParamDefault::Fixed(0.5),
+    meaning: "least sweep gas set before the first flow, at most (a small patient needs less: `min_gas_to_blood`); \
+              0.5 L/min for an adult oxygenator [Capiox-FX25-IFU] (§1.1, §1.3 C11)",
+};
+
+/// The lower survey gas:blood ratio, 50 % [Searles-2020] (§6.7): a neonate's 0.4 L/min at 1:1 [Trilly-IFU] passes.
+pub const SWEEP_TO_BLOOD_MIN: RuleParam = RuleParam {
+    rule: "readiness.sweep_gas",
+    name: "min_gas_to_blood",
+    min: 0.1,
+    max: 3.0,
+    unit: "ratio",
+    default: ParamDefault::Fixed(0.5),
+    meaning: "least sweep as a share of the target blood flow (the rule asks the smaller of this and `min_l_min`); \
+              0.5, the lower survey gas:blood ratio [Searles-2020] (§6.7)",
+};
+
+/// Below this weight neonatal VA practice drains through the larger cannula: RIJ 8–10 Fr drainage with 6–8 Fr
+/// carotid return, RA 12–14 Fr with 6–8 Fr aortic return [Ma-2019] (reference §2.2, §2.4 E3).
+pub const NEONATAL_WEIGHT_MAX: RuleParam = RuleParam {
+    rule: "sizing.neonatal_cannulae",
+    name: "max_weight_kg",
+    min: 1.0,
+    max: 20.0,
+    unit: "kg",
+    default: ParamDefault::Fixed(5.0),
+    meaning: "patients on VA ECMO below this weight are checked against neonatal cannulation (drainage cannula the \
+              larger); 5 kg [Ma-2019] (§2.2, §2.4 E3)",
+};
 
 /// Every rule parameter a scenario may set (`rules: [(rule, params: [(name, value)])]`); a name not here is refused
 /// when the scenario loads.
 pub const RULE_PARAMS: &[RuleParam] = &[
-    RuleParam { rule: "sizing.line_bore", name: "max_mmhg_per_m", min: 0.1, max: 1000.0, unit: "mmHg/m" },
-    RuleParam { rule: "sizing.cannula_pressure_drop", name: "max_mmhg", min: 1.0, max: 1000.0, unit: "mmHg" },
-    RuleParam { rule: "patient.haemodilution_critical", name: "min_hct", min: 0.05, max: 0.45, unit: "fraction" },
-    RuleParam { rule: "readiness.reservoir_height", name: "min_drop_cm", min: 0.0, max: 150.0, unit: "cm" },
+    LINE_GRADIENT_MAX,
+    CANNULA_DROP_MAX,
+    HAEMODILUTION_FLOOR,
+    DRAINAGE_DROP_MIN,
+    SWEEP_MIN,
+    SWEEP_TO_BLOOD_MIN,
+    NEONATAL_WEIGHT_MAX,
 ];
 
 /// The parameters `rule` takes.

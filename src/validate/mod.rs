@@ -59,15 +59,22 @@ impl<'a> Context<'a> {
         Self { scenario, circuit, catalog, derived: scenario.derived(), flow, main_line }
     }
 
-    /// A rule parameter the scenario may set (`rules: [(rule: "...", params: [("name", value)])]`).
-    pub fn param(&self, rule: &str, name: &str, default: f64) -> f64 {
+    /// A rule parameter as the scenario sets it (`rules: [(rule: "...", params: [("name", value)])]`), or its
+    /// default.
+    pub fn param(&self, param: &crate::rules::RuleParam) -> f64 {
         self.scenario
             .rules
             .iter()
-            .filter(|setting| setting.rule == rule)
+            .filter(|setting| setting.rule == param.rule)
             .flat_map(|setting| setting.params.iter())
-            .find(|(param, _)| param == name)
-            .map_or(default, |(_, value)| *value)
+            .find(|(name, _)| name == param.name)
+            .map_or_else(
+                || match param.default {
+                    crate::rules::ParamDefault::Fixed(value) => value,
+                    crate::rules::ParamDefault::Target(_, read) => read(&self.scenario.targets),
+                },
+                |(_, value)| *value,
+            )
     }
 
     fn enabled(&self, rule: &str) -> bool {

@@ -3,11 +3,6 @@
 use super::{Context, Finding, Severity};
 use crate::priming::PrimingPlan;
 
-/// Predicted haematocrit on bypass below which the circuit cannot go on as built, fraction: the transfusion trigger
-/// on CPB, Hct < 17 % [ANH-2002] (reference §6.4). A scenario may set its own (`min_hct` of
-/// `patient.haemodilution_critical`).
-const CRITICAL_HCT: f64 = 0.17;
-
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let plan = PrimingPlan::new(cx.scenario, cx.circuit, cx.catalog);
     let targets = &cx.scenario.targets;
@@ -34,7 +29,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
     // Below the floor the circuit cannot go on as built: the transfusion trigger on CPB [ANH-2002] (reference §6.4),
     // or the scenario's setting.
-    let floor = cx.param("patient.haemodilution_critical", "min_hct", CRITICAL_HCT);
+    let floor = cx.param(&crate::rules::HAEMODILUTION_FLOOR);
     if plan.predicted_hct < floor {
         out.push(Finding {
             rule: "patient.haemodilution_critical",

@@ -6,17 +6,6 @@ use crate::catalog::PartKind;
 use crate::circuit::Controls;
 use crate::ids::PortRef;
 
-/// Least sweep gas while blood circulates, L/min, for an adult oxygenator [Capiox-FX25-IFU] (reference §1.1 #6, §1.3
-/// C11).
-const MIN_SWEEP_L_MIN: f64 = 0.5;
-/// Least sweep as a share of the target blood flow: the lower survey gas:blood ratio, 50 % [Searles-2020] (§6.7); for
-/// a small patient (a neonate's 0.4 L/min at 1:1 [Trilly-IFU]) it asks less than the adult device's 0.5 L/min.
-const MIN_GAS_TO_BLOOD: f64 = 0.5;
-
-/// How far below the heart a gravity-drained reservoir must sit at least, cm: the reference's 40–70 cm of siphon
-/// (§6.10, 31–54 mmHg, [OpenAnes-venous] [Trilly-IFU]).
-const MIN_DRAINAGE_DROP_CM: f64 = 40.0;
-
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     reservoir_height(cx, out);
     if let Some(route) = &cx.main_line {
@@ -84,7 +73,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 fn gas_and_water(cx: &Context, oxygenator: crate::ids::PartId, out: &mut Vec<Finding>) {
     let label = cx.label(oxygenator);
-    let least_l_min = MIN_SWEEP_L_MIN.min(MIN_GAS_TO_BLOOD * cx.target_flow_l_min());
+    let (most_asked, ratio) = (cx.param(&crate::rules::SWEEP_MIN), cx.param(&crate::rules::SWEEP_TO_BLOOD_MIN));
+    let least_l_min = most_asked.min(ratio * cx.target_flow_l_min());
     if let Some(Controls::Gas { sweep_l_min, .. }) = cx.circuit.part(oxygenator).map(|p| p.controls)
         && sweep_l_min < least_l_min
     {
@@ -93,8 +83,8 @@ fn gas_and_water(cx: &Context, oxygenator: crate::ids::PartId, out: &mut Vec<Fin
             severity: Severity::Advice,
             title: format!("No sweep gas set on {label}"),
             why: format!(
-                "Blood needs at least {least_l_min:.2} L/min of sweep gas here (half the target blood flow, at most \
-                 {MIN_SWEEP_L_MIN}) as soon as it circulates, or it leaves the oxygenator unoxygenated."
+                "Blood needs at least {least_l_min:.2} L/min of sweep gas here ({ratio} × the target blood flow, at \
+                 most {most_asked}) as soon as it circulates, or it leaves the oxygenator unoxygenated."
             ),
             fix: "Set the sweep gas and FiO2 ready to open with the first flow.".to_owned(),
             parts: vec![oxygenator],
@@ -125,7 +115,7 @@ fn gas_and_water(cx: &Context, oxygenator: crate::ids::PartId, out: &mut Vec<Fin
 /// Gravity drainage needs the venous reservoir well below the heart: at heart level there is no siphon.
 fn reservoir_height(cx: &Context, out: &mut Vec<Finding>) {
     let Some(route) = &cx.main_line else { return };
-    let least = cx.param("readiness.reservoir_height", "min_drop_cm", MIN_DRAINAGE_DROP_CM);
+    let least = cx.param(&crate::rules::DRAINAGE_DROP_MIN);
     for part in route.parts.iter().filter_map(|p| cx.circuit.part(*p)) {
         let hard_shell = matches!(
             cx.circuit.kind_of(cx.catalog, part.id),

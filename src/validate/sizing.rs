@@ -13,10 +13,6 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     neonatal_cannulae(cx, out);
 }
 
-/// Below this weight neonatal VA practice drains through the larger cannula: RIJ 8–10 Fr drainage with 6–8 Fr
-/// carotid return, RA 12–14 Fr with 6–8 Fr aortic return [Ma-2019] (reference §2.2, §2.4 E3).
-const NEONATAL_VA_WEIGHT_KG: f64 = 5.0;
-
 fn french(cx: &Context, part: PartId) -> Option<f64> {
     match cx.circuit.kind_of(cx.catalog, part)? {
         PartKind::Cannula { french, .. } => Some(*french),
@@ -26,7 +22,7 @@ fn french(cx: &Context, part: PartId) -> Option<f64> {
 
 fn neonatal_cannulae(cx: &Context, out: &mut Vec<Finding>) {
     if cx.scenario.procedure != crate::scenario::Procedure::VaEcmo
-        || cx.scenario.patient.weight_kg >= NEONATAL_VA_WEIGHT_KG
+        || cx.scenario.patient.weight_kg >= cx.param(&crate::rules::NEONATAL_WEIGHT_MAX)
     {
         return;
     }
@@ -59,15 +55,9 @@ fn neonatal_cannulae(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-/// Steepest laminar pressure gradient accepted along a main-line tube at target flow, mmHg per metre. Calibrated,
-/// not quoted: the smallest packs the reference lists for each patient size (§3.2 [BS-peds]: 3/16" arterial for
-/// neonates, 1/4" for infants and children, 3/8" for adults) stay at or below about 21 mmHg/m at their flows
-/// (3/16" at 0.67 L/min: 30.7 × 0.67 = 20.6), while a 1/4" line at adult flow (9.7 × 4.8 = 47) is far above it.
-const MAX_LINE_GRADIENT_MMHG_PER_M: f64 = 25.0;
-
 fn line_bores(cx: &Context, out: &mut Vec<Finding>) {
     let Some(route) = &cx.main_line else { return };
-    let limit = cx.param("sizing.line_bore", "max_mmhg_per_m", MAX_LINE_GRADIENT_MMHG_PER_M);
+    let limit = cx.param(&crate::rules::LINE_GRADIENT_MAX);
     let flow = cx.target_flow_l_min();
     for tube in route.tubes.iter().filter_map(|t| cx.circuit.tube(*t)) {
         let Some(tubing) = cx.catalog.tubing(&tube.tubing) else { continue };
@@ -179,7 +169,7 @@ fn cannulae(cx: &Context, out: &mut Vec<Finding>) {
         parts.dedup();
         parts
     };
-    let limit = cx.param("sizing.cannula_pressure_drop", "max_mmhg", cx.scenario.targets.cannula_dp_max_mmhg);
+    let limit = cx.param(&crate::rules::CANNULA_DROP_MAX);
     let drainage_effect = "the venous line runs too negative: poor drainage, chatter, haemolysis";
     let return_effect = "high arterial line pressure and a damaging jet at the cannula tip";
     for (group, effect) in

@@ -263,6 +263,22 @@ fn cases() -> Vec<Case> {
             parts: &[10],
             also: &[],
         },
+        // A scenario that asks for more sweep than the reference's 2 L/min: its own parameters, not the defaults.
+        Case {
+            scenario: "adult_cabg",
+            tweak: |s| {
+                s.rules.push(RuleSetting {
+                    rule: "readiness.sweep_gas".into(),
+                    enabled: true,
+                    params: vec![("min_l_min".into(), 3.0), ("min_gas_to_blood".into(), 1.0)],
+                    severity: None,
+                })
+            },
+            edits: vec![],
+            rule: "readiness.sweep_gas",
+            parts: &[6],
+            also: &[],
+        },
         case(
             "adult_cabg",
             vec![Edit::SetClamp { tube: TubeId(16), clamped: true }],
@@ -588,4 +604,21 @@ fn a_clamped_bridge_is_not_taken_for_the_main_line() {
     let findings = validate(&scenario("adult_va_ecmo"), &circuit, &catalog);
     let critical: Vec<&Finding> = findings.iter().filter(|f| f.severity == Severity::Critical).collect();
     assert!(critical.is_empty(), "{critical:#?}");
+}
+
+/// Every rule parameter is in docs/validation-rules.md with its unit, default and meaning, as the program has it.
+#[test]
+fn every_rule_parameter_is_documented_with_its_default() {
+    let doc = std::fs::read_to_string(super::support::repo_path("docs/validation-rules.md")).unwrap();
+    for param in perfusion_trainer::rules::RULE_PARAMS {
+        let default = match param.default {
+            perfusion_trainer::rules::ParamDefault::Fixed(value) => format!("{value}"),
+            perfusion_trainer::rules::ParamDefault::Target(field, _) => format!("the scenario's `targets.{field}`"),
+        };
+        let row = format!(
+            "| `{}` | `{}` | {} | {} – {} | {} | {} |",
+            param.rule, param.name, param.unit, param.min, param.max, default, param.meaning
+        );
+        assert!(doc.contains(&row), "docs/validation-rules.md lacks or differs from:\n{row}");
+    }
 }

@@ -1058,3 +1058,20 @@ fn a_part_is_named_in_the_inspector_and_the_canvas_shows_the_name() {
     harness.run();
     assert_eq!(circuit_of(&harness).part(PartId(13)).and_then(|p| p.label.clone()), None);
 }
+
+/// During a power loss the machine panel says the pump stands still (the speed beside it is only the one set), and
+/// Restart runs it again.
+#[test]
+fn the_machine_panel_says_a_pump_without_power_stands_still() {
+    use perfusion_trainer::scenario::{Fault, FaultKind};
+    let mut harness = running_drill(vec![Fault::new(1.0, FaultKind::PumpPowerLoss { duration_s: 0.0 })]);
+    harness.run_steps(120);
+    harness.get_by_label("Monitor").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("no power: 0 rpm").is_some(), "the panel does not say the pump stopped");
+    let restart = harness.get_by_label("Restart Roller pump 1").rect();
+    assert!(restart.max.x <= 1280.0, "Restart at {restart:?} is off the window");
+    harness.get_by_label("Restart Roller pump 1").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("no power: 0 rpm").is_none(), "still said stopped after the restart");
+}

@@ -126,9 +126,19 @@ pub fn monitor_ui(
             for part in circuit.parts().filter(|p| p.controls != Controls::None) {
                 let label = labels.get(&part.id).cloned().unwrap_or_default();
                 ui.label(&label);
-                ui.horizontal(|ui| {
-                    controls_ui(ui, part, &label, Layout::Line, intents);
-                    if run.simulation().is_stopped(part.id) {
+                ui.horizontal(|ui| controls_ui(ui, part, &label, Layout::Line, intents));
+                ui.end_row();
+                if run.simulation().is_stopped(part.id) {
+                    // A row of its own, so it stays in view on a narrow panel. The speed above is the one set; the
+                    // pump itself stands still until restarted.
+                    ui.label("");
+                    ui.horizontal_wrapped(|ui| {
+                        let why = if run.simulation().safety_stop(part.id).is_some() {
+                            "stopped by its safety link: 0 rpm"
+                        } else {
+                            "no power: 0 rpm"
+                        };
+                        ui.label(RichText::new(why).color(ui.visuals().warn_fg_color).strong());
                         let restart = ui
                             .button(RichText::new("Restart").color(ui.visuals().warn_fg_color))
                             .on_hover_text("Run this stopped pump again (restart or hand crank after a power loss; after a safety stop, once its cause has cleared)");
@@ -138,9 +148,9 @@ pub fn monitor_ui(
                         if restart.clicked() {
                             intents.push(Intent::RestartPump(part.id));
                         }
-                    }
-                });
-                ui.end_row();
+                    });
+                    ui.end_row();
+                }
             }
         });
     });

@@ -122,37 +122,33 @@ pub fn monitor_ui(
     };
     let labels = circuit.labels(catalog);
     egui::CollapsingHeader::new(RichText::new("Machine").strong()).default_open(true).show(ui, |ui| {
-        egui::Grid::new("machine_settings").num_columns(2).spacing([10.0, 4.0]).show(ui, |ui| {
-            for part in circuit.parts().filter(|p| p.controls != Controls::None) {
-                let label = labels.get(&part.id).cloned().unwrap_or_default();
-                ui.label(&label);
-                ui.horizontal(|ui| controls_ui(ui, part, &label, Layout::Line, intents));
-                ui.end_row();
-                if run.simulation().is_stopped(part.id) {
-                    // A row of its own, so it stays in view on a narrow panel. The speed above is the one set; the
-                    // pump itself stands still until restarted.
-                    ui.label("");
-                    ui.horizontal_wrapped(|ui| {
-                        let why = if run.simulation().safety_stop(part.id).is_some() {
-                            "stopped by its safety link: 0 rpm"
-                        } else {
-                            "no power: 0 rpm"
-                        };
-                        ui.label(RichText::new(why).color(ui.visuals().warn_fg_color).strong());
-                        let restart = ui
-                            .button(RichText::new("Restart").color(ui.visuals().warn_fg_color))
-                            .on_hover_text("Run this stopped pump again (restart or hand crank after a power loss; after a safety stop, once its cause has cleared)");
-                        restart.widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Restart {label}"))
-                        });
-                        if restart.clicked() {
-                            intents.push(Intent::RestartPump(part.id));
-                        }
+        // One device per block, its name over its controls, which wrap: a narrow panel never hides a control.
+        for part in circuit.parts().filter(|p| p.controls != Controls::None) {
+            let label = labels.get(&part.id).cloned().unwrap_or_default();
+            ui.label(RichText::new(&label).strong());
+            ui.horizontal_wrapped(|ui| controls_ui(ui, part, &label, Layout::Line, intents));
+            if run.simulation().is_stopped(part.id) {
+                // The speed above is the one set; the pump itself stands still until restarted.
+                ui.horizontal_wrapped(|ui| {
+                    let why = if run.simulation().safety_stop(part.id).is_some() {
+                        "stopped by its safety link: 0 rpm"
+                    } else {
+                        "no power: 0 rpm"
+                    };
+                    ui.label(RichText::new(why).color(ui.visuals().warn_fg_color).strong());
+                    let restart = ui
+                        .button(RichText::new("Restart").color(ui.visuals().warn_fg_color))
+                        .on_hover_text("Run this stopped pump again (restart or hand crank after a power loss; after a safety stop, once its cause has cleared)");
+                    restart.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Restart {label}"))
                     });
-                    ui.end_row();
-                }
+                    if restart.clicked() {
+                        intents.push(Intent::RestartPump(part.id));
+                    }
+                });
             }
-        });
+            ui.add_space(4.0);
+        }
     });
     egui::CollapsingHeader::new(RichText::new("Drugs and fluids").strong()).default_open(true).show(ui, |ui| {
         drugs_and_fluids_ui(ui, intents);

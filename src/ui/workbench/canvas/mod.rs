@@ -7,6 +7,7 @@
 //! its middle) to select it, right click that mark to put on or take off its clamp, drag the background to pan,
 //! scroll to zoom, drop a part from the palette to place it.
 
+mod captions;
 mod paint;
 mod parts;
 mod ports;

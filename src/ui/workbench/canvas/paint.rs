@@ -15,6 +15,10 @@ pub struct Palette {
     pub highlight: Color32,
     pub text: Color32,
     pub weak: Color32,
+    /// The canvas background (a caption's veil).
+    pub canvas: Color32,
+    /// Behind a live reading.
+    pub reading_fill: Color32,
 }
 
 pub fn palette(ui: &egui::Ui) -> Palette {
@@ -29,6 +33,8 @@ pub fn palette(ui: &egui::Ui) -> Palette {
         highlight: Color32::from_rgb(240, 150, 30),
         text: v.text_color(),
         weak: v.weak_text_color(),
+        canvas: v.extreme_bg_color,
+        reading_fill: v.window_fill,
     }
 }
 

@@ -2,10 +2,11 @@
 //! transducer's pressure, a pump's flow, a reservoir's volume); pressed to select, dragged to move.
 
 use super::super::{geometry, icons};
+use super::captions::{self, Caption, Rank};
 use super::paint::Palette;
 use super::{CanvasInput, CanvasState, DrawnPort, Gesture, Intent, Selection};
 use crate::circuit::{CanvasPos, Controls, Edit, PlacedPart, PumpDirection};
-use eframe::egui::{self, Align2, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2, vec2};
+use eframe::egui::{self, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
 
 /// Draws every part and turns presses and drags on them into gestures and intents. `port_at` finds the port within
 /// a radius of a point: a press on one lays a tube rather than moving the part.
@@ -21,9 +22,12 @@ pub fn parts_ui<'p>(
     port_radius: f32,
     intents: &mut Vec<Intent>,
 ) {
+    let mut captions = Vec::new();
+    let mut part_rects = Vec::new();
     for part in input.circuit.parts() {
         let Some(spec) = input.catalog.part(&part.catalog_id) else { continue };
         let part_rect = geometry::part_rect(&state.view, rect, shown_pos(state, part), &spec.kind);
+        part_rects.push(part_rect);
         let label = input.labels.get(&part.id).cloned().unwrap_or_default();
         let response = ui.interact(part_rect, egui::Id::unique(("part", part.id)), Sense::click_and_drag());
         let is_selected = input.selection == Selection::Part(part.id);
@@ -74,8 +78,23 @@ pub fn parts_ui<'p>(
         } else {
             is_selected.then_some(colours.selected)
         };
-        paint_part(painter, state, input, colours, part, part_rect, &label, outline, ui.visuals().window_fill);
+        paint_part(painter, input, colours, part, part_rect, outline);
+        let rank = if outline.is_some() {
+            Rank::Selected
+        } else if is_main_device(&spec.kind) {
+            Rank::MainDevice
+        } else {
+            Rank::Fitting
+        };
+        captions.push(Caption { text: label, part: part_rect, rank });
+        if let Some(reading) =
+            input.run.and_then(|run| super::super::run::reading_for(run, input.circuit, input.catalog, part.id))
+        {
+            captions.push(Caption { text: reading, part: part_rect, rank: Rank::Reading });
+        }
     }
+    let font = FontId::proportional((11.0 * state.view.zoom).clamp(9.0, 13.0));
+    captions::paint(painter, captions, &part_rects, font, colours);
 }
 
 /// What ties parts together besides tubing, drawn under them: a sensor's safety link to the pump it stops (dashed)
@@ -98,18 +117,14 @@ pub fn links(painter: &egui::Painter, state: &CanvasState, input: &CanvasInput, 
     }
 }
 
-/// A part's icon, outline, label and reading.
-#[allow(clippy::too_many_arguments)]
+/// A part's icon, fault signs and outline (its name and reading are laid out with the others', `captions`).
 fn paint_part(
     painter: &egui::Painter,
-    state: &CanvasState,
     input: &CanvasInput,
     colours: &Palette,
     part: &PlacedPart,
     part_rect: Rect,
-    label: &str,
     outline: Option<egui::Color32>,
-    reading_fill: egui::Color32,
 ) {
     let Some(spec) = input.catalog.part(&part.catalog_id) else { return };
     let style = icons::IconStyle {
@@ -130,21 +145,6 @@ fn paint_part(
             Stroke::new(2.0, colour),
             StrokeKind::Outside,
         );
-    }
-    let font = FontId::proportional((11.0 * state.view.zoom).clamp(9.0, 13.0));
-    // Zoomed out, only the main devices keep their names (small fittings would print over each other); the others
-    // show theirs on hover, and all do from 80 % zoom.
-    if state.view.zoom >= 0.8 || outline.is_some() || is_main_device(&spec.kind) {
-        painter.text(part_rect.center_bottom() + vec2(0.0, 3.0), Align2::CENTER_TOP, label, font.clone(), colours.text);
-    }
-    if let Some(reading) =
-        input.run.and_then(|run| super::super::run::reading_for(run, input.circuit, input.catalog, part.id))
-    {
-        let at = part_rect.center_top() - vec2(0.0, 3.0);
-        let galley = painter.layout_no_wrap(reading, font, colours.text);
-        let bg = Rect::from_center_size(at - vec2(0.0, galley.size().y / 2.0), galley.size() + vec2(8.0, 4.0));
-        painter.rect(bg, CornerRadius::same(3), reading_fill, Stroke::new(1.0, colours.weak), StrokeKind::Inside);
-        painter.galley(bg.min + vec2(4.0, 2.0), galley, colours.text);
     }
 }
 

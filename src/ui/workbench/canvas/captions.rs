@@ -28,22 +28,11 @@ pub struct Caption {
 /// Lays out and paints `captions`, keeping clear of each other and of `parts` (every part's rectangle on screen).
 pub fn paint(painter: &egui::Painter, mut captions: Vec<Caption>, parts: &[Rect], font: FontId, colours: &Palette) {
     captions.sort_by_key(|c| c.rank);
-    let mut taken: Vec<Rect> = Vec::with_capacity(captions.len());
-    for caption in captions {
-        let galley = painter.layout_no_wrap(caption.text, font.clone(), colours.text);
-        let size = galley.size() + vec2(6.0, 2.0);
-        let spots = spots(caption.part, size, caption.rank == Rank::Reading);
-        let clear = |r: &Rect| {
-            !taken.iter().any(|t| t.intersects(*r))
-                && !parts.iter().any(|p| *p != caption.part && p.shrink(1.0).intersects(*r))
-        };
-        let spot = match spots.iter().copied().find(clear) {
-            Some(spot) => spot,
-            // A fitting's name has its tooltip; the others are shown in their first place whatever it overlaps.
-            None if caption.rank == Rank::Fitting => continue,
-            None => spots[0],
-        };
-        taken.push(spot);
+    let galleys: Vec<_> =
+        captions.iter().map(|c| painter.layout_no_wrap(c.text.clone(), font.clone(), colours.text)).collect();
+    let sizes: Vec<Vec2> = galleys.iter().map(|g| g.size() + vec2(6.0, 2.0)).collect();
+    for ((caption, galley), spot) in captions.iter().zip(galleys).zip(layout(&captions, &sizes, parts)) {
+        let Some(spot) = spot else { continue };
         let (fill, stroke) = match caption.rank {
             Rank::Reading => (colours.reading_fill, Stroke::new(1.0, colours.weak)),
             // A name sits on a veil of the canvas colour, so a tube passing under it never crosses the letters.
@@ -54,6 +43,30 @@ pub fn paint(painter: &egui::Painter, mut captions: Vec<Caption>, parts: &[Rect]
     }
 }
 
+/// Where each caption (in rank order, of the size given) goes, or `None` for a fitting's name with no free place.
+fn layout(captions: &[Caption], sizes: &[Vec2], parts: &[Rect]) -> Vec<Option<Rect>> {
+    let mut taken: Vec<Rect> = Vec::with_capacity(captions.len());
+    captions
+        .iter()
+        .zip(sizes)
+        .map(|(caption, size)| {
+            let spots = spots(caption.part, *size, caption.rank == Rank::Reading);
+            let clear = |r: &Rect| {
+                !taken.iter().any(|t| t.intersects(*r))
+                    && !parts.iter().any(|p| *p != caption.part && p.shrink(1.0).intersects(*r))
+            };
+            let spot = match spots.iter().copied().find(clear) {
+                Some(spot) => spot,
+                // A fitting's name has its tooltip; the others are shown in their first place whatever it overlaps.
+                None if caption.rank == Rank::Fitting => return None,
+                None => spots[0],
+            };
+            taken.push(spot);
+            Some(spot)
+        })
+        .collect()
+}
+
 /// Where a caption of `size` may go around `part`, in order of preference: below (above for a reading), then the
 /// other side, right and left.
 fn spots(part: Rect, size: Vec2, reading: bool) -> [Rect; 4] {
@@ -62,4 +75,37 @@ fn spots(part: Rect, size: Vec2, reading: bool) -> [Rect; 4] {
     let right = Align2::LEFT_CENTER.anchor_size(part.right_center() + vec2(4.0, 0.0), size);
     let left = Align2::RIGHT_CENTER.anchor_size(part.left_center() - vec2(4.0, 0.0), size);
     if reading { [above, below, right, left] } else { [below, above, right, left] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eframe::egui::pos2;
+
+    /// A row of fittings packed closer than their names are wide: every name placed clears every other and every
+    /// other part, and the main device keeps its name.
+    #[test]
+    fn names_never_print_over_each_other_or_over_parts() {
+        let part = |x: f32| Rect::from_min_size(pos2(x, 100.0), vec2(20.0, 20.0));
+        let parts: Vec<Rect> = (0..8).map(|i| part(i as f32 * 30.0)).collect();
+        let mut captions: Vec<Caption> = parts
+            .iter()
+            .map(|p| Caption { text: "Straight connector 12".into(), part: *p, rank: Rank::Fitting })
+            .collect();
+        captions.insert(0, Caption { text: "Roller pump 1".into(), part: parts[3], rank: Rank::MainDevice });
+        let sizes = vec![vec2(110.0, 14.0); captions.len()];
+        let placed = layout(&captions, &sizes, &parts);
+        assert!(placed[0].is_some(), "the main device lost its name");
+        let shown: Vec<(Rect, Rect)> =
+            captions.iter().zip(&placed).filter_map(|(c, spot)| spot.map(|s| (s, c.part))).collect();
+        assert!(shown.len() >= 3, "only {} names found room", shown.len());
+        for (i, (a, own)) in shown.iter().enumerate() {
+            for (b, _) in &shown[i + 1..] {
+                assert!(!a.intersects(*b), "{a:?} overlaps {b:?}");
+            }
+            for p in parts.iter().filter(|p| *p != own) {
+                assert!(!p.shrink(1.0).intersects(*a), "{a:?} covers the part at {p:?}");
+            }
+        }
+    }
 }

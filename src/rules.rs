@@ -144,6 +144,23 @@ pub const NEONATAL_WEIGHT_MAX: RuleParam = RuleParam {
               larger); 5 kg [Ma-2019] (§2.2, §2.4 E3)",
 };
 
+/// How many times the patient's flow a cannula may be rated for before it is too large for the vessel. UNSOURCED as
+/// a ratio (the reference sizes cannulae by weight and flow, not by this quotient): calibrated on its sizing table
+/// (§5.2: 12 Fr for 0.7–1.0 L/min in a 5 kg infant [Authorea-case], 6–8 Fr aortic below 5 kg [Ma-2019], 15–16 Fr
+/// femoral above 30 kg [ELSO-peds-fem], ≥ 21 Fr with more limb ischaemia), which the bundled circuits keep within
+/// 1.75 and an adult 24 Fr aortic cannula in a 28 kg child (2.5) does not.
+pub const CANNULA_OVERSIZE: RuleParam = RuleParam {
+    rule: "sizing.cannula_too_large",
+    name: "max_rated_to_target",
+    min: 1.0,
+    max: 20.0,
+    unit: "ratio",
+    default: ParamDefault::Fixed(2.0),
+    meaning: "largest ratio of a cannula's rated top flow to the patient's target flow; above it the cannula is too \
+              large for the vessel (UNSOURCED ratio, calibrated on the §5.2 sizing table: the bundled circuits stay \
+              below 1.75, an adult 24 Fr aortic cannula in a 28 kg child is 2.5)",
+};
+
 /// Every rule parameter a scenario may set (`rules: [(rule, params: [(name, value)])]`); a name not here is refused
 /// when the scenario loads.
 pub const RULE_PARAMS: &[RuleParam] = &[
@@ -154,6 +171,7 @@ pub const RULE_PARAMS: &[RuleParam] = &[
     SWEEP_MIN,
     SWEEP_TO_BLOOD_MIN,
     NEONATAL_WEIGHT_MAX,
+    CANNULA_OVERSIZE,
 ];
 
 /// The parameters `rule` takes.

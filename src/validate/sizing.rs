@@ -116,25 +116,42 @@ fn too_small(cx: &Context, part: PartId, flow_l_min: f64, share: &str, out: &mut
     });
 }
 
-/// A cannula whose rated range starts above the flow this patient needs is made for a bigger patient: it does not
-/// fit the vessel (the neonatal rule of thumb is a cannula about 80 % of the vessel's diameter [ELSO-neo-resp],
-/// reference §5.2) and runs below the flow that keeps it from clotting (§5.1 [Fraser-2010]).
+/// A cannula made for a bigger patient: its rated range starts above the flow this patient needs (it runs below
+/// the flow that keeps it from clotting, §5.1 [Fraser-2010]), or it is rated for several times that flow (a return
+/// cannula is rated from zero, so only its size tells). Either way it does not fit the vessel: the neonatal rule of
+/// thumb is a cannula about 80 % of the vessel's diameter [ELSO-neo-resp], reference §5.2.
 fn too_large(cx: &Context, part: PartId, flow_l_min: f64, share: &str, out: &mut Vec<Finding>) {
     let spec = cx.circuit.part(part).and_then(|p| cx.catalog.part(&p.catalog_id));
-    let Some(min) = spec.and_then(|s| s.rated_flow).map(|range| range.min_l_min) else { return };
-    if flow_l_min + 1e-9 >= min {
+    let Some(range) = spec.and_then(|s| s.rated_flow) else { return };
+    // Against the whole flow, not a bicaval cannula's share: each of a pair is sized to drain most of the return
+    // on its own (the bundled bicaval pairs are rated 1.1–1.2 times the whole flow).
+    let most = cx.param(&crate::rules::CANNULA_OVERSIZE) * cx.target_flow_l_min();
+    let clots = flow_l_min + 1e-9 < range.min_l_min;
+    if !clots && range.max_l_min <= most {
         return;
     }
     let name = cx.name(part);
+    let weight = cx.scenario.patient.weight_kg;
+    let why = if clots {
+        format!(
+            "The {name} is made for {:.2} L/min and more; this {weight} kg patient needs {flow_l_min:.2} L/min{share}: \
+             it does not fit the vessel, and at a fraction of its flow it clots.",
+            range.min_l_min
+        )
+    } else {
+        format!(
+            "The {name} is rated to {:.2} L/min, more than {} times the {:.2} L/min this {weight} kg patient needs: \
+             a cannula that size does not fit the vessel (vessel injury, and below it an ischaemic limb).",
+            range.max_l_min,
+            cx.param(&crate::rules::CANNULA_OVERSIZE),
+            cx.target_flow_l_min()
+        )
+    };
     out.push(Finding {
         rule: "sizing.cannula_too_large",
         severity: Severity::Critical,
         title: format!("{} is too large for this patient", cx.label(part)),
-        why: format!(
-            "The {name} is made for {min:.2} L/min and more; this {} kg patient needs {flow_l_min:.2} L/min{share}: \
-             it does not fit the vessel, and at a fraction of its flow it clots.",
-            cx.scenario.patient.weight_kg
-        ),
+        why,
         fix: "Choose a cannula sized for this patient from the kit.".to_owned(),
         parts: vec![part],
         tubes: Vec::new(),

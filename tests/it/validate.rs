@@ -337,7 +337,7 @@ fn cases() -> Vec<Case> {
             ],
             rule: "sizing.neonatal_cannulae",
             parts: &[1, 9],
-            also: &["kit.required_missing", "patient.haemodilution_critical"],
+            also: &["kit.required_missing", "patient.haemodilution_critical", "sizing.cannula_too_large"],
         },
         Case {
             scenario: "adult_cabg",
@@ -363,6 +363,19 @@ fn cases() -> Vec<Case> {
             rule: "patient.haemodilution_critical",
             parts: &[],
             also: &["sizing.cannula_too_large"],
+        },
+        // The adult circuit on a 28 kg child (a Fontan): the adult aortic cannula is rated for two and a half times
+        // the child's flow, the 36/46 two-stage for more than three.
+        Case {
+            scenario: "adult_cabg",
+            tweak: |s| {
+                s.patient.weight_kg = 28.0;
+                s.patient.height_cm = 130.0;
+            },
+            edits: vec![],
+            rule: "sizing.cannula_too_large",
+            parts: &[10],
+            also: &[],
         },
         // The same baby: the adult two-stage venous cannula is made for adult flows.
         Case {

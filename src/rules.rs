@@ -107,28 +107,17 @@ pub const DRAINAGE_DROP_MIN: RuleParam = RuleParam {
               40–70 cm siphon (§6.10 [OpenAnes-venous] [Trilly-IFU])",
 };
 
-/// Least sweep while blood circulates for an adult oxygenator [Capiox-FX25-IFU] (reference §1.1 #6, §1.3 C11).
-pub const SWEEP_MIN: RuleParam = RuleParam {
-    rule: "readiness.sweep_gas",
-    name: "min_l_min",
-    min: 0.05,
-    max: 5.0,
-    unit: "L/min",
-    default: ParamDefault::Fixed(0.5),
-    meaning: "least sweep gas set before the first flow, at most (a small patient needs less: `min_gas_to_blood`); \
-              0.5 L/min for an adult oxygenator [Capiox-FX25-IFU] (§1.1, §1.3 C11)",
-};
-
-/// The lower survey gas:blood ratio, 50 % [Searles-2020] (§6.7): a neonate's 0.4 L/min at 1:1 [Trilly-IFU] passes.
+/// Half the lower survey gas:blood ratio, 50 % [Searles-2020] (§6.7): at 0.4 a simulated VV patient's PaCO2 was
+/// already about 60 mmHg [MSE-sweep] (§2.3); a neonate's 1:1 [Trilly-IFU] and the adult reference's 0.42 pass.
 pub const SWEEP_TO_BLOOD_MIN: RuleParam = RuleParam {
-    rule: "readiness.sweep_gas",
+    rule: "readiness.sweep_low",
     name: "min_gas_to_blood",
-    min: 0.1,
+    min: 0.05,
     max: 3.0,
     unit: "ratio",
-    default: ParamDefault::Fixed(0.5),
-    meaning: "least sweep as a share of the target blood flow (the rule asks the smaller of this and `min_l_min`); \
-              0.5, the lower survey gas:blood ratio [Searles-2020] (§6.7)",
+    default: ParamDefault::Fixed(0.25),
+    meaning: "least sweep gas as a share of the target blood flow; 0.25, half the survey's lower gas:blood ratio of \
+              50 % [Searles-2020] (§6.7): at 0.4 a simulated patient's PaCO2 was already about 60 mmHg [MSE-sweep]",
 };
 
 /// Below this weight neonatal VA practice drains through the larger cannula: RIJ 8–10 Fr drainage with 6–8 Fr
@@ -168,7 +157,6 @@ pub const RULE_PARAMS: &[RuleParam] = &[
     CANNULA_DROP_MAX,
     HAEMODILUTION_FLOOR,
     DRAINAGE_DROP_MIN,
-    SWEEP_MIN,
     SWEEP_TO_BLOOD_MIN,
     NEONATAL_WEIGHT_MAX,
     CANNULA_OVERSIZE,
@@ -339,9 +327,15 @@ pub const RULES: &[RuleInfo] = &[
     ),
     rule(
         "readiness.sweep_gas",
-        Advice,
-        "the oxygenator has sweep gas set for when blood flows (≥ half the target flow, at most 0.5 L/min needed)",
-        "§1.3 C11 [Capiox-FX25-IFU]; §6.7 [Searles-2020]",
+        Warning,
+        "the oxygenator has sweep gas set for when blood flows (critical on ECMO)",
+        "§1.1 #6, §1.3 C11 [Capiox-FX25-IFU]",
+    ),
+    rule(
+        "readiness.sweep_low",
+        Warning,
+        "the sweep gas is at least min_gas_to_blood (0.25) times the target blood flow",
+        "§6.7 [Searles-2020]; §2.3 [MSE-sweep]",
     ),
     rule(
         "readiness.heater_cooler",

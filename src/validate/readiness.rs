@@ -71,25 +71,52 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn gas_and_water(cx: &Context, oxygenator: crate::ids::PartId, out: &mut Vec<Finding>) {
-    let label = cx.label(oxygenator);
-    let (most_asked, ratio) = (cx.param(&crate::rules::SWEEP_MIN), cx.param(&crate::rules::SWEEP_TO_BLOOD_MIN));
-    let least_l_min = most_asked.min(ratio * cx.target_flow_l_min());
-    if let Some(Controls::Gas { sweep_l_min, .. }) = cx.circuit.part(oxygenator).map(|p| p.controls)
-        && sweep_l_min < least_l_min
-    {
+/// Sweep gas ready for the first flow: none at all (C11: at least 0.5 L/min whenever blood circulates
+/// [Capiox-FX25-IFU]) is critical on ECMO, where the patient depends on the membrane from the first second, and a
+/// warning on CPB, where the lungs still ventilate until bypass is full; set but far below the blood flow it must
+/// serve, a warning on both.
+fn sweep(cx: &Context, oxygenator: crate::ids::PartId, label: &str, sweep_l_min: f64, out: &mut Vec<Finding>) {
+    let flow = cx.target_flow_l_min();
+    if sweep_l_min <= 0.0 {
+        let ecmo = cx.scenario.procedure != crate::scenario::Procedure::Cpb;
         out.push(Finding {
             rule: "readiness.sweep_gas",
-            severity: Severity::Advice,
+            severity: if ecmo { Severity::Critical } else { Severity::Warning },
             title: format!("No sweep gas set on {label}"),
             why: format!(
-                "Blood needs at least {least_l_min:.2} L/min of sweep gas here ({ratio} × the target blood flow, at \
-                 most {most_asked}) as soon as it circulates, or it leaves the oxygenator unoxygenated."
+                "Blood through a membrane without gas leaves it as dark as it came: this patient's {flow:.2} L/min \
+                 would return unoxygenated, with its CO2{}.",
+                if ecmo { ", from the moment the pump turns" } else { " once bypass is full" }
             ),
-            fix: "Set the sweep gas and FiO2 ready to open with the first flow.".to_owned(),
+            fix: "Set the sweep gas and FiO2 ready to open with the first flow (about 1:1 with the blood flow)."
+                .to_owned(),
             parts: vec![oxygenator],
             tubes: Vec::new(),
         });
+        return;
+    }
+    let ratio = cx.param(&crate::rules::SWEEP_TO_BLOOD_MIN);
+    if sweep_l_min < ratio * flow {
+        out.push(Finding {
+            rule: "readiness.sweep_low",
+            severity: Severity::Warning,
+            title: format!("Sweep gas {sweep_l_min:.2} L/min is low for {flow:.2} L/min of blood on {label}"),
+            why: format!(
+                "A gas:blood ratio of {:.2} (least {ratio}; survey range 0.5–0.8) clears too little CO2: PaCO2 climbs \
+                 and, at this sweep, oxygen delivery falls behind.",
+                sweep_l_min / flow
+            ),
+            fix: format!("Set the sweep to at least {:.2} L/min (about 1:1 with the blood flow).", ratio * flow),
+            parts: vec![oxygenator],
+            tubes: Vec::new(),
+        });
+    }
+}
+
+fn gas_and_water(cx: &Context, oxygenator: crate::ids::PartId, out: &mut Vec<Finding>) {
+    let label = cx.label(oxygenator);
+    if let Some(Controls::Gas { sweep_l_min, .. }) = cx.circuit.part(oxygenator).map(|p| p.controls) {
+        sweep(cx, oxygenator, &label, sweep_l_min, out);
     }
     let served = cx.circuit.parts().any(|p| {
         p.mounted_on == Some(oxygenator)

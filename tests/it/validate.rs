@@ -268,14 +268,14 @@ fn cases() -> Vec<Case> {
             scenario: "adult_cabg",
             tweak: |s| {
                 s.rules.push(RuleSetting {
-                    rule: "readiness.sweep_gas".into(),
+                    rule: "readiness.sweep_low".into(),
                     enabled: true,
-                    params: vec![("min_l_min".into(), 3.0), ("min_gas_to_blood".into(), 1.0)],
+                    params: vec![("min_gas_to_blood".into(), 1.0)],
                     severity: None,
                 })
             },
             edits: vec![],
-            rule: "readiness.sweep_gas",
+            rule: "readiness.sweep_low",
             parts: &[6],
             also: &[],
         },
@@ -301,6 +301,13 @@ fn cases() -> Vec<Case> {
             "adult_cabg",
             vec![Edit::SetControls { part: PartId(6), controls: Controls::Gas { sweep_l_min: 0.0, fio2: 0.6 } }],
             "readiness.sweep_gas",
+            &[6],
+        ),
+        // 0.5 L/min of gas for 4.73 L/min of blood: a gas:blood ratio of 0.1.
+        case(
+            "adult_cabg",
+            vec![Edit::SetControls { part: PartId(6), controls: Controls::Gas { sweep_l_min: 0.5, fio2: 0.6 } }],
+            "readiness.sweep_low",
             &[6],
         ),
         case("adult_cabg", vec![Edit::SetMount { part: PartId(12), on: None }], "readiness.heater_cooler", &[6]),
@@ -558,7 +565,7 @@ fn no_false_findings_on_small_patients_sampling_ports_and_vented_reservoirs() {
     let gas = Controls::Gas { sweep_l_min: 0.4, fio2: 0.5 };
     neonate.apply(&catalog, Edit::SetControls { part: PartId(6), controls: gas }).unwrap();
     let findings = validate(&scenario("neonate_arterial_switch"), &neonate, &catalog);
-    assert!(findings.iter().all(|f| f.rule != "readiness.sweep_gas"), "{findings:#?}");
+    assert!(findings.iter().all(|f| !f.rule.starts_with("readiness.sweep")), "{findings:#?}");
 
     let mut adult = solution("adult_cabg");
     for edit in [
@@ -634,4 +641,27 @@ fn every_rule_parameter_is_documented_with_its_default() {
         );
         assert!(doc.contains(&row), "docs/validation-rules.md lacks or differs from:\n{row}");
     }
+}
+
+/// No sweep gas at all is critical on ECMO (the patient depends on the membrane from the first second) and a
+/// warning on CPB; a little sweep for much blood is its own warning, with the ratio and the sweep to set.
+#[test]
+fn no_sweep_is_critical_on_ecmo_and_too_little_is_a_warning_with_the_ratio() {
+    let catalog = catalog();
+    let sweep_of = |id: &str, sweep_l_min: f64| {
+        let mut circuit = solution(id);
+        let gas = Controls::Gas { sweep_l_min, fio2: 0.6 };
+        circuit.apply(&catalog, Edit::SetControls { part: PartId(6), controls: gas }).unwrap();
+        validate(&scenario(id), &circuit, &catalog)
+            .into_iter()
+            .filter(|f| f.rule.starts_with("readiness.sweep"))
+            .collect::<Vec<_>>()
+    };
+    let off = sweep_of("adult_va_ecmo", 0.0);
+    assert_eq!((off[0].rule, off[0].severity), ("readiness.sweep_gas", Severity::Critical), "{off:#?}");
+    let off = sweep_of("adult_cabg", 0.0);
+    assert_eq!((off[0].rule, off[0].severity), ("readiness.sweep_gas", Severity::Warning), "{off:#?}");
+    let low = sweep_of("adult_va_ecmo", 0.5);
+    assert_eq!(low[0].rule, "readiness.sweep_low", "{low:#?}");
+    assert!(low[0].why.contains("0.1") && low[0].fix.contains("L/min"), "{low:#?}");
 }

@@ -151,14 +151,26 @@ fn reservoir_height(cx: &Context, out: &mut Vec<Finding>) {
         if !hard_shell || -part.height_cm >= least {
             continue;
         }
+        let drop_cm = -part.height_cm;
+        let place = if drop_cm.abs() < 0.5 {
+            "at heart level".to_owned()
+        } else if drop_cm < 0.0 {
+            format!("{:.0} cm above the heart", -drop_cm)
+        } else {
+            format!("only {drop_cm:.0} cm below the heart")
+        };
+        let siphon = |cm: f64| crate::units::blood_column_mmhg(cm.max(0.0));
         out.push(Finding {
             rule: "readiness.reservoir_height",
             severity: Severity::Warning,
-            title: format!("{} is {:.0} cm below the heart", cx.label(part.id), -part.height_cm),
+            title: format!("{} is {place}", cx.label(part.id)),
             why: format!(
-                "Gravity drains the patient only as far as the reservoir sits below the heart: {least:.0}–70 cm \
-                 gives 31–54 mmHg of siphon; at {:.0} cm the venous return falls short of the {:.2} L/min needed.",
-                -part.height_cm,
+                "Gravity drains the patient only as far as the reservoir sits below the heart: {least:.0}–70 cm gives \
+                 {:.0}–{:.0} mmHg of siphon, {place} {}. With less siphon the venous return may fall short of the \
+                 {:.2} L/min needed and the reservoir level drops.",
+                siphon(least),
+                siphon(70.0),
+                if drop_cm < 0.5 { "gives none".to_owned() } else { format!("gives {:.0} mmHg", siphon(drop_cm)) },
                 cx.target_flow_l_min()
             ),
             fix: format!("Lower the reservoir to {least:.0}–70 cm below the heart (Height in the inspector)."),

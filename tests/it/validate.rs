@@ -665,3 +665,34 @@ fn no_sweep_is_critical_on_ecmo_and_too_little_is_a_warning_with_the_ratio() {
     assert_eq!(low[0].rule, "readiness.sweep_low", "{low:#?}");
     assert!(low[0].why.contains("0.1") && low[0].fix.contains("L/min"), "{low:#?}");
 }
+
+/// The reservoir-height finding says where the reservoir is in words a perfusionist uses (never "-0 cm below" or
+/// "-20 cm below") and the siphon it gives, recomputed for a scenario's own least drop.
+#[test]
+fn the_reservoir_height_finding_says_where_the_reservoir_is() {
+    let catalog = catalog();
+    let finding = |height_cm: f64, tweak: fn(&mut Scenario)| {
+        let mut circuit = solution("adult_cabg");
+        circuit.apply(&catalog, Edit::SetHeight { part: PartId(2), height_cm }).unwrap();
+        let mut scenario = scenario("adult_cabg");
+        tweak(&mut scenario);
+        let findings = validate(&scenario, &circuit, &catalog);
+        let found = findings.into_iter().find(|f| f.rule == "readiness.reservoir_height").expect("the finding");
+        format!("{} {}", found.title, found.why)
+    };
+    let level = finding(0.0, none);
+    assert!(level.contains("is at heart level") && level.contains("gives none"), "{level}");
+    let above = finding(20.0, none);
+    assert!(above.contains("is 20 cm above the heart") && !above.contains("-20"), "{above}");
+    let short = finding(-35.0, none);
+    assert!(short.contains("only 35 cm below the heart") && short.contains("gives 27 mmHg"), "{short}");
+    let tuned = finding(-25.0, |s| {
+        s.rules.push(RuleSetting {
+            rule: "readiness.reservoir_height".into(),
+            enabled: true,
+            params: vec![("min_drop_cm".into(), 30.0)],
+            severity: None,
+        })
+    });
+    assert!(tuned.contains("30–70 cm gives 23–54 mmHg"), "{tuned}");
+}

@@ -27,6 +27,18 @@ const RATED_FLOW_EXPONENT: f64 = 0.65;
 /// 65 % raised to 100 %, reference §4.1 [Rated-flow]), so a device's rated flow is its transfer / 48.2.
 pub const O2_TRANSFER_PER_RATED_L: f64 = 48.2;
 
+/// The share of the oxygen the sweep gas brings that a membrane can take up. UNSOURCED (the reference gives no
+/// exhaust-gas figure): the gas must leave with enough oxygen to keep its tension above the blood's along the whole
+/// fibre, so it cannot give all it carries; a half is a modelling choice. It binds only when the sweep is far below
+/// the blood flow (0.2 L/min of 60 % oxygen carries 120 mL/min, less than an adult's oxygen use), never at the
+/// 0.5–1:1 gas:blood ratios of practice (§6.7 [Searles-2020]).
+pub const SWEEP_O2_UPTAKE_SHARE: f64 = 0.5;
+
+/// The most oxygen a membrane can add, mL/min: its rated transfer, or what the sweep brings, whichever is less.
+pub fn membrane_o2_limit_ml_min(transfer_ml_min: f64, fio2: f64, sweep_l_min: f64) -> f64 {
+    transfer_ml_min.min(SWEEP_O2_UPTAKE_SHARE * fio2 * sweep_l_min.max(0.0) * 1000.0)
+}
+
 /// The membrane's CO2 clearance for a device of `o2_transfer_ml_min` (its rated flow × 48.2).
 pub fn membrane_co2_clearance(o2_transfer_ml_min: f64) -> f64 {
     MEMBRANE_CO2_CLEARANCE * (o2_transfer_ml_min / O2_TRANSFER_PER_RATED_L).max(0.0).powf(RATED_FLOW_EXPONENT)

@@ -3,7 +3,7 @@
 //! the oxygenator, the patient's tissues and the native lungs change the blood that passes them.
 
 use super::blood::{Blood, saturation};
-use super::gas_exchange::{DRY_GAS_PRESSURE_MMHG, lungs, membrane_co2};
+use super::gas_exchange::{DRY_GAS_PRESSURE_MMHG, lungs, membrane_co2, membrane_o2_limit_ml_min};
 use super::metabolism::{CRITICAL_EXTRACTION, Metabolism, RESPIRATORY_QUOTIENT};
 use super::network::{ATMOSPHERE, Branch, Exchange, Network, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
 use crate::hydraulics::viscosity_factor;
@@ -445,7 +445,8 @@ impl Contents {
                     let target = Blood { sat: saturation(target_po2), po2_mmhg: target_po2, ..out };
                     let needed = target.o2_content_ml_dl() - out.o2_content_ml_dl();
                     let flow_dl_min = m3_s_to_l_min(flow_m3_s) * 10.0;
-                    let capacity = transfer_ml_min / flow_dl_min.max(1e-9);
+                    let limit_ml_min = membrane_o2_limit_ml_min(transfer_ml_min, fio2, sweep_l_min);
+                    let capacity = limit_ml_min / flow_dl_min.max(1e-9);
                     // Within its capacity the membrane brings the blood to the gas's tension; only a membrane at
                     // its limit leaves it short, and then the oxygen it did add sets the tension.
                     out = if needed <= capacity {

@@ -131,6 +131,21 @@ fn co2_follows_sweep_blood_flow_and_membrane_size() {
     assert!((1.54..=2.86).contains(&ratio), "sweep ×5: PaCO2 {low:.1} → {high:.1}, ratio {ratio:.2}");
 }
 
+/// A membrane cannot add more oxygen than its sweep brings: at 0.2 L/min of 60 % oxygen (120 mL/min) for the adult's
+/// blood flow the arterial saturation falls far below what 1:1 gives, whatever the device's rating.
+#[test]
+fn oxygenation_is_limited_by_the_oxygen_the_sweep_brings() {
+    let arterial_sat = |sweep_l_min: f64| {
+        let mut go_on = Run::at_target("adult_cabg");
+        go_on.set(&[gas(6, sweep_l_min, 0.6)]);
+        run(&mut go_on.simulation, 600.0);
+        sat(&go_on.simulation, PATIENT_ARTERIAL)
+    };
+    let (starved, served) = (arterial_sat(0.2), arterial_sat(4.7));
+    assert!(served > 0.98, "at 1:1 the blood leaves saturated: {served:.3}");
+    assert!(starved < 0.9, "60 mL/min of uptake cannot saturate 4.7 L/min of blood: {starved:.3}");
+}
+
 /// The VV case's commands: the dual-lumen circuit's centrifugal pump (part 3) at `rpm`.
 fn vv_at(rpm: f64, minutes: f64) -> Simulation {
     let catalog = catalog();

@@ -295,6 +295,12 @@ pub const RULES: &[RuleInfo] = &[
         "§5.1 [Fraser-2010]; §5.2 [ELSO-neo-resp]; catalog",
     ),
     rule(
+        "sizing.device_too_large",
+        Critical,
+        "no pump head, oxygenator or filter on the main line is rated from more flow than this patient needs",
+        "§5.1 [Fraser-2010]; catalog (makers' ranges)",
+    ),
+    rule(
         "sizing.line_bore",
         Warning,
         "each tube on the main line is wide enough for the target flow (param max_mmhg_per_m)",

@@ -116,6 +116,34 @@ fn too_small(cx: &Context, part: PartId, flow_l_min: f64, share: &str, out: &mut
     });
 }
 
+/// A pump head, oxygenator or filter rated from more flow than this patient needs: below its range blood stagnates
+/// in it and clots (§5.1 [Fraser-2010] for cannulae; the makers' ranges, catalog), a centrifugal head cannot hold a
+/// steady low flow, and its prime dilutes a small patient.
+fn below_range(cx: &Context, part: PartId, flow_l_min: f64, out: &mut Vec<Finding>) {
+    let spec = cx.circuit.part(part).and_then(|p| cx.catalog.part(&p.catalog_id));
+    let Some(range) = spec.and_then(|s| s.rated_flow) else { return };
+    if flow_l_min + 1e-9 >= range.min_l_min {
+        return;
+    }
+    out.push(Finding {
+        rule: "sizing.device_too_large",
+        severity: Severity::Critical,
+        title: format!("{} is made for a bigger patient", cx.label(part)),
+        why: format!(
+            "The {} is rated for {:.2}–{:.2} L/min; this {} kg patient needs {flow_l_min:.2} L/min: below its range \
+             blood stagnates in it and clots, and its prime of {:.0} mL dilutes the patient.",
+            cx.name(part),
+            range.min_l_min,
+            range.max_l_min,
+            cx.scenario.patient.weight_kg,
+            spec.map_or(0.0, |s| s.prime_ml)
+        ),
+        fix: "Choose the size rated for this patient's flow from the kit.".to_owned(),
+        parts: vec![part],
+        tubes: Vec::new(),
+    });
+}
+
 /// A cannula made for a bigger patient: its rated range starts above the flow this patient needs (it runs below
 /// the flow that keeps it from clotting, §5.1 [Fraser-2010]), or it is rated for several times that flow (a return
 /// cannula is rated from zero, so only its size tells). Either way it does not fit the vessel: the neonatal rule of
@@ -173,6 +201,7 @@ fn rated_flow_on_main_line(cx: &Context, out: &mut Vec<Finding>) {
         );
         if sized {
             too_small(cx, *part, flow, "", out);
+            below_range(cx, *part, flow, out);
         }
     }
 }

@@ -344,7 +344,12 @@ fn cases() -> Vec<Case> {
             ],
             rule: "sizing.neonatal_cannulae",
             parts: &[1, 9],
-            also: &["kit.required_missing", "patient.haemodilution_critical", "sizing.cannula_too_large"],
+            also: &[
+                "kit.required_missing",
+                "patient.haemodilution_critical",
+                "sizing.cannula_too_large",
+                "sizing.device_too_large",
+            ],
         },
         Case {
             scenario: "adult_cabg",
@@ -383,6 +388,15 @@ fn cases() -> Vec<Case> {
             rule: "sizing.cannula_too_large",
             parts: &[10],
             also: &[],
+        },
+        // The adult ECMO circuit on a 3.5 kg baby: the adult centrifugal head is rated from 2 L/min.
+        Case {
+            scenario: "adult_va_ecmo",
+            tweak: a_baby,
+            edits: vec![],
+            rule: "sizing.device_too_large",
+            parts: &[3],
+            also: &["sizing.cannula_too_large", "patient.haemodilution_critical", "sizing.neonatal_cannulae"],
         },
         // The same baby: the adult two-stage venous cannula is made for adult flows.
         Case {

@@ -8,25 +8,76 @@ use crate::ids::PortRef;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     reservoir_height(cx, out);
-    if let Some(route) = &cx.main_line {
-        for tube in route.tubes.iter().filter_map(|t| cx.circuit.tube(*t)).filter(|t| t.clamped) {
-            out.push(Finding {
-                rule: "readiness.clamp_on_main_line",
-                severity: Severity::Critical,
-                title: format!("A clamp is on the main line: {}", cx.circuit.tube_label(cx.catalog, tube)),
-                why: format!(
-                    "Going on bypass against a clamp gives no flow to the patient (who needs {:.2} L/min) and, with \
-                     a roller pump, a line pressure that rises until something bursts.",
-                    cx.target_flow_l_min()
-                ),
-                fix: "Remove the clamp before starting the pump (arterial line first, then venous).".to_owned(),
-                parts: vec![tube.from.part, tube.to.part],
-                tubes: vec![tube.id],
+    // A clamp on the main line, or on any line to a cannula (one limb of a bicaval pair, the distal perfusion line):
+    // blood that should reach or leave the patient there does not.
+    let on_cannula = |tube: &crate::circuit::Tube| {
+        tube.ends().iter().any(|end| matches!(cx.circuit.kind_of(cx.catalog, end.part), Some(PartKind::Cannula { .. })))
+    };
+    let mut clamped: Vec<&crate::circuit::Tube> = cx
+        .main_line
+        .iter()
+        .flat_map(|route| route.tubes.iter().filter_map(|t| cx.circuit.tube(*t)))
+        .chain(cx.circuit.tubes().filter(|t| on_cannula(t)))
+        .filter(|t| t.clamped)
+        .collect();
+    clamped.sort_by_key(|t| t.id);
+    clamped.dedup_by_key(|t| t.id);
+    let main_tubes: Vec<_> = cx.main_line.iter().flat_map(|route| route.tubes.iter().copied()).collect();
+    // The pump that would push against it: the main line's, or any when there is no main line yet.
+    let on_route = |id: &crate::ids::PartId| cx.main_line.as_ref().is_none_or(|route| route.parts.contains(id));
+    let centrifugal = cx
+        .circuit
+        .parts()
+        .filter(|p| on_route(&p.id))
+        .any(|p| matches!(cx.circuit.kind_of(cx.catalog, p.id), Some(PartKind::CentrifugalPump { .. })));
+    let against = if centrifugal {
+        "a centrifugal head spinning against a closed line: no flow, and the blood in it heats and haemolyses"
+    } else {
+        "with a roller pump, a line pressure that rises until something bursts"
+    };
+    let order = if cx.scenario.procedure == crate::scenario::Procedure::Cpb {
+        "the arterial line as the pump starts, then the venous line"
+    } else {
+        "with the pump at speed, the drainage line, then the return line"
+    };
+    for tube in clamped {
+        let label = cx.circuit.tube_label(cx.catalog, tube);
+        let flow = cx.target_flow_l_min();
+        let (title, why) = if main_tubes.contains(&tube.id) {
+            (
+                format!("A clamp is on the main line: {label}"),
+                format!("Blood cannot pass the clamp: the patient, who needs {flow:.2} L/min, gets none ({against})."),
+            )
+        } else {
+            use crate::catalog::CannulaRole as R;
+            let role = tube.ends().iter().find_map(|end| match cx.circuit.kind_of(cx.catalog, end.part) {
+                Some(PartKind::Cannula { role, .. }) => Some(*role),
+                _ => None,
             });
-        }
-        if let Some((_, oxygenator)) = first_of(cx, route, is_oxygenator) {
-            gas_and_water(cx, oxygenator, out);
-        }
+            let what = match role {
+                Some(R::DistalPerfusion) => "the leg below the arterial cannula gets no blood and becomes ischaemic",
+                Some(R::VenousSingleStage | R::VenousTwoStage | R::FemoralVenous) => {
+                    "the vein this cannula drains is obstructed: its blood backs up (for the superior cava, into the \
+                     head and brain) and the drainage falls"
+                }
+                _ => "the patient gets none of the flow meant to pass through this cannula",
+            };
+            (format!("A clamp is on a cannula's line: {label}"), format!("Blood cannot pass the clamp: {what}."))
+        };
+        out.push(Finding {
+            rule: "readiness.clamp_on_main_line",
+            severity: Severity::Critical,
+            title,
+            why,
+            fix: format!("Take the clamp off as you go on: {order}."),
+            parts: vec![tube.from.part, tube.to.part],
+            tubes: vec![tube.id],
+        });
+    }
+    if let Some(route) = &cx.main_line
+        && let Some((_, oxygenator)) = first_of(cx, route, is_oxygenator)
+    {
+        gas_and_water(cx, oxygenator, out);
     }
     for part in cx.circuit.parts() {
         let kind = cx.circuit.kind_of(cx.catalog, part.id);

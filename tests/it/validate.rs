@@ -303,6 +303,20 @@ fn cases() -> Vec<Case> {
             "readiness.sweep_gas",
             &[6],
         ),
+        // One limb of the child's bicaval pair clamped (the SVC's): the main line runs through the other.
+        case(
+            "child_cpb",
+            vec![Edit::SetClamp { tube: TubeId(1), clamped: true }],
+            "readiness.clamp_on_main_line",
+            &[1, 3],
+        ),
+        // The distal perfusion line clamped: the leg below the femoral cannula goes without.
+        case(
+            "adult_va_ecmo",
+            vec![Edit::SetClamp { tube: TubeId(9), clamped: true }],
+            "readiness.clamp_on_main_line",
+            &[8, 10],
+        ),
         // 0.5 L/min of gas for 4.73 L/min of blood: a gas:blood ratio of 0.1.
         case(
             "adult_cabg",

@@ -11,6 +11,9 @@ use crate::scenario::Scenario;
 use crate::scenario::temperature_scale;
 use serde::{Deserialize, Serialize};
 
+/// What a temperature probe resolves, °C (a monitor shows tenths). A display convention, not a clinical number.
+const TEMP_PROBE_RESOLUTION_C: f64 = 0.1;
+
 /// An alarm, by identity: attempt files store this, not the label, so renaming a label never changes a score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Alarm {
@@ -256,7 +259,9 @@ impl AlarmWatch {
             if let Some((outlet, inlet)) = m.temperatures
                 && let (Some(out), Some(into)) = (simulation.node_blood(outlet), simulation.node_blood(inlet))
             {
-                if out.temp_c > l.outlet_temp_max_c {
+                // The probe reads tenths of a degree: water at 37 °C holds the outlet at 37.0, which is not above
+                // the 37 °C limit however the last digits of the model round.
+                if out.temp_c > l.outlet_temp_max_c + TEMP_PROBE_RESOLUTION_C / 2.0 {
                     alarms.push(Alarm::OutletTemperatureHigh);
                 }
                 let limit =

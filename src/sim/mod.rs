@@ -141,8 +141,27 @@ const ARTERIAL_PCO2_MMHG: f64 = 40.0;
 const VENOUS_PCO2_MMHG: f64 = 46.0;
 /// Body temperature before bypass, °C (PHYS: normothermia).
 const BODY_TEMP_C: f64 = 37.0;
-/// Temperature of the clear prime, °C. UNSOURCED: room temperature.
+/// Temperature of a clear prime that no heater-cooler has warmed, °C. UNSOURCED: room temperature.
 const PRIME_TEMP_C: f64 = 20.0;
+
+/// The prime's temperature when the run starts: priming recirculates it through the oxygenator, so with a
+/// heater-cooler mounted on the oxygenator's heat exchanger it has come to the water's temperature (the water set
+/// warmest, if there are several); without one it is at room temperature.
+fn prime_temp_c(circuit: &Circuit, catalog: &Catalog) -> f64 {
+    circuit
+        .parts()
+        .filter(|p| {
+            p.mounted_on.is_some_and(|host| {
+                matches!(circuit.kind_of(catalog, host), Some(crate::catalog::PartKind::Oxygenator { .. }))
+            })
+        })
+        .filter_map(|p| match p.controls {
+            crate::circuit::Controls::Water { temp_c } => Some(temp_c),
+            _ => None,
+        })
+        .reduce(f64::max)
+        .unwrap_or(PRIME_TEMP_C)
+}
 
 impl Simulation {
     /// Starts with the patient's compartments at the scenario's central venous pressure, the circuit's lines at
@@ -183,7 +202,7 @@ impl Simulation {
         } else {
             0.0
         };
-        let clear = Blood::prime(PRIME_TEMP_C);
+        let clear = Blood::prime(prime_temp_c(circuit, catalog));
         let prime = Blood { hb_g_dl: prime_hb, sat: blood::saturation(clear.po2_mmhg), ..clear };
         let arterial = Blood {
             hb_g_dl: diluted_hb,

@@ -69,7 +69,9 @@ fn steady_mean_arterial_pressure_is_flow_times_svr_plus_cvp() {
     let factor = viscosity_factor(simulation.hct(), blood.temp_c) / viscosity_factor(planned, 37.0);
     let systemic_flow = 4.5;
     let expected = 1000.0 * systemic_flow / 80.0 * factor;
-    assert!((arterial - venous - expected).abs() < 0.5, "MAP − CVP = {} vs {expected}", arterial - venous);
+    // The model passes a viscosity on only once it has moved by 1 % (transport's VISCOSITY_STEP): within that.
+    let tolerance = 0.2 + 0.01 * expected;
+    assert!((arterial - venous - expected).abs() < tolerance, "MAP − CVP = {} vs {expected}", arterial - venous);
 }
 
 #[test]

@@ -138,10 +138,16 @@ fn pressure_servo(cx: &Context, route: &Route, pump_at: usize, pump: PartId, out
             "A roller pump is occlusive: against a clamp or kink it keeps pumping until the line bursts. Nothing \
              would stop it at the {limit:.0} mmHg limit."
         ),
-        fix: format!(
-            "Connect a pressure transducer to a luer port between {pump_label} and the arterial cannula (before the \
-             oxygenator or on the arterial line) and link it to {pump_label}."
-        ),
+        fix: match measuring.first() {
+            // A transducer already measures there: only its link is missing.
+            Some(transducer) => {
+                format!("Link {} to {pump_label} (Stops pump, in the inspector).", cx.label(*transducer))
+            }
+            None => format!(
+                "Connect a pressure transducer to a luer port between {pump_label} and the arterial cannula (before \
+                 the oxygenator or on the arterial line) and link it to {pump_label}."
+            ),
+        },
         parts: measuring.into_iter().chain([pump]).collect(),
         tubes: Vec::new(),
     });

@@ -724,3 +724,16 @@ fn the_reservoir_height_finding_says_where_the_reservoir_is() {
     });
     assert!(tuned.contains("30–70 cm gives 23–54 mmHg"), "{tuned}");
 }
+
+/// When a transducer already measures the arterial line and only its link is missing, the fix says to link that
+/// transducer (by its name), not to add one.
+#[test]
+fn an_unlinked_transducer_is_named_in_the_fix() {
+    let catalog = catalog();
+    let mut circuit = solution("adult_cabg");
+    circuit.apply(&catalog, unlink(13)).unwrap();
+    circuit.apply(&catalog, Edit::SetLabel { part: PartId(13), label: Some("P-inlet".into()) }).unwrap();
+    let findings = validate(&scenario("adult_cabg"), &circuit, &catalog);
+    let finding = findings.iter().find(|f| f.rule == "safety.pressure_servo").expect("the servo finding");
+    assert_eq!(finding.fix, "Link P-inlet to Roller pump 1 (Stops pump, in the inspector).");
+}

@@ -38,12 +38,28 @@ impl Cause {
     /// The reading in words: "at 312 mmHg, above 300".
     pub fn describe(&self) -> String {
         match *self {
-            Cause::PressureAbove { mmhg, limit_mmhg } => format!("at {mmhg:.0} mmHg, above {limit_mmhg:.0}"),
-            Cause::PressureBelow { mmhg, limit_mmhg } => format!("at {mmhg:.0} mmHg, below {limit_mmhg:.0}"),
-            Cause::LevelBelow { ml, minimum_ml } => format!("at {ml:.0} mL, below its minimum of {minimum_ml:.0}"),
+            Cause::PressureAbove { mmhg, limit_mmhg } => {
+                let (reading, limit) = apart(mmhg, limit_mmhg);
+                format!("at {reading} mmHg, above {limit}")
+            }
+            Cause::PressureBelow { mmhg, limit_mmhg } => {
+                let (reading, limit) = apart(mmhg, limit_mmhg);
+                format!("at {reading} mmHg, below {limit}")
+            }
+            Cause::LevelBelow { ml, minimum_ml } => {
+                let (reading, limit) = apart(ml, minimum_ml);
+                format!("at {reading} mL, below its minimum of {limit}")
+            }
             Cause::Air => "saw air".to_owned(),
         }
     }
+}
+
+/// A reading and its limit printed with as few decimals (up to two) as tell them apart: "69.6, below 70", never
+/// "70, below 70".
+fn apart(reading: f64, limit: f64) -> (String, String) {
+    let decimals = (0..2).find(|&d| format!("{reading:.d$}") != format!("{limit:.d$}")).unwrap_or(2);
+    (format!("{reading:.decimals$}"), format!("{limit:.decimals$}"))
 }
 
 /// A pump a safety link stopped: which, by which sensor, why, and whether its alarm still sounds (latched until
@@ -160,5 +176,17 @@ pub fn stop(network: &mut Network, pump: PartId) {
     for branch in network.branches.iter_mut().filter(|b| b.origin == Origin::Part(pump)) {
         branch.law.head_pa -= branch.pump_head_pa;
         branch.pump_head_pa = 0.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cause;
+
+    #[test]
+    fn a_reading_just_past_its_limit_is_told_apart_from_it() {
+        assert_eq!(Cause::LevelBelow { ml: 69.6, minimum_ml: 70.0 }.describe(), "at 69.6 mL, below its minimum of 70.0");
+        assert_eq!(Cause::LevelBelow { ml: 41.0, minimum_ml: 70.0 }.describe(), "at 41 mL, below its minimum of 70");
+        assert_eq!(Cause::PressureAbove { mmhg: 300.004, limit_mmhg: 300.0 }.describe(), "at 300.00 mmHg, above 300.00");
     }
 }

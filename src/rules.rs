@@ -162,6 +162,18 @@ pub const RULE_PARAMS: &[RuleParam] = &[
     CANNULA_OVERSIZE,
 ];
 
+/// The scenario fields a rule without parameters reads its limits from (docs/validation-rules.md lists the same).
+const TARGETS_READ: &[(&str, &str)] = &[
+    ("patient.prime_limit", "targets.max_prime_ml"),
+    ("patient.haemodilution", "targets.min_hct and targets.added_blood_hct"),
+    ("safety.pressure_servo", "targets.arterial_line_max_mmhg"),
+];
+
+/// The scenario fields `rule` reads its limits from, in words, when it reads any.
+pub fn targets_read_by(rule: &str) -> Option<&'static str> {
+    TARGETS_READ.iter().find(|(id, _)| *id == rule).map(|(_, fields)| *fields)
+}
+
 /// The parameters `rule` takes.
 pub fn params_of(rule: &str) -> impl Iterator<Item = &'static RuleParam> {
     RULE_PARAMS.iter().filter(move |p| p.rule == rule)

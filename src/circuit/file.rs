@@ -62,7 +62,17 @@ pub fn from_source(source: &Source, catalog: &Catalog) -> Result<LoadedCircuit, 
     for (i, mut part) in file.parts.into_iter().enumerate() {
         let (id, mounted_on, servo_to) = (part.id, part.mounted_on.take(), part.servo_to.take());
         let at = format!("parts[{i}]");
-        match circuit.apply(catalog, Edit::AddPart(part)) {
+        // A bad name is reported and the part read without it: its tubes and links still find it.
+        let labelled = part.label.clone().map(|label| Edit::SetLabel { part: id, label: Some(label) });
+        part.label = None;
+        let added = circuit.apply(catalog, Edit::AddPart(part));
+        if added.is_ok()
+            && let Some(edit) = labelled
+            && let Err(error) = circuit.apply(catalog, edit)
+        {
+            check.error(&format!("{at}.label"), error.to_string(), None);
+        }
+        match added {
             Ok(_) => {
                 if let Some(on) = mounted_on {
                     links.push((format!("{at}.mounted_on"), Edit::SetMount { part: id, on: Some(on) }));
@@ -93,7 +103,6 @@ fn field_of_part_error(at: &str, error: &super::EditError) -> String {
     let field = match error {
         E::UnknownCatalogId { .. } | E::TubingIsNotAPart(_) | E::AccessoryNotPlaced { .. } => "part",
         E::PartIdTaken(_) => "id",
-        E::BadLabel { .. } => "label",
         E::NoSuchPort { .. } => "capped",
         E::WrongControls { .. } => "controls",
         E::OutOfRange { what, .. } if what.starts_with("canvas") => "pos",

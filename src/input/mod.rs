@@ -192,6 +192,11 @@ impl Source {
                 "this whole number is out of range (negative, or too large)".to_owned(),
                 Some("write a count from 0 up, without a decimal point, like 2".to_owned()),
             ),
+            // `(name: "min_drop_cm", value: 30.0)` where the format wants the pair `("min_drop_cm", 30.0)`.
+            E::ExpectedString if field.contains(".params[") => (
+                "a rule parameter is a pair of its name and its value".to_owned(),
+                Some("write it as (\"name\", value), like (\"min_drop_cm\", 30.0)".to_owned()),
+            ),
             E::ExpectedString => {
                 ("expected text in double quotes".to_owned(), Some("write it like \"text\"".to_owned()))
             }
@@ -340,9 +345,10 @@ impl<'a> Checker<'a> {
             return true;
         }
         // A fraction written as a percentage (min_hct: 35.0) is told the number to write.
-        let percentage = unit.contains("fraction") && value > max && (min..=max).contains(&(value / 100.0));
+        let share = if unit.contains("fraction") { Some("a fraction") } else { (unit == "ratio").then_some("a ratio") };
+        let percentage = share.is_some() && value > max && (min..=max).contains(&(value / 100.0));
         let hint = if percentage {
-            format!("a fraction, not a percentage: write {}", short(value / 100.0))
+            format!("{}, not a percentage: write {}", share.unwrap_or_default(), short(value / 100.0))
         } else {
             format!("write a value from {} to {}", short(min), short(max))
         };

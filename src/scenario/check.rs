@@ -273,11 +273,20 @@ fn check_rules(c: &mut Checker, rules: &[super::RuleSetting]) {
                 }
                 None if well_formed && crate::rules::is_rule(&setting.rule) => {
                     let known: Vec<&str> = crate::rules::params_of(&setting.rule).map(|p| p.name).collect();
-                    let hint = if known.is_empty() {
-                        format!("{} takes no parameters", setting.rule)
+                    let elsewhere = crate::rules::RULE_PARAMS.iter().find(|p| p.name == name);
+                    let mut hints = Vec::new();
+                    if known.is_empty() {
+                        hints.push(match crate::rules::targets_read_by(&setting.rule) {
+                            Some(fields) => format!("{} takes no parameters: it reads {fields}", setting.rule),
+                            None => format!("{} takes no parameters", setting.rule),
+                        });
                     } else {
-                        crate::input::nearest_hint(name, known.iter().copied())
-                    };
+                        hints.push(crate::input::nearest_hint(name, known.iter().copied()));
+                    }
+                    if let Some(other) = elsewhere {
+                        hints.push(format!("\"{name}\" is a parameter of {}", other.rule));
+                    }
+                    let hint = hints.join("; ");
                     c.error(&at, format!("\"{name}\" is not a parameter of {}", setting.rule), Some(hint));
                 }
                 None => {}

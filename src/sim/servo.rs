@@ -185,8 +185,14 @@ mod tests {
 
     #[test]
     fn a_reading_just_past_its_limit_is_told_apart_from_it() {
-        assert_eq!(Cause::LevelBelow { ml: 69.6, minimum_ml: 70.0 }.describe(), "at 69.6 mL, below its minimum of 70.0");
+        assert_eq!(
+            Cause::LevelBelow { ml: 69.6, minimum_ml: 70.0 }.describe(),
+            "at 69.6 mL, below its minimum of 70.0"
+        );
         assert_eq!(Cause::LevelBelow { ml: 41.0, minimum_ml: 70.0 }.describe(), "at 41 mL, below its minimum of 70");
-        assert_eq!(Cause::PressureAbove { mmhg: 300.004, limit_mmhg: 300.0 }.describe(), "at 300.00 mmHg, above 300.00");
+        assert_eq!(
+            Cause::PressureAbove { mmhg: 300.004, limit_mmhg: 300.0 }.describe(),
+            "at 300.00 mmHg, above 300.00"
+        );
     }
 }

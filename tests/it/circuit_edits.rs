@@ -346,8 +346,9 @@ fn a_part_takes_the_name_the_team_calls_it() {
     circuit.apply(&catalog, undo).unwrap();
     assert_eq!(circuit.label(&catalog, first), "Pressure transducer 1");
 
-    // In a file: written, read back, and a bad one located at its field.
+    // In a file: written, read back, and a bad one located at its field, the part still read (its tube finds it).
     circuit.apply(&catalog, Edit::SetLabel { part: second, label: Some("pre-membrane".into()) }).unwrap();
+    circuit.apply(&catalog, tube(&circuit, (second, "line"), (third, "line"), "tubing_luer", 1.0)).unwrap();
     let text = file::to_ron(&circuit, None);
     assert!(text.contains("label: Some(\"pre-membrane\")"), "{text}");
     let loaded = file::from_source(&Source::new("named.ron", text.clone()), &catalog).expect("reads back");
@@ -357,4 +358,5 @@ fn a_part_takes_the_name_the_team_calls_it() {
     let message = diagnostics.0[0].to_string();
     assert!(message.starts_with("clash.ron:") && message.contains("parts[1].label"), "{message}");
     assert!(message.contains("form of a default name"), "{message}");
+    assert_eq!(diagnostics.0.len(), 1, "a follow-on error for the part's tube: {diagnostics}");
 }

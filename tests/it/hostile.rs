@@ -257,7 +257,8 @@ fn control_characters_from_files_never_reach_the_terminal() {
 }
 
 /// Messages that lead to the fix: a value that takes no fields written with parentheses, one that takes fields
-/// written bare, a fraction written as a percentage.
+/// written bare, a fraction or a ratio written as a percentage, a rule parameter written as a struct, a parameter
+/// given to a rule that reads its limit from `targets` or that belongs to another rule.
 #[test]
 fn scenario_messages_say_exactly_what_to_write() {
     let scenario = std::fs::read_to_string(repo_path("scenarios/adult_cabg.ron")).unwrap();
@@ -266,6 +267,8 @@ fn scenario_messages_say_exactly_what_to_write() {
     let with_fault = |fault: &str| {
         format!("{}    faults: [\n        {fault}\n    ],{}", &scenario[..faults_at], &scenario[faults_end..])
     };
+    let notes_at = scenario.find("    instructor_notes:").unwrap();
+    let with_rules = |rule: &str| format!("{}    rules: [{rule}],\n{}", &scenario[..notes_at], &scenario[notes_at..]);
     let dir = tempfile::tempdir().unwrap();
     for (text, expected) in [
         (
@@ -274,6 +277,23 @@ fn scenario_messages_say_exactly_what_to_write() {
         ),
         (with_fault("(at_s: 900.0, kind: PumpPowerLoss),"), "`PumpPowerLoss` takes fields (write `PumpPowerLoss(...)`"),
         (scenario.replacen("min_hct: 0.21,", "min_hct: 35.0,", 1), "a fraction, not a percentage: write 0.35"),
+        (
+            with_rules(r#"(rule: "readiness.sweep_low", params: [("min_gas_to_blood", 50.0)])"#),
+            "a ratio, not a percentage: write 0.5",
+        ),
+        (
+            with_rules(r#"(rule: "readiness.reservoir_height", params: [(name: "min_drop_cm", value: 30.0)])"#),
+            r#"write it as ("name", value), like ("min_drop_cm", 30.0)"#,
+        ),
+        (
+            with_rules(r#"(rule: "patient.haemodilution", params: [("min_hct", 0.28)])"#),
+            "patient.haemodilution takes no parameters: it reads targets.min_hct and targets.added_blood_hct; \
+             \"min_hct\" is a parameter of patient.haemodilution_critical",
+        ),
+        (
+            with_rules(r#"(rule: "readiness.sweep_gas", params: [("min_gas_to_blood", 0.5)])"#),
+            "\"min_gas_to_blood\" is a parameter of readiness.sweep_low",
+        ),
     ] {
         let path = dir.path().join("s.ron");
         std::fs::write(&path, text).unwrap();

@@ -244,6 +244,7 @@ impl App {
 
     /// Opens the workbench on `scenario` with `circuit` on the canvas.
     pub fn open_workbench(&mut self, scenario: Scenario, circuit: crate::circuit::Circuit) {
+        self.make_room();
         let Ok(catalog) = &self.catalog else { return };
         self.workbench = Some(Workbench::with_circuit(scenario, catalog, circuit, &self.trainee, self.without_faults));
     }
@@ -255,10 +256,11 @@ impl App {
         match crate::attempt::load(path, catalog) {
             Ok(loaded) => {
                 self.failed_open = None;
+                self.make_room();
                 self.workbench = Some(Workbench::from_attempt(loaded, Some(path.to_path_buf())));
             }
             Err(diagnostics) => {
-                self.workbench = None;
+                self.leave_workbench();
                 self.failed_open = Some((path.display().to_string(), diagnostics));
             }
         }
@@ -295,6 +297,42 @@ impl App {
         workbench.autosave(path, force)
     }
 
+    /// Closes the workbench: unsaved work is autosaved at once and offered for recovery in the picker.
+    fn leave_workbench(&mut self) {
+        if self.workbench.as_ref().is_some_and(Workbench::has_unsaved_work) {
+            let _ = self.autosave(true);
+            if let (Ok(catalog), Some(path)) = (&self.catalog, &self.autosave_path) {
+                self.recovery = crate::attempt::load(path, catalog).ok();
+            }
+        }
+        self.workbench = None;
+    }
+
+    /// Makes room for another attempt without losing one: the open workbench is left, and an unfinished attempt
+    /// still offered for recovery is kept under its own name in the data folder (the autosave will hold the next
+    /// attempt's), listed among the recent files and said in the picker.
+    fn make_room(&mut self) {
+        self.leave_workbench();
+        let Some(unfinished) = self.recovery.take() else { return };
+        let Some(autosave) = self.autosave_path.clone() else { return };
+        let title = unfinished.scenario.title;
+        let Some(dir) = autosave.parent().map(|d| d.join("attempts")) else { return };
+        let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let kept = dir.join(format!("unsaved-{seconds}.ron"));
+        let moved = std::fs::create_dir_all(&dir).and_then(|()| std::fs::rename(&autosave, &kept));
+        self.notice = Some(match moved {
+            Ok(()) => {
+                self.remember(&kept);
+                format!("Your unsaved attempt on {title} was kept in {} (in the recent files).", kept.display())
+            }
+            Err(error) => format!(
+                "Your unsaved attempt on {title} could not be kept apart ({error}); it stays in {} until this \
+                 attempt's next autosave.",
+                autosave.display()
+            ),
+        });
+    }
+
     /// The workbench open now, if any.
     pub fn workbench(&self) -> Option<&Workbench> {
         self.workbench.as_ref()
@@ -304,18 +342,14 @@ impl App {
         match command {
             UiCommand::OpenScenario => match (self.dialogs.open_scenario)() {
                 Picked::Chosen(path) => {
-                    let _ = self.autosave(true);
-                    self.workbench = None;
+                    self.leave_workbench();
                     self.open_scenario(&path);
                 }
                 Picked::Cancelled => {}
                 Picked::Unavailable(why) => self.no_dialog_to_open(&why),
             },
             UiCommand::OpenAttempt => match (self.dialogs.open_attempt)() {
-                Picked::Chosen(path) => {
-                    let _ = self.autosave(true);
-                    self.open_attempt(&path);
-                }
+                Picked::Chosen(path) => self.open_attempt(&path),
                 Picked::Cancelled => {}
                 Picked::Unavailable(why) => self.no_dialog_to_open(&why),
             },
@@ -341,12 +375,11 @@ impl App {
             i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect()
         });
         for path in dropped {
-            let _ = self.autosave(true);
             let is_attempt = crate::attempt::read_file(&path).is_ok_and(|source| source.header() == Some("Attempt"));
             if is_attempt {
                 self.open_attempt(&path);
             } else {
-                self.workbench = None;
+                self.leave_workbench();
                 self.open_scenario(&path);
             }
         }
@@ -375,12 +408,11 @@ impl App {
                 && ui
                     .button("Scenarios")
                     .on_hover_text(
-                        "Back to the scenario list (unsaved work stays in the autosave, offered at the next start)",
+                        "Back to the scenario list (unsaved work is autosaved and offered for recovery there)",
                     )
                     .clicked()
             {
-                let _ = self.autosave(true);
-                self.workbench = None;
+                self.leave_workbench();
             }
             for command in [UiCommand::OpenScenario, UiCommand::OpenAttempt] {
                 if command.button(ui, None, self.catalog.is_ok(), "The component catalog could not be loaded") {
@@ -498,7 +530,10 @@ impl eframe::App for App {
                     }
                 });
                 if let Some(scenario) = start {
-                    self.workbench = Some(Workbench::new(scenario, catalog, &self.trainee, self.without_faults));
+                    self.make_room();
+                    if let Ok(catalog) = &self.catalog {
+                        self.workbench = Some(Workbench::new(scenario, catalog, &self.trainee, self.without_faults));
+                    }
                 }
                 match recover {
                     Some(true) => {

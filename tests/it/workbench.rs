@@ -1075,3 +1075,34 @@ fn the_machine_panel_says_a_pump_without_power_stands_still() {
     harness.run_steps(2);
     assert!(harness.query_by_label("no power: 0 rpm").is_none(), "still said stopped after the restart");
 }
+
+/// Unsaved work is never lost to the next attempt: back on the scenario list it is offered for recovery at once;
+/// starting another attempt instead keeps it under its own name (listed in the recent files, said in the picker);
+/// and a recovered attempt shows Save* until it is saved.
+#[test]
+fn unsaved_work_is_kept_when_another_attempt_starts_and_a_recovered_one_is_unsaved() {
+    let dir = tempfile::tempdir().unwrap();
+    let autosave = dir.path().join("autosave.ron");
+    let mut harness = app_with(Dialogs::cancelled, Some(autosave.clone()));
+    build_a_little(&mut harness, "Eli");
+    harness.get_by_label("Scenarios").click();
+    harness.run();
+    assert_eq!(harness.state().recovery().map(|a| a.trainee.clone()).as_deref(), Some("Eli"), "offered at once");
+
+    harness.get_by_label("Build the circuit").click();
+    harness.run();
+    let kept = harness.state().recent().first().cloned().expect("the kept attempt heads the recent files");
+    let loaded = perfusion_trainer::attempt::load(&kept, &catalog()).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!((loaded.attempt.trainee.as_str(), loaded.circuit.tubes().count()), ("Eli", 1));
+    harness.get_by_label("Scenarios").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("Your unsaved attempt on Adult CABG").is_some(), "not said");
+
+    // A fresh start offers the autosave of the second attempt (nothing built: none), and the kept one reopens.
+    std::fs::copy(&kept, &autosave).unwrap();
+    let mut next = app_with(Dialogs::cancelled, Some(autosave.clone()));
+    next.run();
+    next.get_by_label("Recover").click();
+    next.run();
+    assert!(next.query_by_label("Save*").is_some(), "a recovered attempt shows as saved");
+}

@@ -125,7 +125,8 @@ impl Workbench {
     }
 
     /// Goes on with a saved attempt: its session (replayed from the log), its file. A run that was going when it
-    /// was saved waits, paused, for the user to resume it.
+    /// was saved waits, paused, for the user to resume it. Without a file (an attempt recovered from the autosave)
+    /// its work is unsaved until Save gives it one.
     pub fn from_attempt(loaded: crate::attempt::LoadedAttempt, path: Option<PathBuf>) -> Self {
         let mut session = loaded.session;
         let running = session.run().is_some_and(|run| !run.paused);
@@ -133,7 +134,11 @@ impl Workbench {
             // A run can always be paused; the pause is logged like any other.
             let _ = session.apply(crate::session::Action::PauseRun);
         }
+        let recovered = path.is_none();
         let mut workbench = Self::resuming(session, path);
+        if recovered {
+            workbench.recording.mark_unsaved();
+        }
         if running {
             workbench.say("The run was going when this attempt was saved: it is paused. Resume it with F6.", false);
         }

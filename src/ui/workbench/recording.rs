@@ -39,6 +39,11 @@ impl Recording {
         }
     }
 
+    /// Work that exists nowhere but in the autosave (a recovered attempt): unsaved until saved.
+    pub fn mark_unsaved(&mut self) {
+        self.saved = u64::MAX;
+    }
+
     /// The attempt's clock at a frame whose time (egui's `input.time`) is `frame_time_s`: it goes on from where
     /// the attempt was taken over.
     pub fn tick(&mut self, frame_time_s: f64) -> f64 {

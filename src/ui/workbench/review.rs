@@ -165,9 +165,17 @@ fn trends_ui(ui: &mut egui::Ui, view: &ReviewView) {
     let until_model_s = view.at_s.map_or(f64::INFINITY, |at| at - trend.started_at_s);
     let next_start = trends.get(index + 1).map_or(f64::INFINITY, |t| t.started_at_s);
     let wanted = [TrendKey::Do2i, TrendKey::PatientArterialPressure, TrendKey::Svo2];
-    Plot::new("review_trends").height(140.0).legend(Legend::default()).allow_drag(false).allow_zoom(false).show(
-        ui,
-        |plot| {
+    // The wheel scrolls the panel, never the chart (it once panned it to an empty y ≈ −1000); a small legend in a
+    // corner leaves the lines in view.
+    let legend =
+        Legend::default().position(egui_plot::Corner::LeftTop).background_alpha(0.6).text_style(egui::TextStyle::Small);
+    Plot::new("review_trends")
+        .height(180.0)
+        .legend(legend)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |plot| {
             for key in wanted {
                 let Some(column) = trend.column(key) else { continue };
                 let name = trend.columns.get(column).map_or_else(String::new, |c| c.heading.clone());
@@ -186,8 +194,7 @@ fn trends_ui(ui: &mut egui::Ui, view: &ReviewView) {
                     plot.vline(VLine::new(alarm.label(), model_s / 60.0));
                 }
             }
-        },
-    );
+        });
     ui.label(RichText::new("Minutes of model time; vertical lines: alarms raised.").weak().small());
 }
 

@@ -185,6 +185,7 @@ fn edit_name(edit: &Edit) -> String {
         Edit::SetControls { part, .. } => format!("{part} settings"),
         Edit::SetMount { part, .. } => format!("{part} mounted"),
         Edit::SetServo { part, .. } => format!("{part} safety link"),
+        Edit::SetFlipped { part, flipped } => format!("{part} {}", if *flipped { "flipped" } else { "unflipped" }),
         Edit::SetLabel { part, label: Some(label) } => format!("{part} named \"{label}\""),
         Edit::SetLabel { part, label: None } => format!("{part} given its default name"),
         Edit::Batch(edits) => format!("{} changes at once", edits.len()),

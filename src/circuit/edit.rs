@@ -61,6 +61,11 @@ pub enum Edit {
         part: PartId,
         to: Option<PartId>,
     },
+    /// Mirrors a part's drawing left to right, or back (`flipped: false`).
+    SetFlipped {
+        part: PartId,
+        flipped: bool,
+    },
     /// Names a part as the team calls it ("P-inlet"), or gives it back its default name (`label: None`).
     SetLabel {
         part: PartId,
@@ -75,7 +80,11 @@ impl Edit {
     /// anything that adds or removes parts, tubes, caps or links changes what the simulation runs on.
     pub fn changes_settings_only(&self) -> bool {
         match self {
-            Edit::SetControls { .. } | Edit::SetClamp { .. } | Edit::SetHeight { .. } | Edit::MovePart { .. } => true,
+            Edit::SetControls { .. }
+            | Edit::SetClamp { .. }
+            | Edit::SetHeight { .. }
+            | Edit::MovePart { .. }
+            | Edit::SetFlipped { .. } => true,
             Edit::Batch(edits) => edits.iter().all(Edit::changes_settings_only),
             _ => false,
         }
@@ -204,6 +213,11 @@ impl Circuit {
                 let placed = self.part_mut(part)?;
                 let old = std::mem::replace(&mut placed.servo_to, to);
                 Ok(Edit::SetServo { part, to: old })
+            }
+            Edit::SetFlipped { part, flipped } => {
+                let placed = self.part_mut(part)?;
+                let old = std::mem::replace(&mut placed.flipped, flipped);
+                Ok(Edit::SetFlipped { part, flipped: old })
             }
             Edit::SetLabel { part, label } => {
                 if let Some(label) = &label {

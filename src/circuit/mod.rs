@@ -116,6 +116,10 @@ pub struct PlacedPart {
     /// 2"). At most `MAX_LABEL_CHARS` characters, unique in the circuit (`Edit::SetLabel` says what is refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Drawn mirrored left to right: blood comes in on the right and leaves on the left (so lines that run right to
+    /// left do not cross the part). The drawing only; the circuit is the same.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flipped: bool,
 }
 
 /// The longest part label, in characters: long enough for "pre-membrane (post-pump)", short enough for a trend
@@ -135,6 +139,7 @@ impl PlacedPart {
             servo_to: None,
             capped: BTreeSet::new(),
             label: None,
+            flipped: false,
         }
     }
 }

@@ -1106,3 +1106,28 @@ fn unsaved_work_is_kept_when_another_attempt_starts_and_a_recovered_one_is_unsav
     next.run();
     assert!(next.query_by_label("Save*").is_some(), "a recovered attempt shows as saved");
 }
+
+/// A part is mirrored left to right with F (or the inspector's button): its inlet moves to the right side, the
+/// circuit is the same, and Ctrl+Z puts it back.
+#[test]
+fn a_part_flips_left_to_right_and_its_ports_change_sides() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    let inlet_left_of_outlet = |harness: &Harness<'_, App>| {
+        let inlet = harness.get_by_label("Roller pump 1 inlet").rect().center().x;
+        inlet < harness.get_by_label("Roller pump 1 outlet").rect().center().x
+    };
+    assert!(inlet_left_of_outlet(&harness));
+    harness.get_by_label("Roller pump 1").click();
+    harness.run();
+    harness.key_press(Key::F);
+    harness.run();
+    assert!(circuit_of(&harness).part(PartId(3)).is_some_and(|p| p.flipped));
+    assert!(!inlet_left_of_outlet(&harness), "the inlet did not move to the right");
+    harness.get_by_label("Flip back").click();
+    harness.run();
+    assert!(inlet_left_of_outlet(&harness));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(circuit_of(&harness).part(PartId(3)).is_some_and(|p| p.flipped), "undo brings the flip back");
+}

@@ -45,6 +45,17 @@ impl Side {
     }
 }
 
+impl Side {
+    /// The side a port is on when its part is drawn mirrored left to right.
+    pub fn mirrored(self) -> Side {
+        match self {
+            Side::Left => Side::Right,
+            Side::Right => Side::Left,
+            other => other,
+        }
+    }
+}
+
 /// One port's place: its side and its offset from the part's centre, in canvas units.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortPlace {

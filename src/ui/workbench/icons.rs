@@ -16,6 +16,8 @@ pub struct IconStyle {
     pub reversed: bool,
     /// A reservoir's fill, 0..1, where known.
     pub level: Option<f32>,
+    /// Drawn mirrored left to right (a flipped part): its flow runs right to left.
+    pub mirrored: bool,
 }
 
 pub fn paint_part(painter: &Painter, rect: Rect, kind: &PartKind, style: &IconStyle) {
@@ -24,6 +26,8 @@ pub fn paint_part(painter: &Painter, rect: Rect, kind: &PartKind, style: &IconSt
     let thin = Stroke::new(stroke.width * 0.6, style.line);
     let c = rect.center();
     let round = CornerRadius::same((s / 8.0).clamp(2.0, 10.0) as u8);
+    // Points of the drawings whose left and right differ (a cannula's tip, a valve's arrow) go through this.
+    let mx = |p: Pos2| if style.mirrored { pos2(rect.left() + rect.right() - p.x, p.y) } else { p };
     match kind {
         PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. } => {
             let r = s * 0.42;
@@ -45,7 +49,7 @@ pub fn paint_part(painter: &Painter, rect: Rect, kind: &PartKind, style: &IconSt
                 }
                 painter.circle_filled(c, r * 0.12, style.accent);
             }
-            direction_arrow(painter, c, r * 0.78, style.reversed, stroke);
+            direction_arrow(painter, c, r * 0.78, style.reversed != style.mirrored, stroke);
         }
         PartKind::Oxygenator { .. } => {
             let body = rect.shrink2(vec2(s * 0.12, s * 0.04));
@@ -125,10 +129,10 @@ pub fn paint_part(painter: &Painter, rect: Rect, kind: &PartKind, style: &IconSt
                 pos2(rect.right() - h * 0.3, c.y + h * 0.3),
                 pos2(rect.left() + 2.0, c.y + h * 0.08),
             ];
-            painter.add(Shape::convex_polygon(points, style.body, stroke));
+            painter.add(Shape::convex_polygon(points.into_iter().map(mx).collect(), style.body, stroke));
             for i in 1..4 {
                 let x = rect.left() + rect.width() * 0.18 * i as f32;
-                painter.circle_filled(pos2(x, c.y), h * 0.05, style.line);
+                painter.circle_filled(mx(pos2(x, c.y)), h * 0.05, style.line);
             }
         }
         PartKind::CardiotomySucker | PartKind::LvVent => {
@@ -149,11 +153,14 @@ pub fn paint_part(painter: &Painter, rect: Rect, kind: &PartKind, style: &IconSt
             let w = s * 0.32;
             painter.line_segment([pos2(rect.left() + 2.0, c.y), pos2(rect.right() - 2.0, c.y)], stroke);
             painter.add(Shape::convex_polygon(
-                vec![pos2(c.x - w * 0.6, c.y - w), pos2(c.x + w * 0.6, c.y), pos2(c.x - w * 0.6, c.y + w)],
+                [pos2(c.x - w * 0.6, c.y - w), pos2(c.x + w * 0.6, c.y), pos2(c.x - w * 0.6, c.y + w)]
+                    .into_iter()
+                    .map(mx)
+                    .collect(),
                 style.body,
                 stroke,
             ));
-            painter.line_segment([pos2(c.x + w * 0.6, c.y - w), pos2(c.x + w * 0.6, c.y + w)], stroke);
+            painter.line_segment([mx(pos2(c.x + w * 0.6, c.y - w)), mx(pos2(c.x + w * 0.6, c.y + w))], stroke);
         }
         PartKind::PressureTransducer => {
             let r = s * 0.4;

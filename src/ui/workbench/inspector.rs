@@ -129,6 +129,12 @@ fn part_ui(
         );
         ui.add_enabled_ui(!running, |ui| name_field(ui, part, &label, intents));
         ui.end_row();
+        ui.label("Drawing").on_hover_text("Mirror the part so its lines leave from the other side (key F).");
+        let words = if part.flipped { "Flip back" } else { "Flip left to right" };
+        if ui.button(words).clicked() {
+            intents.push(Intent::Edit(Edit::SetFlipped { part: part.id, flipped: !part.flipped }));
+        }
+        ui.end_row();
         ui.label("Height above the heart")
             .on_hover_text("Sets the gravity head: a reservoir below the patient drains by siphon.");
         if let Some(height_cm) = committed_value(

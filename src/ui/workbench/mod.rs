@@ -492,6 +492,11 @@ impl Workbench {
         if ui.ctx().egui_wants_keyboard_input() {
             return None;
         }
+        // F mirrors the part left to right (its lines then leave from the other side).
+        if ui.input(|i| i.key_pressed(egui::Key::F) && i.modifiers.is_none()) {
+            let flipped = self.session.circuit().part(id)?.flipped;
+            return Some(Intent::Edit(crate::circuit::Edit::SetFlipped { part: id, flipped: !flipped }));
+        }
         let step = if ui.input(|i| i.modifiers.shift) { ARROW_STEP * 5.0 } else { ARROW_STEP };
         let (dx, dy) = ui.input(|i| {
             let pressed = |key| if i.key_pressed(key) { 1.0 } else { 0.0 };

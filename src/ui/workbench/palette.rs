@@ -122,6 +122,7 @@ fn part_entry(ui: &mut egui::Ui, spec: &PartSpec, left: u32, editable: bool, int
         accent: dim(Color32::from_rgb(200, 60, 70)),
         reversed: false,
         level: None,
+        mirrored: false,
     };
     icons::paint_part(painter, icon_rect, &spec.kind, &style);
     let text_pos = egui::pos2(icon_rect.right() + 8.0, rect.center().y);

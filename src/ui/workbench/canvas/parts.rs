@@ -60,6 +60,13 @@ pub fn parts_ui<'p>(
         }
         // The keyboard's place: a part reached by Tab shows a ring (Enter selects it, the arrows then move it).
         let focused = response.has_focus();
+        response.context_menu(|ui| {
+            let words = if part.flipped { "Flip back (F)" } else { "Flip left to right (F)" };
+            if ui.button(words).clicked() {
+                intents.push(Intent::Edit(Edit::SetFlipped { part: part.id, flipped: !part.flipped }));
+                ui.close();
+            }
+        });
         // Tooltips are worded only when shown: the canvas draws every frame while a run goes.
         response.on_hover_ui(|ui| {
             ui.label(format!("{label}: {}", spec.name));
@@ -133,6 +140,7 @@ fn paint_part(
         accent: colours.accent,
         reversed: matches!(part.controls, Controls::Pump { direction: PumpDirection::Reverse, .. }),
         level: input.run.and_then(|run| super::super::run::reservoir_fill(run, input.circuit, input.catalog, part.id)),
+        mirrored: part.flipped,
     };
     icons::paint_part(painter, part_rect, &spec.kind, &style);
     if let Some(run) = input.run {

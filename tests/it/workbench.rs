@@ -2,7 +2,7 @@
 //! from port to port, set them in the inspector, validate, run, clamp, undo; and the keyboard path.
 
 use super::support::{catalog, scenario, solution};
-use eframe::egui::{Key, Modifiers, Pos2, Vec2, vec2};
+use eframe::egui::{Key, Modifiers, Pos2, Rect, Vec2, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use perfusion_trainer::catalog::Catalog;
@@ -1130,4 +1130,43 @@ fn a_part_flips_left_to_right_and_its_ports_change_sides() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert!(circuit_of(&harness).part(PartId(3)).is_some_and(|p| p.flipped), "undo brings the flip back");
+}
+
+/// The picker's scenario cards are in the Tab order: Tab reaches one, Enter opens its briefing.
+#[test]
+fn the_keyboard_reaches_a_scenario_card_and_opens_its_briefing() {
+    let mut harness = picker(vec2(1280.0, 800.0));
+    harness.run();
+    let title = scenario("child_cpb").title;
+    let mut reached = false;
+    for _ in 0..40 {
+        harness.key_press(Key::Tab);
+        harness.run();
+        if harness.query_all_by_label(&title).any(|n| n.is_focused()) {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab never reached the card of {title}");
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(harness.query_all_by_label_contains("Sam, 3½ years").next().is_some(), "the child's briefing");
+}
+
+/// Ctrl+1, Ctrl+2 and Ctrl+3 jump the keyboard to the kit, the canvas and the side panel, without 30 Tabs.
+#[test]
+fn shortcuts_jump_the_keyboard_between_kit_canvas_and_panel() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    let focused_in = |harness: &Harness<'_, App>, region: Rect| {
+        harness.query_all_by_label_contains("").any(|n| n.is_focused() && region.contains(n.rect().center()))
+    };
+    let canvas = harness.get_by_label("Circuit canvas").rect();
+    let panel = harness.get_by_label("Inspector").rect().expand2(vec2(0.0, 4.0));
+    let kit = Rect::from_min_max(Pos2::ZERO, pos2(canvas.min.x, 800.0));
+    for (key, region, name) in [(Key::Num2, canvas, "canvas"), (Key::Num1, kit, "kit"), (Key::Num3, panel, "panel")] {
+        harness.key_press_modifiers(Modifiers::COMMAND, key);
+        harness.run();
+        assert!(focused_in(&harness, region), "Ctrl+{key:?} did not reach the {name}");
+    }
 }

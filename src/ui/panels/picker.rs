@@ -66,7 +66,14 @@ fn entry_ui(ui: &mut egui::Ui, entry: &ScenarioEntry, is_selected: bool) -> egui
             }
         })
         .response;
-    let response = response.interact(egui::Sense::click());
+    // A widget of its own over the card (the frame's response belongs to its inner Ui, which takes no focus), so
+    // Tab reaches the card and Enter opens it; a ring shows where the keyboard is.
+    let id = egui::Id::unique(("scenario_card", &entry.origin, &entry.name));
+    let response = ui.interact(response.rect, id, egui::Sense::click());
+    if response.has_focus() {
+        let ring = egui::Stroke::new(2.0, ui.visuals().selection.stroke.color);
+        ui.painter().rect_stroke(response.rect, egui::CornerRadius::same(4), ring, egui::StrokeKind::Outside);
+    }
     response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, &title));
     response.on_hover_cursor(egui::CursorIcon::PointingHand)
 }

@@ -38,7 +38,7 @@ fn nothing_selected(ui: &mut egui::Ui) {
     ui.add_space(8.0);
     ui.label("Select a part or a tube on the canvas to see and set it here.");
     ui.add_space(6.0);
-    ui.label(RichText::new("Keyboard: Tab to a part in the kit and press Enter to place it; Tab to a part on the canvas and press Enter to select it; connect its ports from the list here; the arrow keys move it (Shift: farther).").weak());
+    ui.label(RichText::new("Keyboard: Tab to a part in the kit and press Enter to place it; Tab to a part on the canvas and press Enter to select it; connect its ports from the list here; the arrow keys move it (Shift: farther), F flips it. Ctrl+1, Ctrl+2 and Ctrl+3 jump to the kit, the canvas and this panel.").weak());
 }
 
 /// How a number field reads and steps.

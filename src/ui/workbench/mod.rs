@@ -74,6 +74,21 @@ pub struct Workbench {
     drafts: review::Drafts,
     /// The debrief report asked for (the app owns the dialog).
     report_request: bool,
+    /// A region the keyboard jumps to on the next frame (Ctrl+1 kit, Ctrl+2 canvas, Ctrl+3 side panel).
+    focus_region: Option<Region>,
+}
+
+/// The workbench's regions, in the order the keyboard visits them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Region {
+    Kit,
+    Canvas,
+    SidePanel,
+}
+
+impl Region {
+    const KEYS: [(egui::Key, Region); 3] =
+        [(egui::Key::Num1, Region::Kit), (egui::Key::Num2, Region::Canvas), (egui::Key::Num3, Region::SidePanel)];
 }
 
 /// What the Review tab shows that is worked out once per change of the attempt, not every frame.
@@ -163,6 +178,7 @@ impl Workbench {
             review_summary: None,
             drafts: review::Drafts::default(),
             report_request: false,
+            focus_region: None,
         }
     }
 
@@ -308,6 +324,13 @@ impl Workbench {
 
         let mut intents: Vec<Intent> = shortcuts.to_vec();
         intents.extend(self.arrow_move(ui));
+        for (key, region) in Region::KEYS {
+            if ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, key))) {
+                self.focus_region = Some(region);
+            }
+        }
+        let focus = self.focus_region.take();
+        self.canvas.focus_first_part = focus == Some(Region::Canvas);
         egui::Panel::top("workbench_toolbar").show(ui, |ui| {
             ui.add_space(3.0);
             self.toolbar_ui(ui, &mut intents);
@@ -341,6 +364,7 @@ impl Workbench {
                     self.session.circuit(),
                     catalog,
                     building,
+                    focus == Some(Region::Kit),
                     &mut intents,
                 );
             });
@@ -348,7 +372,7 @@ impl Workbench {
             .default_size((0.3 * window_width).clamp(250.0, 420.0))
             .size_range(250.0..=side_max)
             .show(ui, |ui| {
-                self.side_panel_ui(ui, &mut intents);
+                self.side_panel_ui(ui, focus == Some(Region::SidePanel), &mut intents);
             });
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             let catalog = self.session.catalog();
@@ -415,7 +439,7 @@ impl Workbench {
         self.session.findings().iter().filter(|f| f.severity == crate::rules::Severity::Critical).count()
     }
 
-    fn side_panel_ui(&mut self, ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
+    fn side_panel_ui(&mut self, ui: &mut egui::Ui, focus_tabs: bool, intents: &mut Vec<Intent>) {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             for (tab, name) in [
@@ -429,7 +453,11 @@ impl Workbench {
                 } else {
                     name.to_owned()
                 };
-                if ui.selectable_label(self.tab == tab, text).clicked() {
+                let response = ui.selectable_label(self.tab == tab, text);
+                if focus_tabs && tab == self.tab {
+                    response.request_focus();
+                }
+                if response.clicked() {
                     intents.push(Intent::ShowTab(tab));
                 }
             }

@@ -17,6 +17,7 @@ pub fn palette_ui(
     circuit: &Circuit,
     catalog: &Catalog,
     editable: bool,
+    mut focus_first: bool,
     intents: &mut Vec<Intent>,
 ) {
     ui.add_space(6.0);
@@ -37,7 +38,10 @@ pub fn palette_ui(
                     KitAmount::LengthM(_) => 0,
                 };
                 let left = on_shelf.saturating_sub(usage.counts.get(id).copied().unwrap_or(0));
-                part_entry(ui, spec, left, editable, intents);
+                let response = part_entry(ui, spec, left, editable, intents);
+                if std::mem::take(&mut focus_first) {
+                    response.request_focus();
+                }
             } else if let (Some(spec), KitAmount::LengthM(length)) = (catalog.tubing(id), amount) {
                 tubing.push((spec.name.clone(), length - usage.lengths_m.get(id).copied().unwrap_or(0.0)));
             }
@@ -77,7 +81,13 @@ pub fn palette_ui(
     });
 }
 
-fn part_entry(ui: &mut egui::Ui, spec: &PartSpec, left: u32, editable: bool, intents: &mut Vec<Intent>) {
+fn part_entry(
+    ui: &mut egui::Ui,
+    spec: &PartSpec,
+    left: u32,
+    editable: bool,
+    intents: &mut Vec<Intent>,
+) -> egui::Response {
     let width = ui.available_width();
     let enabled = editable && left > 0;
     let name_colour = if enabled { ui.visuals().text_color() } else { ui.visuals().weak_text_color() };
@@ -135,12 +145,13 @@ fn part_entry(ui: &mut egui::Ui, spec: &PartSpec, left: u32, editable: bool, int
         name_colour,
     );
     let tooltip = specs_text(spec);
-    response.on_hover_text(tooltip).on_hover_cursor(if enabled {
+    let response = response.on_hover_text(tooltip).on_hover_cursor(if enabled {
         egui::CursorIcon::Grab
     } else {
         egui::CursorIcon::NotAllowed
     });
     ui.add_space(2.0);
+    response
 }
 
 /// A part's specifications in a few lines, for tooltips and the inspector.

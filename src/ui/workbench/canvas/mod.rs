@@ -48,6 +48,8 @@ pub struct CanvasState {
     pub last_rect: Option<Rect>,
     /// The user has panned or zoomed: the view is theirs, and is no longer reframed when the canvas resizes.
     user_moved_view: bool,
+    /// The keyboard jumps to the canvas this frame: its first part (or the canvas itself) takes the focus.
+    pub focus_first_part: bool,
 }
 
 impl CanvasState {
@@ -83,6 +85,9 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
     let rect = ui.available_rect_before_wrap();
     let background = ui.allocate_rect(rect, Sense::click_and_drag());
     background.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Circuit canvas"));
+    if state.focus_first_part && input.circuit.is_empty() {
+        background.request_focus();
+    }
     frame_view(state, input, rect);
     pan_and_zoom(ui, state, &background, rect);
     let colours = paint::palette(ui);

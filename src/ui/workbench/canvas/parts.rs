@@ -31,6 +31,9 @@ pub fn parts_ui<'p>(
         let label = input.labels.get(&part.id).cloned().unwrap_or_default();
         let response = ui.interact(part_rect, egui::Id::unique(("part", part.id)), Sense::click_and_drag());
         let is_selected = input.selection == Selection::Part(part.id);
+        if std::mem::take(&mut state.focus_first_part) {
+            response.request_focus();
+        }
         response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, &label));
         if response.drag_started() {
             // A press on a port that sits on the part's edge lays a tube, whichever widget took the press.

@@ -17,9 +17,11 @@ struct CircuitFile {
     /// The scenario the circuit was built for (its file stem), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     scenario: Option<String>,
-    #[serde(default)]
+    /// At most `MAX_PARTS` (and `MAX_TUBES` tubes): one more is refused where it is written, before the rest of
+    /// the file is read.
+    #[serde(default, deserialize_with = "crate::input::bounded::at_most::<_, _, { super::MAX_PARTS }>")]
     parts: Vec<PlacedPart>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::input::bounded::at_most::<_, _, { super::MAX_TUBES }>")]
     tubes: Vec<Tube>,
 }
 
@@ -40,21 +42,6 @@ pub fn from_source(source: &Source, catalog: &Catalog) -> Result<LoadedCircuit, 
     let file: CircuitFile = source.parse()?;
     let mut check = Checker::new(source);
     if !check.version(file.version, CIRCUIT_FORMAT_VERSION, "circuit") {
-        return Err(Diagnostics(check.diagnostics));
-    }
-    // Too many parts or tubes is one error, found before any of them is placed: the work stays bounded.
-    for (field, count, max) in
-        [("parts", file.parts.len(), super::MAX_PARTS), ("tubes", file.tubes.len(), super::MAX_TUBES)]
-    {
-        if count > max {
-            check.error(
-                field,
-                format!("{count} {field}: a circuit holds at most {max}"),
-                Some(format!("keep to {max} {field} (the largest real circuit has about 60 parts)")),
-            );
-        }
-    }
-    if !check.diagnostics.is_empty() {
         return Err(Diagnostics(check.diagnostics));
     }
     let mut circuit = Circuit::new();

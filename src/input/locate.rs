@@ -78,32 +78,32 @@ struct Builder {
 }
 
 #[derive(Debug, PartialEq)]
-enum Token {
+enum Token<'a> {
     Open(char),
     Close,
     Comma,
     Colon,
-    /// An identifier, number or string (strings keep their quotes stripped).
-    Word(String),
+    /// An identifier, number or string, as written (a string without its quotes): only keys are read.
+    Word(&'a str),
     Other,
 }
 
 impl Builder {
     fn run(mut self, text: &str) -> PathMap {
-        let tokens = tokenize(text);
-        let mut i = 0;
-        while let Some((pos, token)) = tokens.get(i) {
-            let next_is_colon = matches!(tokens.get(i + 1), Some((_, Token::Colon)));
-            self.element_start(*pos, token);
+        // Tokens are read as they come (a file of a million tokens is never held as a list of them).
+        let mut tokens = Tokens { text, i: 0, line: 1, col: 1 }.peekable();
+        while let Some((pos, token)) = tokens.next() {
+            let next_is_colon = matches!(tokens.peek(), Some((_, Token::Colon)));
+            self.element_start(pos, &token);
             match token {
-                Token::Word(word) if next_is_colon => self.key(*pos, word),
-                Token::Open(close) => self.open(*pos, *close),
-                Token::Close => self.close(*pos),
+                Token::Word(word) if next_is_colon => self.key(pos, word),
+                Token::Open(close) => self.open(pos, close),
+                Token::Close => self.close(pos),
                 Token::Comma => self.comma(),
                 _ => {}
             }
-            i += 1;
         }
+        self.entries.shrink_to_fit();
         PathMap { entries: self.entries }
     }
 
@@ -185,91 +185,92 @@ fn join(parent: &str, field: &str) -> String {
     if parent.is_empty() { field.to_owned() } else { format!("{parent}.{field}") }
 }
 
-/// Splits RON text into the tokens that matter for paths, skipping whitespace and comments.
-fn tokenize(text: &str) -> Vec<(Position, Token)> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut tokens = Vec::new();
-    let mut cursor = Cursor { chars: &chars, i: 0, line: 1, col: 1 };
-    while let Some(c) = cursor.peek(0) {
-        let pos = Position { line: cursor.line, col: cursor.col };
-        match c {
-            c if c.is_whitespace() => cursor.bump(),
-            '/' if cursor.peek(1) == Some('/') => {
-                while cursor.peek(0).is_some_and(|c| c != '\n') {
-                    cursor.bump();
-                }
-            }
-            '/' if cursor.peek(1) == Some('*') => cursor.skip_block_comment(),
-            '(' | '[' | '{' => {
-                cursor.bump();
-                let close = match c {
-                    '(' => ')',
-                    '[' => ']',
-                    _ => '}',
-                };
-                tokens.push((pos, Token::Open(close)));
-            }
-            ')' | ']' | '}' => {
-                cursor.bump();
-                tokens.push((pos, Token::Close));
-            }
-            ',' => {
-                cursor.bump();
-                tokens.push((pos, Token::Comma));
-            }
-            ':' => {
-                cursor.bump();
-                tokens.push((pos, Token::Colon));
-            }
-            '"' => tokens.push((pos, Token::Word(cursor.string()))),
-            'r' if matches!(cursor.peek(1), Some('"' | '#')) => tokens.push((pos, Token::Word(cursor.raw_string()))),
-            '\'' => {
-                cursor.bump();
-                while cursor.peek(0).is_some_and(|c| c != '\'' && c != '\n') {
-                    if cursor.peek(0) == Some('\\') {
-                        cursor.bump();
+/// The tokens of RON text that matter for paths, in order, skipping whitespace and comments.
+struct Tokens<'a> {
+    text: &'a str,
+    /// Byte offset of the next character.
+    i: usize,
+    line: usize,
+    col: usize,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = (Position, Token<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let c = self.peek(0)?;
+            let pos = Position { line: self.line, col: self.col };
+            let single = |token| Some((pos, token));
+            match c {
+                c if c.is_whitespace() => self.bump(),
+                '/' if self.peek(1) == Some('/') => {
+                    while self.peek(0).is_some_and(|c| c != '\n') {
+                        self.bump();
                     }
-                    cursor.bump();
                 }
-                cursor.bump();
-                tokens.push((pos, Token::Other));
-            }
-            c if is_word_char(c) => {
-                let mut word = String::new();
-                while let Some(c) = cursor.peek(0).filter(|c| is_word_char(*c)) {
-                    word.push(c);
-                    cursor.bump();
+                '/' if self.peek(1) == Some('*') => self.skip_block_comment(),
+                '(' | '[' | '{' => {
+                    self.bump();
+                    return single(Token::Open(match c {
+                        '(' => ')',
+                        '[' => ']',
+                        _ => '}',
+                    }));
                 }
-                tokens.push((pos, Token::Word(word)));
-            }
-            _ => {
-                cursor.bump();
-                tokens.push((pos, Token::Other));
+                ')' | ']' | '}' => {
+                    self.bump();
+                    return single(Token::Close);
+                }
+                ',' => {
+                    self.bump();
+                    return single(Token::Comma);
+                }
+                ':' => {
+                    self.bump();
+                    return single(Token::Colon);
+                }
+                '"' => return single(Token::Word(self.string())),
+                'r' if matches!(self.peek(1), Some('"' | '#')) => return single(Token::Word(self.raw_string())),
+                '\'' => {
+                    self.bump();
+                    while self.peek(0).is_some_and(|c| c != '\'' && c != '\n') {
+                        if self.peek(0) == Some('\\') {
+                            self.bump();
+                        }
+                        self.bump();
+                    }
+                    self.bump();
+                    return single(Token::Other);
+                }
+                c if is_word_char(c) => {
+                    let start = self.i;
+                    while self.peek(0).is_some_and(is_word_char) {
+                        self.bump();
+                    }
+                    return single(Token::Word(&self.text[start..self.i]));
+                }
+                _ => {
+                    self.bump();
+                    return single(Token::Other);
+                }
             }
         }
     }
-    tokens
 }
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '+' | '-' | '.' | '#')
 }
 
-struct Cursor<'a> {
-    chars: &'a [char],
-    i: usize,
-    line: usize,
-    col: usize,
-}
-
-impl Cursor<'_> {
+impl<'a> Tokens<'a> {
     fn peek(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.i + ahead).copied()
+        self.text.get(self.i..)?.chars().nth(ahead)
     }
 
     fn bump(&mut self) {
         if let Some(c) = self.peek(0) {
-            self.i += 1;
+            self.i += c.len_utf8();
             if c == '\n' {
                 self.line += 1;
                 self.col = 1;
@@ -298,26 +299,24 @@ impl Cursor<'_> {
         }
     }
 
-    fn string(&mut self) -> String {
-        let mut text = String::new();
+    /// A quoted string as written between its quotes (escapes skipped over, not decoded: keys are never strings).
+    fn string(&mut self) -> &'a str {
         self.bump();
+        let start = self.i;
+        let mut end = start;
         while let Some(c) = self.peek(0) {
             self.bump();
             match c {
                 '"' => break,
-                '\\' => {
-                    if let Some(escaped) = self.peek(0) {
-                        text.push(escaped);
-                        self.bump();
-                    }
-                }
-                c => text.push(c),
+                '\\' => self.bump(),
+                _ => {}
             }
+            end = self.i;
         }
-        text
+        self.text.get(start..end).unwrap_or_default()
     }
 
-    fn raw_string(&mut self) -> String {
+    fn raw_string(&mut self) -> &'a str {
         self.bump(); // r
         let mut hashes = 0;
         while self.peek(0) == Some('#') {
@@ -325,18 +324,18 @@ impl Cursor<'_> {
             self.bump();
         }
         self.bump(); // opening quote
-        let mut text = String::new();
+        let start = self.i;
         while let Some(c) = self.peek(0) {
             if c == '"' && (1..=hashes).all(|k| self.peek(k) == Some('#')) {
+                let end = self.i;
                 for _ in 0..=hashes {
                     self.bump();
                 }
-                break;
+                return self.text.get(start..end).unwrap_or_default();
             }
-            text.push(c);
             self.bump();
         }
-        text
+        self.text.get(start..).unwrap_or_default()
     }
 }
 

@@ -4,6 +4,7 @@
 //! Nothing here panics or hangs on hostile bytes: sizes are checked before reading, nesting is bounded by ron's
 //! recursion limit, and the path map never recurses.
 
+pub mod bounded;
 mod diagnostic;
 mod locate;
 
@@ -314,6 +315,12 @@ pub const MAX_DIAGNOSTICS: usize = 100;
 impl<'a> Checker<'a> {
     pub fn new(source: &'a Source) -> Self {
         Self { source, diagnostics: Vec::new(), unlisted: 0 }
+    }
+
+    /// Whether another error would still be listed: a hint that costs a search (the nearest name) is worth
+    /// working out only then.
+    pub fn listing(&self) -> bool {
+        self.diagnostics.len() < MAX_DIAGNOSTICS
     }
 
     pub fn error(&mut self, field: &str, message: impl Into<String>, hint: Option<String>) {

@@ -143,11 +143,10 @@ fn check_kit(c: &mut Checker, items: &[super::KitItem], catalog: &Catalog) -> Ve
             );
         }
         match catalog.entry(&item.part) {
-            None => c.error(
-                &format!("{at}.part"),
-                format!("unknown part \"{}\"", item.part),
-                Some(catalog.nearest_hint(item.part.as_str())),
-            ),
+            None => {
+                let hint = c.listing().then(|| catalog.nearest_hint(item.part.as_str()));
+                c.error(&format!("{at}.part"), format!("unknown part \"{}\"", item.part), hint);
+            }
             Some(Entry::Tubing(_)) => {
                 if item.count.is_some() {
                     c.error(&format!("{at}.count"), "tubing is counted in metres", Some("write length_m: 4.0".into()));
@@ -223,16 +222,21 @@ fn check_required(
     kit: &[(CatalogId, KitAmount)],
     catalog: &Catalog,
 ) {
+    // Sets, not searches of the lists: a file of 90,000 entries stays linear.
+    let in_kit: BTreeSet<&CatalogId> = kit.iter().map(|(id, _)| id).collect();
+    let is_required: BTreeSet<&CatalogId> = required.iter().collect();
     for (field, ids) in [("required", required), ("forbidden", forbidden)] {
+        let mut seen = BTreeSet::new();
         for (i, id) in ids.iter().enumerate() {
             let at = format!("{field}[{i}]");
-            if ids.get(..i).is_some_and(|before| before.contains(id)) {
+            if !seen.insert(id) {
                 c.error(&at, format!("\"{id}\" is listed twice"), Some("remove one".into()));
             } else if catalog.entry(id).is_none() {
-                c.error(&at, format!("unknown part \"{id}\""), Some(catalog.nearest_hint(id.as_str())));
-            } else if field == "required" && !kit.iter().any(|(kit_id, _)| kit_id == id) {
+                let hint = c.listing().then(|| catalog.nearest_hint(id.as_str()));
+                c.error(&at, format!("unknown part \"{id}\""), hint);
+            } else if field == "required" && !in_kit.contains(id) {
                 c.error(&at, format!("\"{id}\" is required but not in the kit"), Some("add it to the kit".into()));
-            } else if field == "forbidden" && required.contains(id) {
+            } else if field == "forbidden" && is_required.contains(id) {
                 c.error(&at, format!("\"{id}\" is both required and forbidden"), Some("keep one".into()));
             }
         }
@@ -240,6 +244,7 @@ fn check_required(
 }
 
 fn check_rules(c: &mut Checker, rules: &[super::RuleSetting]) {
+    let mut rules_seen = std::collections::HashSet::new();
     for (i, setting) in rules.iter().enumerate() {
         let well_formed = setting.rule.split('.').all(|word| {
             !word.is_empty() && word.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
@@ -255,16 +260,19 @@ fn check_rules(c: &mut Checker, rules: &[super::RuleSetting]) {
             c.error(
                 &format!("rules[{i}].rule"),
                 format!("unknown rule \"{}\"", setting.rule),
-                Some(crate::input::nearest_hint(&setting.rule, crate::rules::RULES.iter().map(|r| r.id))),
+                c.listing()
+                    .then(|| crate::input::nearest_hint(&setting.rule, crate::rules::RULES.iter().map(|r| r.id))),
             );
         }
-        if rules[..i].iter().any(|earlier| earlier.rule == setting.rule) {
+        // Sets of names seen, not a search of the earlier entries: a file of 90,000 entries stays linear.
+        if !rules_seen.insert(setting.rule.as_str()) {
             c.error(
                 &format!("rules[{i}].rule"),
                 format!("\"{}\" is set twice", setting.rule),
                 Some("give each rule one entry, with all its settings".into()),
             );
         }
+        let mut params_seen = std::collections::HashSet::new();
         for (j, (name, value)) in setting.params.iter().enumerate() {
             let at = format!("rules[{i}].params[{j}]");
             match crate::rules::params_of(&setting.rule).find(|p| p.name == name) {
@@ -291,7 +299,7 @@ fn check_rules(c: &mut Checker, rules: &[super::RuleSetting]) {
                 }
                 None => {}
             }
-            if setting.params[..j].iter().any(|(earlier, _)| earlier == name) {
+            if !params_seen.insert(name.as_str()) {
                 c.error(&at, format!("parameter \"{name}\" is set twice"), None);
             }
         }

@@ -164,7 +164,7 @@ fn a_circuit_beyond_the_limits_is_one_error_found_at_once() {
     command.arg("validate").arg("adult_cabg").arg(&path);
     let (code, text) = within(command, Duration::from_secs(5));
     assert_eq!(code, Some(2), "{text}");
-    assert!(text.contains("parts: 274 parts: a circuit holds at most 200"), "{text}");
+    assert!(text.contains("parts[200]: item 201 of a list that holds at most 200"), "{text}");
 }
 
 #[test]

@@ -438,7 +438,14 @@ impl eframe::App for App {
         let _ = self.autosave(true);
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        // A software renderer (llvmpipe on a machine without a GPU) pays for every frame with the processor.
+        let software = frame
+            .wgpu_render_state()
+            .is_some_and(|state| state.adapter.get_info().device_type == eframe::wgpu::DeviceType::Cpu);
+        if let Some(workbench) = self.workbench.as_mut() {
+            workbench.software_rendering = software;
+        }
         self.open_dropped(ui.ctx());
         let mut commands = Vec::new();
         let typing = ui.ctx().egui_wants_keyboard_input();

@@ -19,6 +19,8 @@ const NEW_TUBE_LENGTH_M: f64 = 0.5;
 /// How far from its host a sensor or heater-cooler may be dropped and still be mounted on it, canvas units (about
 /// half a part's width: "beside it", not "somewhere near"). A drawing choice, not a clinical number.
 const MOUNT_REACH: f32 = 40.0;
+/// The same reach on the screen, pixels, for a view zoomed out (where 40 canvas units are a few pixels).
+const MOUNT_REACH_PX: f32 = 40.0;
 
 /// The edits that clip the new part `part` (an inline device) into `tube`: the line is cut in two of the same
 /// tubing and half the length each, upstream end to the inlet, outlet to the downstream end, the clamp kept on the
@@ -307,6 +309,7 @@ impl Workbench {
         let (circuit, catalog) = (self.session.circuit(), self.session.catalog());
         let kind = &catalog.part(catalog_id)?.kind;
         let labels = circuit.labels(catalog);
+        let reach = MOUNT_REACH.max(MOUNT_REACH_PX / self.canvas.view.zoom.max(0.05));
         let point = egui::pos2(at.x, at.y);
         circuit
             .parts()
@@ -314,7 +317,7 @@ impl Workbench {
                 let host_kind = circuit.kind_of(catalog, p.id)?;
                 let bounds = geometry::part_bounds(p.pos_in_canvas, host_kind);
                 let distance = bounds.distance_to_pos(point);
-                (kind.mounts_on(host_kind) && distance <= MOUNT_REACH).then_some((p.id, distance))
+                (kind.mounts_on(host_kind) && distance <= reach).then_some((p.id, distance))
             })
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(id, _)| (id, labels.get(&id).cloned().unwrap_or_else(|| id.to_string())))

@@ -18,6 +18,7 @@ mod drills;
 mod envelope;
 mod fault_kinds;
 mod hostile;
+mod instructor_cases;
 mod physiology;
 mod props;
 mod session;

@@ -186,6 +186,7 @@ fn edit_name(edit: &Edit) -> String {
         Edit::SetMount { part, .. } => format!("{part} mounted"),
         Edit::SetServo { part, .. } => format!("{part} safety link"),
         Edit::SetFlipped { part, flipped } => format!("{part} {}", if *flipped { "flipped" } else { "unflipped" }),
+        Edit::SetRotation { part, rotation_deg } => format!("{part} turned to {}°", rotation_deg.degrees()),
         Edit::SetLabel { part, label: Some(label) } => format!("{part} named \"{label}\""),
         Edit::SetLabel { part, label: None } => format!("{part} given its default name"),
         Edit::Batch(edits) => format!("{} changes at once", edits.len()),

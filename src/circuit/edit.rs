@@ -4,7 +4,7 @@
 //! the validator's job and the trainee's lesson. Refused are edits that cannot physically happen or that refer
 //! to nothing: a port joined to itself, a second tube on one port, a part that does not exist.
 
-use super::{CanvasPos, Circuit, Controls, HEIGHT_RANGE_CM, PlacedPart, TUBE_LENGTH_RANGE_M, Tube};
+use super::{CanvasPos, Circuit, Controls, HEIGHT_RANGE_CM, PlacedPart, QuarterTurns, TUBE_LENGTH_RANGE_M, Tube};
 use crate::catalog::{Catalog, Entry, PartKind};
 use crate::ids::{CatalogId, PartId, PortRef, TubeId};
 use serde::{Deserialize, Serialize};
@@ -66,6 +66,11 @@ pub enum Edit {
         part: PartId,
         flipped: bool,
     },
+    /// Turns a part's drawing clockwise to the given quarter turn.
+    SetRotation {
+        part: PartId,
+        rotation_deg: QuarterTurns,
+    },
     /// Names a part as the team calls it ("P-inlet"), or gives it back its default name (`label: None`).
     SetLabel {
         part: PartId,
@@ -84,7 +89,8 @@ impl Edit {
             | Edit::SetClamp { .. }
             | Edit::SetHeight { .. }
             | Edit::MovePart { .. }
-            | Edit::SetFlipped { .. } => true,
+            | Edit::SetFlipped { .. }
+            | Edit::SetRotation { .. } => true,
             Edit::Batch(edits) => edits.iter().all(Edit::changes_settings_only),
             _ => false,
         }
@@ -218,6 +224,11 @@ impl Circuit {
                 let placed = self.part_mut(part)?;
                 let old = std::mem::replace(&mut placed.flipped, flipped);
                 Ok(Edit::SetFlipped { part, flipped: old })
+            }
+            Edit::SetRotation { part, rotation_deg } => {
+                let placed = self.part_mut(part)?;
+                let old = std::mem::replace(&mut placed.rotation_deg, rotation_deg);
+                Ok(Edit::SetRotation { part, rotation_deg: old })
             }
             Edit::SetLabel { part, label } => {
                 if let Some(label) = &label {

@@ -120,6 +120,60 @@ pub struct PlacedPart {
     /// left do not cross the part). The drawing only; the circuit is the same.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub flipped: bool,
+    /// Drawn turned clockwise by this much (after any flip), so a part can sit in a vertical line. The drawing only.
+    #[serde(default, skip_serializing_if = "QuarterTurns::is_upright")]
+    pub rotation_deg: QuarterTurns,
+}
+
+/// A turn of a part's drawing, clockwise on the screen, in whole quarter turns: written and read as degrees (0, 90,
+/// 180 or 270), so no other angle can be held.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u16", into = "u16")]
+pub struct QuarterTurns(u8);
+
+impl QuarterTurns {
+    pub const UPRIGHT: QuarterTurns = QuarterTurns(0);
+
+    /// How many quarter turns clockwise, 0–3.
+    pub fn count(self) -> u8 {
+        self.0
+    }
+
+    pub fn is_upright(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// A further quarter turn clockwise (270° comes back to 0°).
+    pub fn clockwise(self) -> QuarterTurns {
+        QuarterTurns((self.0 + 1) % 4)
+    }
+
+    /// A quarter turn anticlockwise.
+    pub fn anticlockwise(self) -> QuarterTurns {
+        QuarterTurns((self.0 + 3) % 4)
+    }
+
+    pub fn degrees(self) -> u16 {
+        u16::from(self.0) * 90
+    }
+}
+
+impl TryFrom<u16> for QuarterTurns {
+    type Error = String;
+    fn try_from(degrees: u16) -> Result<Self, Self::Error> {
+        match degrees {
+            0 | 90 | 180 | 270 => Ok(QuarterTurns((degrees / 90) as u8)),
+            other => {
+                Err(format!("a part turns in quarter turns: write 0, 90, 180 or 270 (degrees clockwise), not {other}"))
+            }
+        }
+    }
+}
+
+impl From<QuarterTurns> for u16 {
+    fn from(turns: QuarterTurns) -> u16 {
+        turns.degrees()
+    }
 }
 
 /// The longest part label, in characters: long enough for "pre-membrane (post-pump)", short enough for a trend
@@ -140,6 +194,7 @@ impl PlacedPart {
             capped: BTreeSet::new(),
             label: None,
             flipped: false,
+            rotation_deg: QuarterTurns::UPRIGHT,
         }
     }
 }

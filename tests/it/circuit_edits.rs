@@ -2,7 +2,7 @@
 
 use super::support::{catalog, scenario, solution};
 use perfusion_trainer::circuit::{
-    CanvasPos, Circuit, Controls, Edit, EditError, PlacedPart, PumpDirection, Tube, file,
+    CanvasPos, Circuit, Controls, Edit, EditError, PlacedPart, PumpDirection, QuarterTurns, Tube, file,
 };
 use perfusion_trainer::ids::{CatalogId, PartId, PortRef, TubeId};
 use perfusion_trainer::input::Source;
@@ -237,6 +237,24 @@ fn saving_is_atomic_and_readable() {
     assert_eq!(names, vec![std::ffi::OsString::from("mine.ron")], "no temporary file left behind");
     let loaded = file::load(&path, &catalog).unwrap();
     assert_eq!(loaded.circuit.tubes().count(), 2);
+}
+
+/// A part's turn is written in degrees and read back; an angle that is not a quarter turn is refused at its line
+/// with what to write.
+#[test]
+fn a_turned_part_is_written_in_degrees_and_other_angles_are_refused() {
+    let catalog = catalog();
+    let (mut circuit, _, pump, _) = small_circuit();
+    let half = QuarterTurns::UPRIGHT.clockwise().clockwise();
+    circuit.apply(&catalog, Edit::SetRotation { part: pump, rotation_deg: half }).unwrap();
+    let text = file::to_ron(&circuit, None);
+    assert!(text.contains("rotation_deg: 180"), "{text}");
+    let loaded = file::from_source(&Source::new("turned.ron", text.clone()), &catalog).unwrap();
+    assert_eq!(loaded.circuit.part(pump).map(|p| p.rotation_deg), Some(half));
+
+    let skewed = text.replace("rotation_deg: 180", "rotation_deg: 45");
+    let error = file::from_source(&Source::new("turned.ron", skewed), &catalog).unwrap_err().to_string();
+    assert!(error.starts_with("turned.ron:") && error.contains("write 0, 90, 180 or 270"), "{error}");
 }
 
 #[test]

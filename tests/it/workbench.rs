@@ -1132,6 +1132,50 @@ fn a_part_flips_left_to_right_and_its_ports_change_sides() {
     assert!(circuit_of(&harness).part(PartId(3)).is_some_and(|p| p.flipped), "undo brings the flip back");
 }
 
+/// A part turns a quarter with R (Shift+R back, or the inspector's buttons): the pump's inlet, on the left when
+/// upright, goes to the top, then the right; the part's box turns with it; Ctrl+Z undoes a turn.
+#[test]
+fn a_part_turns_by_quarters_and_its_ports_go_round() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    // Where the inlet sits from the outlet, across the pump.
+    let inlet = |harness: &Harness<'_, App>| {
+        let outlet = harness.get_by_label("Roller pump 1 outlet").rect().center();
+        harness.get_by_label("Roller pump 1 inlet").rect().center() - outlet
+    };
+    let turns = |harness: &Harness<'_, App>| circuit_of(harness).part(PartId(3)).map(|p| p.rotation_deg.degrees());
+    assert!(inlet(&harness).x < -10.0, "upright, the inlet is on the left: {:?}", inlet(&harness));
+    harness.get_by_label("Roller pump 1").click();
+    harness.run();
+    harness.key_press(Key::R);
+    harness.run();
+    assert_eq!(turns(&harness), Some(90));
+    let at = inlet(&harness);
+    assert!(at.y < -10.0 && at.x.abs() < 2.0, "a quarter clockwise puts the inlet on top: {at:?}");
+    harness.get_by_label("Turn 90°").click();
+    harness.run();
+    assert!(inlet(&harness).x > 10.0, "half a turn puts the inlet on the right: {:?}", inlet(&harness));
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::R);
+    harness.run();
+    assert_eq!(turns(&harness), Some(90), "Shift+R turns back");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(turns(&harness), Some(180), "undo brings the half turn back");
+}
+
+/// A tall part turned a quarter lies on its side: its box is wider than tall.
+#[test]
+fn a_turned_part_takes_its_turned_box() {
+    let mut circuit = solution("adult_cabg");
+    let upright = |c: &Circuit| c.part(PartId(2)).map(|p| p.rotation_deg);
+    let quarter = upright(&circuit).unwrap().clockwise();
+    circuit.apply(&catalog(), Edit::SetRotation { part: PartId(2), rotation_deg: quarter }).unwrap();
+    let mut harness = workbench_with("adult_cabg", circuit);
+    harness.run();
+    let reservoir = harness.get_by_label("Hard-shell reservoir 1").rect();
+    assert!(reservoir.width() > reservoir.height(), "{reservoir:?}");
+}
+
 /// The picker's scenario cards are in the Tab order: Tab reaches one, Enter opens its briefing.
 #[test]
 fn the_keyboard_reaches_a_scenario_card_and_opens_its_briefing() {

@@ -2,7 +2,7 @@
 //! ports, and the view that maps canvas units to screen points (pan and zoom).
 
 use crate::catalog::{PartKind, PartSpec, PortDir};
-use crate::circuit::CanvasPos;
+use crate::circuit::{CanvasPos, PlacedPart, QuarterTurns};
 use eframe::egui::{Pos2, Rect, Vec2, pos2, vec2};
 
 /// Size of a part's box in canvas units: large devices larger, clip-on sensors small. Reference circuits space
@@ -53,6 +53,50 @@ impl Side {
             Side::Right => Side::Left,
             other => other,
         }
+    }
+
+    /// The side a port is on when its part is turned a quarter clockwise.
+    fn clockwise(self) -> Side {
+        match self {
+            Side::Left => Side::Top,
+            Side::Top => Side::Right,
+            Side::Right => Side::Bottom,
+            Side::Bottom => Side::Left,
+        }
+    }
+}
+
+/// How a part is drawn: mirrored left to right, then turned clockwise by quarter turns. Its box, its ports and its
+/// icon all go through this, so the three agree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Orientation {
+    pub flipped: bool,
+    pub turns: QuarterTurns,
+}
+
+impl Orientation {
+    pub fn of(part: &PlacedPart) -> Orientation {
+        Orientation { flipped: part.flipped, turns: part.rotation_deg }
+    }
+
+    fn quarter_turns(self) -> impl Iterator<Item = ()> {
+        std::iter::repeat_n((), usize::from(self.turns.count()))
+    }
+
+    pub fn side(self, side: Side) -> Side {
+        let side = if self.flipped { side.mirrored() } else { side };
+        self.quarter_turns().fold(side, |side, ()| side.clockwise())
+    }
+
+    /// An offset from the part's centre, drawn: (x, y) turned clockwise on the screen (y down) is (-y, x).
+    pub fn offset(self, offset: Vec2) -> Vec2 {
+        let offset = if self.flipped { vec2(-offset.x, offset.y) } else { offset };
+        self.quarter_turns().fold(offset, |v, ()| vec2(-v.y, v.x))
+    }
+
+    /// The part's box size once turned: a quarter or three-quarter turn swaps its width and height.
+    pub fn size(self, size: Vec2) -> Vec2 {
+        if self.turns.count() % 2 == 1 { vec2(size.y, size.x) } else { size }
     }
 }
 
@@ -212,19 +256,48 @@ impl View {
     }
 }
 
-/// A part's box on the screen.
-pub fn part_rect(view: &View, canvas: Rect, pos: CanvasPos, kind: &PartKind) -> Rect {
-    Rect::from_center_size(view.screen_from_canvas(canvas, pos), part_size(kind) * view.zoom)
+/// A part's box on the screen, as drawn (a turned part's box is turned too).
+pub fn part_rect(view: &View, canvas: Rect, pos: CanvasPos, kind: &PartKind, orientation: Orientation) -> Rect {
+    Rect::from_center_size(view.screen_from_canvas(canvas, pos), orientation.size(part_size(kind)) * view.zoom)
 }
 
-/// A part's box in canvas units.
-pub fn part_bounds(pos: CanvasPos, kind: &PartKind) -> Rect {
-    Rect::from_center_size(pos2(pos.x, pos.y), part_size(kind))
+/// A part's box in canvas units, as drawn.
+pub fn part_bounds(pos: CanvasPos, kind: &PartKind, orientation: Orientation) -> Rect {
+    Rect::from_center_size(pos2(pos.x, pos.y), orientation.size(part_size(kind)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every port of every part, however the part is flipped and turned, sits on the edge of the drawn box on the
+    /// side it leaves from.
+    #[test]
+    fn ports_stay_on_their_side_of_a_turned_or_flipped_box() {
+        let catalog = crate::catalog::Catalog::bundled().unwrap_or_else(|d| panic!("{d}"));
+        let mut turns = QuarterTurns::UPRIGHT;
+        for quarter in 0..4 {
+            for flipped in [false, true] {
+                let orientation = Orientation { flipped, turns };
+                for spec in catalog.parts() {
+                    let half = orientation.size(part_size(&spec.kind)) / 2.0;
+                    for place in port_places(spec) {
+                        let (side, at) = (orientation.side(place.side), orientation.offset(place.offset));
+                        let near = |a: f32, b: f32| (a - b).abs() < 1e-4;
+                        let on_edge = match side {
+                            Side::Left => near(at.x, -half.x) && at.y.abs() <= half.y,
+                            Side::Right => near(at.x, half.x) && at.y.abs() <= half.y,
+                            Side::Top => near(at.y, -half.y) && at.x.abs() <= half.x,
+                            Side::Bottom => near(at.y, half.y) && at.x.abs() <= half.x,
+                        };
+                        assert!(on_edge, "{} {} at {quarter} quarter turns, flipped {flipped}", spec.id, place.name);
+                    }
+                }
+            }
+            turns = turns.clockwise();
+        }
+        assert_eq!(turns, QuarterTurns::UPRIGHT, "four quarter turns come back upright");
+    }
 
     #[test]
     fn zooming_keeps_the_point_under_the_pointer() {

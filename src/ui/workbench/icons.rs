@@ -2,6 +2,8 @@
 //! the canvas (at the view's zoom).
 
 use crate::catalog::PartKind;
+use crate::circuit::QuarterTurns;
+use eframe::egui::layers::ShapeIdx;
 use eframe::egui::{Color32, CornerRadius, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, Vec2, pos2, vec2};
 use std::f32::consts::{PI, TAU};
 
@@ -18,6 +20,49 @@ pub struct IconStyle {
     pub level: Option<f32>,
     /// Drawn mirrored left to right (a flipped part): its flow runs right to left.
     pub mirrored: bool,
+}
+
+/// Paints the icon upright into `upright` (the part's box before turning), then turns what was painted clockwise
+/// about the box's centre. Quarter turns keep boxes axis-aligned and circles round, so every shape turns exactly.
+pub fn paint_part_turned(painter: &Painter, upright: Rect, kind: &PartKind, style: &IconStyle, turns: QuarterTurns) {
+    let first = painter.add(Shape::Noop);
+    paint_part(painter, upright, kind, style);
+    if turns.is_upright() {
+        return;
+    }
+    let end = painter.add(Shape::Noop);
+    let centre = upright.center();
+    painter.ctx().graphics_mut(|graphics| {
+        let list = graphics.entry(painter.layer_id());
+        for index in first.0..end.0 {
+            list.mutate_shape(ShapeIdx(index), |clipped| {
+                for _ in 0..turns.count() {
+                    turn_clockwise(&mut clipped.shape, centre);
+                }
+            });
+        }
+    });
+}
+
+/// Turns a shape a quarter clockwise on the screen (y down) about `centre`.
+fn turn_clockwise(shape: &mut Shape, centre: Pos2) {
+    let turn = |p: Pos2| centre + vec2(centre.y - p.y, p.x - centre.x);
+    match shape {
+        Shape::Vec(shapes) => shapes.iter_mut().for_each(|shape| turn_clockwise(shape, centre)),
+        Shape::Circle(circle) => circle.center = turn(circle.center),
+        Shape::Ellipse(ellipse) => {
+            ellipse.center = turn(ellipse.center);
+            ellipse.radius = vec2(ellipse.radius.y, ellipse.radius.x);
+        }
+        Shape::LineSegment { points, .. } => points.iter_mut().for_each(|p| *p = turn(*p)),
+        Shape::Path(path) => path.points.iter_mut().for_each(|p| *p = turn(*p)),
+        Shape::Rect(rect) => rect.rect = Rect::from_two_pos(turn(rect.rect.min), turn(rect.rect.max)),
+        Shape::Mesh(mesh) => std::sync::Arc::make_mut(mesh).vertices.iter_mut().for_each(|v| v.pos = turn(v.pos)),
+        Shape::QuadraticBezier(bezier) => bezier.points.iter_mut().for_each(|p| *p = turn(*p)),
+        Shape::CubicBezier(bezier) => bezier.points.iter_mut().for_each(|p| *p = turn(*p)),
+        // Icons draw no text, bands or callbacks.
+        Shape::Noop | Shape::Text(_) | Shape::Band(_) | Shape::Callback(_) => {}
+    }
 }
 
 pub fn paint_part(painter: &Painter, rect: Rect, kind: &PartKind, style: &IconStyle) {

@@ -38,7 +38,7 @@ fn nothing_selected(ui: &mut egui::Ui) {
     ui.add_space(8.0);
     ui.label("Select a part or a tube on the canvas to see and set it here.");
     ui.add_space(6.0);
-    ui.label(RichText::new("Keyboard: Tab to a part in the kit and press Enter to place it; Tab to a part on the canvas and press Enter to select it; connect its ports from the list here; the arrow keys move it (Shift: farther), F flips it. Ctrl+1, Ctrl+2 and Ctrl+3 jump to the kit, the canvas and this panel.").weak());
+    ui.label(RichText::new("Keyboard: Tab to a part in the kit and press Enter to place it; Tab to a part on the canvas and press Enter to select it; connect its ports from the list here; the arrow keys move it (Shift: farther), F flips it, R and Shift+R turn it. Ctrl+1, Ctrl+2 and Ctrl+3 jump to the kit, the canvas and this panel.").weak());
 }
 
 /// How a number field reads and steps.
@@ -129,11 +129,21 @@ fn part_ui(
         );
         ui.add_enabled_ui(!running, |ui| name_field(ui, part, &label, intents));
         ui.end_row();
-        ui.label("Drawing").on_hover_text("Mirror the part so its lines leave from the other side (key F).");
-        let words = if part.flipped { "Flip back" } else { "Flip left to right" };
-        if ui.button(words).clicked() {
-            intents.push(Intent::Edit(Edit::SetFlipped { part: part.id, flipped: !part.flipped }));
-        }
+        ui.label("Drawing").on_hover_text(
+            "Mirror the part so its lines leave from the other side (key F), or turn it a quarter (R, Shift+R) so a \
+             line can run up or down through it. The drawing only.",
+        );
+        ui.horizontal(|ui| {
+            let words = if part.flipped { "Flip back" } else { "Flip" };
+            if ui.button(words).on_hover_text("Mirror left to right (F)").clicked() {
+                intents.push(Intent::Edit(Edit::SetFlipped { part: part.id, flipped: !part.flipped }));
+            }
+            let turned = format!("Turn 90° (now {}°)", part.rotation_deg.degrees());
+            if ui.button("Turn 90°").on_hover_text(format!("{turned}; R, Shift+R turns back")).clicked() {
+                let rotation_deg = part.rotation_deg.clockwise();
+                intents.push(Intent::Edit(Edit::SetRotation { part: part.id, rotation_deg }));
+            }
+        });
         ui.end_row();
         ui.label("Height above the heart")
             .on_hover_text("Sets the gravity head: a reservoir below the patient drains by siphon.");

@@ -265,7 +265,11 @@ impl Workbench {
             .chain(tube_parts)
             .filter_map(|id| {
                 let part = circuit.part(id)?;
-                Some(geometry::part_bounds(part.pos_in_canvas, circuit.kind_of(catalog, id)?))
+                Some(geometry::part_bounds(
+                    part.pos_in_canvas,
+                    circuit.kind_of(catalog, id)?,
+                    geometry::Orientation::of(part),
+                ))
             })
             .reduce(|a, b| a.union(b))
     }
@@ -315,7 +319,7 @@ impl Workbench {
             .parts()
             .filter_map(|p| {
                 let host_kind = circuit.kind_of(catalog, p.id)?;
-                let bounds = geometry::part_bounds(p.pos_in_canvas, host_kind);
+                let bounds = geometry::part_bounds(p.pos_in_canvas, host_kind, geometry::Orientation::of(p));
                 let distance = bounds.distance_to_pos(point);
                 (kind.mounts_on(host_kind) && distance <= reach).then_some((p.id, distance))
             })
@@ -340,7 +344,7 @@ impl Workbench {
             };
             let taken = circuit.parts().any(|p| {
                 circuit.kind_of(catalog, p.id).is_some_and(|kind| {
-                    geometry::part_bounds(p.pos_in_canvas, kind)
+                    geometry::part_bounds(p.pos_in_canvas, kind, geometry::Orientation::of(p))
                         .expand(20.0)
                         .contains(egui::pos2(candidate.x, candidate.y))
                 })

@@ -330,7 +330,7 @@ impl Workbench {
         }
 
         let mut intents: Vec<Intent> = shortcuts.to_vec();
-        intents.extend(self.arrow_move(ui));
+        intents.extend(self.part_keys(ui));
         for (key, region) in Region::KEYS {
             if ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, key))) {
                 self.focus_region = Some(region);
@@ -521,8 +521,9 @@ impl Workbench {
         });
     }
 
-    /// The arrow keys move the selected part (Shift: farther), unless a text field has the keyboard.
-    fn arrow_move(&self, ui: &egui::Ui) -> Option<Intent> {
+    /// Keys on the selected part, unless a text field has the keyboard: the arrows move it (Shift: farther), F flips
+    /// it, R turns it.
+    fn part_keys(&self, ui: &egui::Ui) -> Option<Intent> {
         let Selection::Part(id) = self.selection else { return None };
         if ui.ctx().egui_wants_keyboard_input() {
             return None;
@@ -531,6 +532,14 @@ impl Workbench {
         if ui.input(|i| i.key_pressed(egui::Key::F) && i.modifiers.is_none()) {
             let flipped = self.session.circuit().part(id)?.flipped;
             return Some(Intent::Edit(crate::circuit::Edit::SetFlipped { part: id, flipped: !flipped }));
+        }
+        // R turns it a quarter clockwise, Shift+R back (a line can then run down through it).
+        if let Some(shift) = ui.input(|i| {
+            (i.key_pressed(egui::Key::R) && !i.modifiers.command && !i.modifiers.alt).then_some(i.modifiers.shift)
+        }) {
+            let turns = self.session.circuit().part(id)?.rotation_deg;
+            let rotation_deg = if shift { turns.anticlockwise() } else { turns.clockwise() };
+            return Some(Intent::Edit(crate::circuit::Edit::SetRotation { part: id, rotation_deg }));
         }
         let step = if ui.input(|i| i.modifiers.shift) { ARROW_STEP * 5.0 } else { ARROW_STEP };
         let (dx, dy) = ui.input(|i| {

@@ -213,7 +213,10 @@ fn circuit_bounds(input: &CanvasInput) -> Option<Rect> {
         .circuit
         .parts()
         .filter_map(|p| {
-            input.catalog.part(&p.catalog_id).map(|spec| geometry::part_bounds(p.pos_in_canvas, &spec.kind))
+            input
+                .catalog
+                .part(&p.catalog_id)
+                .map(|spec| geometry::part_bounds(p.pos_in_canvas, &spec.kind, geometry::Orientation::of(p)))
         })
         .reduce(|a, b| a.union(b))
 }

@@ -1,7 +1,8 @@
 //! Parts on the canvas: each drawn as its device icon with its label and, while the pump runs, its reading (a
 //! transducer's pressure, a pump's flow, a reservoir's volume); pressed to select, dragged to move.
 
-use super::super::{geometry, icons};
+use super::super::geometry::{self, Orientation};
+use super::super::icons;
 use super::captions::{self, Caption, Rank};
 use super::paint::Palette;
 use super::{CanvasInput, CanvasState, DrawnPort, Gesture, Intent, Selection};
@@ -26,7 +27,8 @@ pub fn parts_ui<'p>(
     let mut part_rects = Vec::new();
     for part in input.circuit.parts() {
         let Some(spec) = input.catalog.part(&part.catalog_id) else { continue };
-        let part_rect = geometry::part_rect(&state.view, rect, shown_pos(state, part), &spec.kind);
+        let part_rect =
+            geometry::part_rect(&state.view, rect, shown_pos(state, part), &spec.kind, Orientation::of(part));
         part_rects.push(part_rect);
         let label = input.labels.get(&part.id).cloned().unwrap_or_default();
         let response = ui.interact(part_rect, egui::Id::unique(("part", part.id)), Sense::click_and_drag());
@@ -67,6 +69,16 @@ pub fn parts_ui<'p>(
             let words = if part.flipped { "Flip back (F)" } else { "Flip left to right (F)" };
             if ui.button(words).clicked() {
                 intents.push(Intent::Edit(Edit::SetFlipped { part: part.id, flipped: !part.flipped }));
+                ui.close();
+            }
+            if ui.button("Turn 90° clockwise (R)").clicked() {
+                let rotation_deg = part.rotation_deg.clockwise();
+                intents.push(Intent::Edit(Edit::SetRotation { part: part.id, rotation_deg }));
+                ui.close();
+            }
+            if ui.button("Turn 90° anticlockwise (Shift+R)").clicked() {
+                let rotation_deg = part.rotation_deg.anticlockwise();
+                intents.push(Intent::Edit(Edit::SetRotation { part: part.id, rotation_deg }));
                 ui.close();
             }
         });
@@ -112,8 +124,8 @@ pub fn parts_ui<'p>(
 pub fn links(painter: &egui::Painter, state: &CanvasState, input: &CanvasInput, colours: &Palette, rect: Rect) {
     let centre = |id: crate::ids::PartId| {
         let part = input.circuit.part(id)?;
-        let spec = input.catalog.part(&part.catalog_id)?;
-        Some(geometry::part_rect(&state.view, rect, shown_pos(state, part), &spec.kind).center())
+        input.catalog.part(&part.catalog_id)?;
+        Some(state.view.screen_from_canvas(rect, shown_pos(state, part)))
     };
     for part in input.circuit.parts() {
         let Some(from) = centre(part.id) else { continue };
@@ -145,7 +157,9 @@ fn paint_part(
         level: input.run.and_then(|run| super::super::run::reservoir_fill(run, input.circuit, input.catalog, part.id)),
         mirrored: part.flipped,
     };
-    icons::paint_part(painter, part_rect, &spec.kind, &style);
+    // The icon is drawn upright in its own box, then turned with the part.
+    let upright = Rect::from_center_size(part_rect.center(), Orientation::of(part).size(part_rect.size()));
+    icons::paint_part_turned(painter, upright, &spec.kind, &style, part.rotation_deg);
     if let Some(run) = input.run {
         fault_signs(painter, run, part, part_rect);
     }

@@ -1,13 +1,13 @@
 //! Ports on the canvas: where each is drawn, pressed to start laying a tube, and the tube being laid, which ends on
 //! the port where the button is released.
 
-use super::super::geometry::{self, PortPlace, Side};
+use super::super::geometry::{self, Orientation, PortPlace, Side};
 use super::paint::{Palette, paint_port, port_tooltip};
 use super::parts::shown_pos;
 use super::{CanvasInput, CanvasState, DrawnPort, Gesture, Intent, Selection};
 use crate::catalog::Bore;
 use crate::ids::PortRef;
-use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2, vec2};
+use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2};
 
 /// Every port's place on the screen this frame (a part being moved takes its ports with it).
 pub fn drawn_ports(input: &CanvasInput, state: &CanvasState, rect: Rect) -> Vec<DrawnPort> {
@@ -16,8 +16,8 @@ pub fn drawn_ports(input: &CanvasInput, state: &CanvasState, rect: Rect) -> Vec<
         let Some(spec) = input.catalog.part(&part.catalog_id) else { continue };
         let centre = state.view.screen_from_canvas(rect, shown_pos(state, part));
         for PortPlace { name, dir, side, offset } in geometry::port_places(spec) {
-            let (side, offset) =
-                if part.flipped { (side.mirrored(), vec2(-offset.x, offset.y)) } else { (side, offset) };
+            let orientation = Orientation::of(part);
+            let (side, offset) = (orientation.side(side), orientation.offset(offset));
             let bore = spec.port(&name).map_or(Bore::Any, |p| p.bore);
             out.push(DrawnPort {
                 port: PortRef::new(part.id, name),

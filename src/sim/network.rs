@@ -117,6 +117,16 @@ pub enum Exchange {
     },
 }
 
+impl Exchange {
+    /// Share of the air reaching this branch that a filter (alone or in an oxygenator) holds back and purges.
+    pub fn air_trap_share(&self) -> f64 {
+        match self {
+            Exchange::AirTrap { share } | Exchange::Oxygenator { air_trap: share, .. } => *share,
+            _ => 0.0,
+        }
+    }
+}
+
 /// A branch that chokes as the pressure at `node` falls below `onset_pa`: its losses are multiplied by
 /// e^((onset − P) / scale), so the flow it draws falls away steeply and the pressure cannot run off below.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -362,6 +372,10 @@ pub const ARTERIAL_BLOOD_FRACTION: f64 = 0.2;
 /// Share of arriving air an arterial filter holds back: integrated-filter oxygenators removed 86–97 % of gaseous
 /// microemboli in neonatal tests [Stehouwer-2014] (reference §4.3); 90 % is taken for every filter.
 pub const FILTER_AIR_TRAP: f64 = 0.9;
+/// Most gas a filter's purge line carries back to the reservoir, mL/min: a purge line takes at most 500 mL/min
+/// with the arterial and venous lines clamped [Apex-IFU] (reference §3, recirculation and purge lines). Air beyond
+/// it passes the filter: gross air overwhelms a filter, which is why the bubble detector stops the pump.
+pub const PURGE_GAS_ML_MIN: f64 = 500.0;
 /// Least mixing volume of a junction, mL (a connector's bore), so no node is empty.
 pub const MIN_NODE_VOLUME_ML: f64 = 0.5;
 /// Systemic vascular resistance units: 1 dyn·s·cm⁻⁵ = 10⁵ Pa·s/m³ (PHYS).

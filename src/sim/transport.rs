@@ -5,7 +5,9 @@
 use super::blood::{Blood, saturation};
 use super::gas_exchange::{DRY_GAS_PRESSURE_MMHG, lungs, membrane_co2, membrane_o2_limit_ml_min};
 use super::metabolism::{CRITICAL_EXTRACTION, Metabolism, RESPIRATORY_QUOTIENT};
-use super::network::{ATMOSPHERE, Branch, Exchange, Network, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS};
+use super::network::{
+    ATMOSPHERE, Branch, Exchange, Network, NodeKind, Origin, PATIENT_ARTERIAL, PATIENT_VENOUS, PURGE_GAS_ML_MIN,
+};
 use crate::hydraulics::viscosity_factor;
 use crate::patient::HB_G_DL_PER_HCT;
 use crate::units::{m3_s_to_l_min, m3_to_ml};
@@ -339,6 +341,25 @@ impl Contents {
             }
             let cells = self.cells.get_mut(index).map_or(&mut [][..], |c| c.as_mut_slice());
             let mut out = advect(cells, inflow, moved_ml, branch.volume_ml, flow < 0.0);
+            // A filter holds back most of the air that reaches it, as much as its purge line vents: gas that leaves
+            // the fluid here, so the parcel goes on smaller, its liquid unchanged (the air never turns into blood).
+            let trapped_ml =
+                (branch.exchange.air_trap_share() * out.air * moved_ml).min(PURGE_GAS_ML_MIN * dt_s / 60.0);
+            let trapped_ml = if to != ATMOSPHERE && trapped_ml > MIN_MOVED_ML {
+                let rest_ml = moved_ml - trapped_ml;
+                out = Blood {
+                    hb_g_dl: out.hb_g_dl * moved_ml / rest_ml,
+                    air: ((out.air * moved_ml - trapped_ml) / rest_ml).clamp(0.0, 1.0),
+                    ..out
+                };
+                if let Some(sink) = self.sinks_ml.get_mut(to) {
+                    *sink += trapped_ml;
+                }
+                self.air_vented_ml += trapped_ml;
+                trapped_ml
+            } else {
+                0.0
+            };
             let mut budget = Budget { demand_ml, consumed_ml, weight_kg: metabolism.weight_kg };
             out = self.exchange(branch, out, flow, moved_ml, &mut budget);
             consumed_ml = budget.consumed_ml;
@@ -352,9 +373,9 @@ impl Contents {
             let arriving_ml = match &recirculation {
                 Some(r) if r.returns.contains(&index) && flow > 0.0 => {
                     self.returning = Some(out);
-                    moved_ml * (1.0 - r.share)
+                    (moved_ml - trapped_ml) * (1.0 - r.share)
                 }
-                _ => moved_ml,
+                _ => moved_ml - trapped_ml,
             };
             if to != ATMOSPHERE
                 && let Some(slot) = arrivals.per_node.get_mut(to)
@@ -423,7 +444,7 @@ impl Contents {
     fn exchange(&mut self, branch: &Branch, blood: Blood, flow_m3_s: f64, moved_ml: f64, budget: &mut Budget) -> Blood {
         match branch.exchange {
             Exchange::None | Exchange::CentrifugalHead => blood,
-            Exchange::AirTrap { share } => Blood { air: blood.air * (1.0 - share), ..blood },
+            Exchange::AirTrap { .. } => blood,
             Exchange::Oxygenator {
                 transfer_ml_min,
                 fio2,
@@ -432,9 +453,9 @@ impl Contents {
                 water_temp_c,
                 co2_clearance,
                 membrane_efficiency,
-                air_trap,
+                air_trap: _,
             } => {
-                let mut out = Blood { air: blood.air * (1.0 - air_trap), ..blood };
+                let mut out = blood;
                 if let Some(water) = water_temp_c {
                     out.temp_c += heat_factor * (water - out.temp_c);
                 }

@@ -109,6 +109,44 @@ fn a_reservoir_run_dry_stays_at_empty_and_its_outlet_draws_air() {
     assert!(air.iter().all(|ml| (0.0..50.0).contains(ml)), "the linked detector stopped the roller: {air:?}");
 }
 
+/// A case of the same kind: the bubble detector unlinked too, so nothing stops the roller once the reservoir is
+/// dry. It pumped on at 4.7 L/min and the arterial filter turned the air it held back into haemoglobin-free liquid:
+/// the patient's venous pressure climbed to 81 mmHg and the Hct fell to 0.01 % in 3 min. Right: the air is gas,
+/// purged by the filter or delivered to the patient as emboli; the patient's volume and Hct stay as they were when
+/// the venous line was clamped (its pressures meeting at the mean filling pressure).
+#[test]
+fn air_pumped_from_a_dry_reservoir_never_becomes_blood() {
+    let dir = tempfile::tempdir().unwrap();
+    let circuit = std::fs::read_to_string(repo_path("tests/cases/reservoir_dry.circuit.ron")).unwrap();
+    let detector = r#"(id: 9, part: "bubble_detector", pos: (x: 1020.0, y: 380.0), servo_to: 3)"#;
+    assert_eq!(circuit.matches(detector).count(), 1);
+    let unlinked = dir.path().join("unlinked.ron");
+    std::fs::write(&unlinked, circuit.replace(detector, &detector.replace(", servo_to: 3", ""))).unwrap();
+    let trend = Trend::simulate(&[
+        "tests/cases/reservoir_dry.ron",
+        unlinked.to_str().unwrap(),
+        "--minutes",
+        "5",
+        "--commands",
+        "tests/cases/reservoir_dry.commands.ron",
+    ]);
+    let at = |heading: &str, second: f64| {
+        let times = trend.column("time");
+        let row = times.iter().position(|t| *t >= second).unwrap();
+        trend.column(heading)[row]
+    };
+    assert!(at("Roller pump 1 flow", 300.0) > 4.0, "nothing stopped the roller");
+    assert!(at("Hard-shell reservoir 1 volume", 300.0) < 5.0, "the reservoir is dry");
+    assert!(at("air to patient", 300.0) > 100.0, "the air that passed the filter reached the patient");
+    // Undrained, the patient's pressures meet at the mean filling pressure (about 10 mmHg) and stay there.
+    let (hct, cvp) = (at("Hct", 120.0), at("patient venous pressure", 180.0));
+    for second in [180.0, 240.0, 300.0] {
+        let (now_hct, now_cvp) = (at("Hct", second), at("patient venous pressure", second));
+        assert!((now_hct - hct).abs() < 1.0, "Hct {hct} % at 120 s, {now_hct} % at {second} s");
+        assert!(now_cvp < cvp + 1.0, "venous pressure {cvp} mmHg at 180 s, {now_cvp} mmHg at {second} s");
+    }
+}
+
 /// envelope/child_go_on: the child's arterial line kinks at 600 s of bypass and its pressure cut-off stops the pump,
 /// but no trend row ever said so. Right: the stop is a latched alarm naming the pump, the sensor and the reading,
 /// in the trend and the attempt, until it is acknowledged; once the cause has cleared the pump restarts.

@@ -3,18 +3,20 @@
 //! trend sampled every second of model time.
 
 use super::output;
+use crate::attempt::Event;
 use crate::catalog::Catalog;
 use crate::circuit::Circuit;
 use crate::scenario::Scenario;
 use crate::session::script::{Player, TimedAction};
 use crate::session::{Action, Session};
+use crate::sim::Alarm;
 use serde_json::json;
 use std::path::Path;
 
 /// A recorded run: the column headers and one row per second.
 pub struct Trend {
     pub header: Vec<String>,
-    /// Values in header order, and the alarms sounding (joined with "; ").
+    /// Values in header order, and the alarms sounding or raised since the row before (joined with "; ").
     pub rows: Vec<(Vec<f64>, String)>,
 }
 
@@ -45,16 +47,32 @@ pub fn trend(
     let mut header: Vec<String> = Vec::new();
     let mut rows = Vec::new();
     let mut player = Player::new(actions);
+    let mut logged = 0;
     for second in 0..=(minutes * 60.0).round() as u64 {
         player.play_until(&mut session, second as f64).map_err(|error| error.to_string())?;
+        // A row lists the alarms sounding now and those raised since the last row: a line pressure that crossed
+        // its limit for a moment (a kink that stopped the pump) is in the row after.
+        let log = &session.log().log;
+        let mut alarms: Vec<Alarm> = log
+            .get(logged..)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|entry| match entry.event {
+                Event::AlarmRaised { alarm } => Some(alarm),
+                _ => None,
+            })
+            .collect();
+        logged = log.len();
         let Some(run) = session.run() else { return Err(format!("the run was stopped at {second} s")) };
         if header.is_empty() {
             header = run.columns().columns().map(|c| c.heading()).collect();
             header.push("alarms (list)".to_owned());
         }
+        alarms.extend(run.simulation().alarms());
+        alarms.sort();
+        alarms.dedup();
         let labels = session.circuit().labels(catalog);
-        let alarms: Vec<String> =
-            run.simulation().alarms().into_iter().map(|a| run.simulation().describe_alarm(a, &labels)).collect();
+        let alarms: Vec<String> = alarms.into_iter().map(|a| run.simulation().describe_alarm(a, &labels)).collect();
         rows.push((run.columns().sample(run.simulation()), alarms.join("; ")));
     }
     Ok(Trend { header, rows })

@@ -448,7 +448,7 @@ impl eframe::App for App {
         }
         self.open_dropped(ui.ctx());
         let mut commands = Vec::new();
-        let typing = ui.ctx().egui_wants_keyboard_input();
+        let typing = ui.ctx().text_edit_focused();
         for command in UiCommand::ALL {
             if typing && command.is_text_editing_key() {
                 continue;

@@ -932,6 +932,29 @@ fn the_arrow_keys_move_the_selected_part() {
     assert!((at(&harness).y - before.y).abs() < 1e-3, "undone");
 }
 
+/// The keyboard alone: Ctrl+2 reaches the canvas, Enter selects the focused part, and the arrows, F and R then act
+/// on it though the part keeps the keyboard focus (only a text field holds the keys back).
+#[test]
+fn a_part_selected_from_the_keyboard_moves_flips_and_turns_from_the_keyboard() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num2);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let before = circuit_of(&harness);
+    for key in [Key::ArrowRight, Key::F, Key::R] {
+        harness.key_press(key);
+        harness.run();
+    }
+    let after = circuit_of(&harness);
+    let changed: Vec<_> = after.parts().filter(|p| before.part(p.id) != Some(*p)).collect();
+    let [part] = changed[..] else { panic!("one part should have changed: {changed:?}") };
+    let was = before.part(part.id).unwrap();
+    assert!((part.pos_in_canvas.x - was.pos_in_canvas.x - 10.0).abs() < 1e-3, "moved: {part:?}");
+    assert!(part.flipped && part.rotation_deg.degrees() == 90, "flipped and turned: {part:?}");
+}
+
 /// On a small window and on a laptop at 150 % the canvas keeps at least 40 % of the width and the whole reference
 /// circuit stays framed in it (each part's accessible node lies inside the canvas).
 #[test]

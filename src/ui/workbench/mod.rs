@@ -525,7 +525,7 @@ impl Workbench {
     /// it, R turns it.
     fn part_keys(&self, ui: &egui::Ui) -> Option<Intent> {
         let Selection::Part(id) = self.selection else { return None };
-        if ui.ctx().egui_wants_keyboard_input() {
+        if ui.ctx().text_edit_focused() {
             return None;
         }
         // F mirrors the part left to right (its lines then leave from the other side).

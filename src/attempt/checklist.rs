@@ -44,6 +44,8 @@ pub struct CheckItem {
     pub at_s: Option<f64>,
     /// The run's model time then, s, for an item done during a run.
     pub model_s: Option<f64>,
+    /// It answers a fault no run has reached: it names a drill still to come, for the instructor's eyes only.
+    pub unreached_fault: bool,
 }
 
 pub fn checklist(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> Vec<CheckItem> {
@@ -81,6 +83,7 @@ pub fn checklist(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> V
             status,
             at_s: at.map(|a| a.at_s),
             model_s: at.and_then(|a| a.model_s),
+            unreached_fault: false,
         });
     }
     items.extend(super::response::judge(attempt, scenario, catalog).into_iter().map(|judged| CheckItem {
@@ -88,6 +91,7 @@ pub fn checklist(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> V
         status: judged.status,
         at_s: judged.at_s,
         model_s: judged.model_s,
+        unreached_fault: !judged.reached,
     }));
     items
 }
@@ -151,7 +155,13 @@ fn target_flow(attempt: &Attempt, scenario: &Scenario) -> CheckItem {
     match reached {
         Some((run_started_s, model_s)) => {
             let status = if model_s <= TARGET_FLOW_LATE_S { Status::Done } else { Status::Late };
-            CheckItem { action: action.to_owned(), status, at_s: Some(run_started_s + model_s), model_s: Some(model_s) }
+            CheckItem {
+                action: action.to_owned(),
+                status,
+                at_s: Some(run_started_s + model_s),
+                model_s: Some(model_s),
+                unreached_fault: false,
+            }
         }
         // A run still going that has not run long enough to be late has not missed it yet.
         None if attempt.end.model_s.is_some_and(|m| m < TARGET_FLOW_LATE_S) => item(action, Status::NotDue, None),
@@ -160,5 +170,5 @@ fn target_flow(attempt: &Attempt, scenario: &Scenario) -> CheckItem {
 }
 
 fn item(action: &str, status: Status, at_s: Option<f64>) -> CheckItem {
-    CheckItem { action: action.to_owned(), status, at_s, model_s: None }
+    CheckItem { action: action.to_owned(), status, at_s, model_s: None, unreached_fault: false }
 }

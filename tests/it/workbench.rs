@@ -955,6 +955,22 @@ fn a_part_selected_from_the_keyboard_moves_flips_and_turns_from_the_keyboard() {
     assert!(part.flipped && part.rotation_deg.degrees() == 90, "flipped and turned: {part:?}");
 }
 
+/// The trainee's own attempt keeps the answer key out of the Review tab: no notes for the instructor, no drill still
+/// to come (adult CABG has an oxygenator failure at 15:00), no grade to set; a saved attempt opened for review
+/// shows them (`review_scrubs_the_timeline_and_keeps_notes_and_a_grade`).
+#[test]
+fn the_trainees_own_review_tab_hides_the_answer_key() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    harness.get_by_label("Review").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("Score ").is_some(), "the score is shown");
+    assert!(harness.query_by_label_contains("opened for review").is_some(), "the trainee is told where they are");
+    for hidden in ["did not reach it", "notes for the instructor", "Grade"] {
+        assert!(harness.query_by_label_contains(hidden).is_none(), "`{hidden}` is shown to the trainee");
+    }
+}
+
 /// On a small window and on a laptop at 150 % the canvas keeps at least 40 % of the width and the whole reference
 /// circuit stays framed in it (each part's accessible node lies inside the canvas).
 #[test]

@@ -78,6 +78,8 @@ pub struct Workbench {
     focus_region: Option<Region>,
     /// The window is drawn by a software renderer (no GPU): a run repaints less often.
     pub software_rendering: bool,
+    /// Opened from a saved attempt for review: the Review tab shows the answer key (`review::ReviewView`).
+    for_instructor: bool,
 }
 
 /// The workbench's regions, in the order the keyboard visits them.
@@ -159,6 +161,7 @@ impl Workbench {
         if recovered {
             workbench.recording.mark_unsaved();
         }
+        workbench.for_instructor = !recovered;
         if running {
             workbench.say("The run was going when this attempt was saved: it is paused. Resume it with F6.", false);
         }
@@ -185,6 +188,7 @@ impl Workbench {
             report_request: false,
             focus_region: None,
             software_rendering: false,
+            for_instructor: false,
         }
     }
 
@@ -515,6 +519,7 @@ impl Workbench {
                     at_s: self.review.as_ref().map(|moment| moment.at_s),
                     findings_then: self.review.as_ref().map_or(&[][..], |moment| moment.findings.as_slice()),
                     monitor_then: &monitor_then,
+                    for_instructor: self.for_instructor,
                 };
                 review::review_ui(ui, &view, &mut self.drafts, intents);
             }

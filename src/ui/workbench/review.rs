@@ -24,6 +24,10 @@ pub struct ReviewView<'a> {
     pub monitor_then: &'a [(String, f64)],
     /// The circuit's part labels, to name parts in the log.
     pub labels: &'a std::collections::BTreeMap<crate::ids::PartId, String>,
+    /// An attempt opened for review (Open attempt…): the scenario's notes for the instructor, the drills no run has
+    /// reached, the notes and the grade are shown. In the trainee's own attempt they stay hidden: they are the
+    /// answer key.
+    pub for_instructor: bool,
 }
 
 /// Text being typed in the panel, kept between frames.
@@ -49,10 +53,21 @@ pub fn review_ui(ui: &mut egui::Ui, view: &ReviewView, drafts: &mut Drafts, inte
     ui.add_space(4.0);
     score_ui(ui, view.score);
     ui.add_space(6.0);
-    checklist_ui(ui, view.checklist, intents);
+    checklist_ui(ui, view, intents);
     ui.add_space(6.0);
     timeline_ui(ui, view, intents);
     ui.add_space(6.0);
+    if !view.for_instructor {
+        ui.label(
+            RichText::new(
+                "The instructor's notes, the drills still to come and the grade show when the saved attempt is \
+                 opened for review (Open attempt…).",
+            )
+            .weak()
+            .small(),
+        );
+        return;
+    }
     notes_ui(ui, view, drafts, intents);
     if !view.instructor_notes.is_empty() {
         egui::CollapsingHeader::new("The scenario's notes for the instructor").default_open(false).show(ui, |ui| {
@@ -77,11 +92,12 @@ fn score_ui(ui: &mut egui::Ui, score: &Score) {
     ui.label(RichText::new("Rubric: docs/scoring.md").weak().small());
 }
 
-/// The expected actions, each with its status; clicking one shows that moment.
-fn checklist_ui(ui: &mut egui::Ui, items: &[crate::attempt::checklist::CheckItem], intents: &mut Vec<Intent>) {
+/// The expected actions, each with its status; clicking one shows that moment. The trainee's own view leaves out
+/// the answers to drills no run has reached.
+fn checklist_ui(ui: &mut egui::Ui, view: &ReviewView, intents: &mut Vec<Intent>) {
     use crate::attempt::checklist::Status;
     ui.label(RichText::new("Checklist").strong());
-    for item in items {
+    for item in view.checklist.iter().filter(|item| view.for_instructor || !item.unreached_fault) {
         let colour = match item.status {
             Status::Done => ui.visuals().text_color(),
             Status::NotDue => ui.visuals().weak_text_color(),

@@ -130,9 +130,7 @@ fn assembly_time(attempt: &Attempt, weight: f64) -> Component {
 fn alarm_response(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Component {
     let name = ComponentKind::AlarmResponse;
     // Silence earns nothing where nothing could sound: a run never put on bypass tested no alarm.
-    let running_l_min = ON_BYPASS_SHARE_OF_TARGET * scenario.derived().target_flow_l_min;
-    let on_bypass = attempt.trends.iter().any(|t| t.rows.iter().any(|row| t.pumping(row, running_l_min)));
-    if !on_bypass {
+    if !went_on_bypass(attempt, scenario) {
         return Component { name, weight, fraction: 0.0, detail: "never on bypass, so no alarm was answered".into() };
     }
     let end_s = attempt.duration_s();
@@ -236,8 +234,21 @@ fn time_in_targets(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Compo
     Component { name: ComponentKind::TimeInTargets, weight, fraction, detail }
 }
 
+/// Whether any run pumped at least the on-bypass share of the target flow.
+fn went_on_bypass(attempt: &Attempt, scenario: &Scenario) -> bool {
+    let running_l_min = ON_BYPASS_SHARE_OF_TARGET * scenario.derived().target_flow_l_min;
+    attempt.trends.iter().any(|t| t.rows.iter().any(|row| t.pumping(row, running_l_min)))
+}
+
+/// The prime of the circuit put on bypass. A circuit never on bypass earns nothing: an unfinished one (an empty
+/// canvas primes 0 mL) would otherwise score best.
 fn prime_volume(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog, weight: f64) -> Component {
-    let circuit = attempt.circuit_at(catalog, f64::INFINITY);
+    let name = ComponentKind::PrimeVolume;
+    let started = attempt.log.iter().find(|e| e.event == Event::RunStarted).map(|e| e.at_s);
+    let (Some(started), true) = (started, went_on_bypass(attempt, scenario)) else {
+        return Component { name, weight, fraction: 0.0, detail: "never on bypass, so no prime was scored".into() };
+    };
+    let circuit = attempt.circuit_at(catalog, started);
     let prime_ml = circuit.prime(catalog).total_ml;
     let derived = scenario.derived();
     let reference = derived
@@ -250,7 +261,7 @@ fn prime_volume(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog, weigh
         ),
         _ => (1.0, format!("prime {prime_ml:.0} mL; the scenario sets no limit")),
     };
-    Component { name: ComponentKind::PrimeVolume, weight, fraction, detail }
+    Component { name, weight, fraction, detail }
 }
 
 #[cfg(test)]

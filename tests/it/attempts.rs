@@ -271,8 +271,9 @@ fn the_run_at_any_moment_is_rebuilt_bit_for_bit_from_the_checkpoints() {
 }
 
 /// Given case (files/attempt_forged_trends.ron): a version 1 attempt whose trend rows were edited by hand graded
-/// 96.3; the grade comes from re-simulating its log, as the honest attempt's (71.3 under the first rubric; 19.7 since
-/// an attempt never put on bypass earns nothing for alarms it never heard, nor for faults it never met).
+/// 96.3; the grade comes from re-simulating its log, as the honest attempt's (71.3 under the first rubric; 17.3 since
+/// an attempt never put on bypass earns nothing for alarms it never heard, faults it never met, nor the prime of a
+/// circuit it never ran).
 #[test]
 fn a_forged_trend_earns_nothing_the_log_does_not_re_simulate() {
     let dir = tempfile::tempdir().unwrap();
@@ -281,7 +282,7 @@ fn a_forged_trend_earns_nothing_the_log_does_not_re_simulate() {
     let output = bin().arg("grade").arg(dir.path()).output().unwrap();
     assert!(output.status.success(), "{output:?}");
     let csv = String::from_utf8(output.stdout).unwrap();
-    assert!(csv.lines().nth(1).unwrap().starts_with("a.ron,A. Trainee,adult_cabg,19.7,"), "{csv}");
+    assert!(csv.lines().nth(1).unwrap().starts_with("a.ron,A. Trainee,adult_cabg,17.3,"), "{csv}");
 }
 
 /// An attempt saved by the previous version of the app (format 1, with its struct names, alarms by label and trends

@@ -245,9 +245,9 @@ impl View {
 
     /// The view that shows `bounds` (canvas units) whole and centred in `canvas`, never zoomed in past 1.5×.
     pub fn fitting(canvas: Rect, bounds: Rect) -> View {
-        // Screen pixels kept free around the circuit: names stand beside the parts at the edge (a caption is up to
-        // about 110 px wide at its largest font), readings above them.
-        let margin = vec2(110.0, 50.0);
+        // Screen pixels kept free around the circuit: a name or reading above or below a part at the edge (the
+        // captions keep inside the view, beside the part only where there is room).
+        let margin = vec2(40.0, 40.0);
         let available = (canvas.size() - margin * 2.0).max(vec2(50.0, 50.0));
         let size = bounds.size().max(vec2(1.0, 1.0));
         let zoom = (available.x / size.x).min(available.y / size.y).clamp(MIN_ZOOM, 1.5);

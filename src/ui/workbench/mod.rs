@@ -452,7 +452,8 @@ impl Workbench {
 
     fn side_panel_ui(&mut self, ui: &mut egui::Ui, focus_tabs: bool, intents: &mut Vec<Intent>) {
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
+        // The tabs wrap on a narrow panel (a laptop at 150 %) rather than push the panel's content off its edge.
+        ui.horizontal_wrapped(|ui| {
             for (tab, name) in [
                 (Tab::Inspector, "Inspector"),
                 (Tab::Findings, "Findings"),

@@ -76,19 +76,20 @@ pub fn review_ui(ui: &mut egui::Ui, view: &ReviewView, drafts: &mut Drafts, inte
     }
 }
 
+/// The score and each component: its name and points on a line, what earned them wrapped beneath, so the panel
+/// keeps its width however long the explanation.
 fn score_ui(ui: &mut egui::Ui, score: &Score) {
     ui.label(RichText::new(format!("Score {:.0} / 100", score.total)).heading());
     let weight: f64 = score.components.iter().map(|c| c.weight).sum();
-    egui::Grid::new("score_breakdown").num_columns(3).striped(true).spacing([10.0, 3.0]).show(ui, |ui| {
-        for component in &score.components {
-            let points = if weight > 0.0 { 100.0 * component.weight * component.fraction / weight } else { 0.0 };
-            let most = if weight > 0.0 { 100.0 * component.weight / weight } else { 0.0 };
-            ui.label(component.name.field().replace('_', " "));
+    for component in &score.components {
+        let points = if weight > 0.0 { 100.0 * component.weight * component.fraction / weight } else { 0.0 };
+        let most = if weight > 0.0 { 100.0 * component.weight / weight } else { 0.0 };
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(format!("{points:.1} / {most:.0}")).monospace());
-            ui.label(RichText::new(&component.detail).small());
-            ui.end_row();
-        }
-    });
+            ui.label(RichText::new(component.name.field().replace('_', " ")).strong());
+        });
+        ui.add(egui::Label::new(RichText::new(&component.detail).small().weak()).wrap());
+    }
     ui.label(RichText::new("Rubric: docs/scoring.md").weak().small());
 }
 
@@ -110,7 +111,7 @@ fn checklist_ui(ui: &mut egui::Ui, view: &ReviewView, intents: &mut Vec<Intent>)
             _ => String::new(),
         };
         let text = RichText::new(format!("{}: {}{when}", item.status.label(), item.action)).color(colour);
-        let response = ui.selectable_label(false, text);
+        let response = ui.add(egui::Button::selectable(false, text).wrap());
         if let Some(at) = item.at_s
             && response.clicked()
         {
@@ -123,8 +124,10 @@ fn timeline_ui(ui: &mut egui::Ui, view: &ReviewView, intents: &mut Vec<Intent>) 
     let attempt = view.attempt;
     let end = attempt.duration_s();
     ui.label(RichText::new("Timeline").strong());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let mut at = view.at_s.unwrap_or(end);
+        // Room beside the slider for its value and name, however narrow the panel.
+        ui.spacing_mut().slider_width = (ui.available_width() - 150.0).clamp(60.0, 240.0);
         let slider = ui
             .add(egui::Slider::new(&mut at, 0.0..=end.max(1.0)).custom_formatter(|v, _| clock(v)).text("moment shown"));
         slider.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, true, "Timeline moment"));

@@ -25,13 +25,21 @@ pub struct Caption {
     pub rank: Rank,
 }
 
-/// Lays out and paints `captions`, keeping clear of each other and of `parts` (every part's rectangle on screen).
-pub fn paint(painter: &egui::Painter, mut captions: Vec<Caption>, parts: &[Rect], font: FontId, colours: &Palette) {
+/// Lays out and paints `captions`, keeping clear of each other and of `parts` (every part's rectangle on screen),
+/// and inside `within` (the canvas), so a name at the edge of the view is never cut.
+pub fn paint(
+    painter: &egui::Painter,
+    mut captions: Vec<Caption>,
+    parts: &[Rect],
+    within: Rect,
+    font: FontId,
+    colours: &Palette,
+) {
     captions.sort_by_key(|c| c.rank);
     let galleys: Vec<_> =
         captions.iter().map(|c| painter.layout_no_wrap(c.text.clone(), font.clone(), colours.text)).collect();
     let sizes: Vec<Vec2> = galleys.iter().map(|g| g.size() + vec2(6.0, 2.0)).collect();
-    for ((caption, galley), spot) in captions.iter().zip(galleys).zip(layout(&captions, &sizes, parts)) {
+    for ((caption, galley), spot) in captions.iter().zip(galleys).zip(layout(&captions, &sizes, parts, within)) {
         let Some(spot) = spot else { continue };
         let (fill, stroke) = match caption.rank {
             Rank::Reading => (colours.reading_fill, Stroke::new(1.0, colours.weak)),
@@ -43,8 +51,9 @@ pub fn paint(painter: &egui::Painter, mut captions: Vec<Caption>, parts: &[Rect]
     }
 }
 
-/// Where each caption (in rank order, of the size given) goes, or `None` for a fitting's name with no free place.
-fn layout(captions: &[Caption], sizes: &[Vec2], parts: &[Rect]) -> Vec<Option<Rect>> {
+/// Where each caption (in rank order, of the size given) goes, or `None` for a fitting's name with no free place
+/// inside `within`. A name with no free place is put in its first place, moved inside `within`.
+fn layout(captions: &[Caption], sizes: &[Vec2], parts: &[Rect], within: Rect) -> Vec<Option<Rect>> {
     let mut taken: Vec<Rect> = Vec::with_capacity(captions.len());
     captions
         .iter()
@@ -52,19 +61,27 @@ fn layout(captions: &[Caption], sizes: &[Vec2], parts: &[Rect]) -> Vec<Option<Re
         .map(|(caption, size)| {
             let spots = spots(caption.part, *size, caption.rank == Rank::Reading);
             let clear = |r: &Rect| {
-                !taken.iter().any(|t| t.intersects(*r))
+                within.contains_rect(*r)
+                    && !taken.iter().any(|t| t.intersects(*r))
                     && !parts.iter().any(|p| *p != caption.part && p.shrink(1.0).intersects(*r))
             };
             let spot = match spots.iter().copied().find(clear) {
                 Some(spot) => spot,
                 // A fitting's name has its tooltip; the others are shown in their first place whatever it overlaps.
                 None if caption.rank == Rank::Fitting => return None,
-                None => spots[0],
+                None => inside(spots[0], within),
             };
             taken.push(spot);
             Some(spot)
         })
         .collect()
+}
+
+/// `spot` moved the least that puts it inside `within` (or against its top left, if it is the larger).
+fn inside(spot: Rect, within: Rect) -> Rect {
+    let dx = (within.left() - spot.left()).max(0.0) + (within.right() - spot.right()).min(0.0);
+    let dy = (within.top() - spot.top()).max(0.0) + (within.bottom() - spot.bottom()).min(0.0);
+    spot.translate(vec2(dx, dy))
 }
 
 /// Where a caption of `size` may go around `part`, in order of preference: below (above for a reading), then the
@@ -94,7 +111,8 @@ mod tests {
             .collect();
         captions.insert(0, Caption { text: "Roller pump 1".into(), part: parts[3], rank: Rank::MainDevice });
         let sizes = vec![vec2(110.0, 14.0); captions.len()];
-        let placed = layout(&captions, &sizes, &parts);
+        let within = Rect::from_min_max(pos2(-200.0, 0.0), pos2(400.0, 300.0));
+        let placed = layout(&captions, &sizes, &parts, within);
         assert!(placed[0].is_some(), "the main device lost its name");
         let shown: Vec<(Rect, Rect)> =
             captions.iter().zip(&placed).filter_map(|(c, spot)| spot.map(|s| (s, c.part))).collect();
@@ -103,9 +121,21 @@ mod tests {
             for (b, _) in &shown[i + 1..] {
                 assert!(!a.intersects(*b), "{a:?} overlaps {b:?}");
             }
+            assert!(within.contains_rect(*a), "{a:?} is cut by the edge of the view");
             for p in parts.iter().filter(|p| *p != own) {
                 assert!(!p.shrink(1.0).intersects(*a), "{a:?} covers the part at {p:?}");
             }
         }
+    }
+
+    /// A part at the left edge of the view: its name goes where it is whole (below), not off the edge.
+    #[test]
+    fn a_name_at_the_edge_of_the_view_stays_inside_it() {
+        let within = Rect::from_min_max(pos2(0.0, 0.0), pos2(400.0, 300.0));
+        let part = Rect::from_min_size(pos2(4.0, 280.0), vec2(20.0, 16.0));
+        let captions = [Caption { text: "Cardiotomy sucker 1".into(), part, rank: Rank::MainDevice }];
+        let placed = layout(&captions, &[vec2(110.0, 14.0)], &[part], within);
+        let spot = placed[0].expect("a main device keeps its name");
+        assert!(within.contains_rect(spot), "{spot:?}");
     }
 }

@@ -116,7 +116,7 @@ pub fn parts_ui<'p>(
         }
     }
     let font = FontId::proportional((11.0 * state.view.zoom).clamp(9.0, 13.0));
-    captions::paint(painter, captions, &part_rects, font, colours);
+    captions::paint(painter, captions, &part_rects, rect, font, colours);
 }
 
 /// What ties parts together besides tubing, drawn under them: a sensor's safety link to the pump it stops (dashed)

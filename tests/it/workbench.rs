@@ -2,7 +2,7 @@
 //! from port to port, set them in the inspector, validate, run, clamp, undo; and the keyboard path.
 
 use super::support::{catalog, scenario, solution};
-use eframe::egui::{Key, Modifiers, Pos2, Rect, Vec2, pos2, vec2};
+use eframe::egui::{self, Key, Modifiers, Pos2, Rect, Vec2, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use perfusion_trainer::catalog::Catalog;
@@ -907,6 +907,40 @@ fn a_click_on_a_tube_selects_it_and_its_context_menu_clamps_it() {
     harness.run();
     assert!(circuit_of(&harness).tube(TubeId(16)).unwrap().clamped, "the context menu clamps");
     assert!(harness.query_by_label_contains("Clamped tube 16 (Ctrl+Z undoes it)").is_some(), "and says so");
+}
+
+/// A right click anywhere on a tube's body (not only its middle mark) selects it and offers its actions; a part's
+/// menu offers to remove it. Both undo.
+#[test]
+fn right_clicks_on_a_tube_body_and_on_a_part_offer_their_actions() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    // Tube 16 runs straight from the bubble detector to the aortic cannula: 9 px beside its 12-px mark is its body.
+    let body = harness.get_by_label("Select tube 16").rect().center() + vec2(9.0, 0.0);
+    harness.hover_at(body);
+    harness.step();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: body,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.step();
+    }
+    harness.run();
+    assert!(harness.query_by_label("Clamp tube 16").is_some(), "the right click selects the tube");
+    harness.get_by_label("Clamp this line").click();
+    harness.run();
+    assert!(circuit_of(&harness).tube(TubeId(16)).unwrap().clamped, "the body's menu clamps");
+    harness.get_by_label("Oxygenator 1").click_secondary();
+    harness.run();
+    harness.get_by_label("Remove (Del)").click();
+    harness.run();
+    assert!(circuit_of(&harness).part(PartId(6)).is_none(), "the part's menu removes it");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(circuit_of(&harness).part(PartId(6)).is_some(), "undone");
 }
 
 /// The arrow keys move the selected part (Shift: five steps), one undoable move each.

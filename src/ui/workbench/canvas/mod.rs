@@ -50,6 +50,8 @@ pub struct CanvasState {
     user_moved_view: bool,
     /// The keyboard jumps to the canvas this frame: its first part (or the canvas itself) takes the focus.
     pub focus_first_part: bool,
+    /// The tube under the pointer when the canvas's context menu was opened (none: the background's menu).
+    menu_tube: Option<TubeId>,
 }
 
 impl CanvasState {
@@ -109,11 +111,14 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
     ports::ports_ui(ui, &painter, state, input, &colours, &ports, port_radius, intents);
     ports::laying_tube_ui(ui, &painter, state, &colours, &port_at, port_radius, &ports, intents);
 
-    // A click on the background selects the tube under the pointer, or nothing.
-    if background.clicked() {
+    // A click on the background selects the tube under the pointer, or nothing; a right click there selects it
+    // too and opens its menu.
+    if background.clicked() || background.secondary_clicked() {
         let picked = background.interact_pointer_pos().and_then(|p| tubes::tube_at(&curves, p));
         intents.push(Intent::Select(picked.map_or(Selection::None, Selection::Tube)));
+        state.menu_tube = picked;
     }
+    background.context_menu(|ui| context_menu(ui, state.menu_tube.and_then(|id| input.circuit.tube(id)), intents));
     drop_from_kit(ui, &painter, state, input, &colours, &background, rect, &curves, intents);
     if input.circuit.is_empty() {
         painter.text(
@@ -123,6 +128,26 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
             FontId::proportional(15.0),
             colours.weak,
         );
+    }
+}
+
+/// The canvas's right-click menu: a tube's actions when one is under the pointer, the view's otherwise.
+fn context_menu(ui: &mut egui::Ui, tube: Option<&crate::circuit::Tube>, intents: &mut Vec<Intent>) {
+    use crate::circuit::Edit;
+    if let Some(tube) = tube {
+        let clamp = if tube.clamped { "Take the clamp off" } else { "Clamp this line" };
+        if ui.button(clamp).clicked() {
+            intents.push(Intent::Edit(Edit::SetClamp { tube: tube.id, clamped: !tube.clamped }));
+            ui.close();
+        }
+        if ui.button("Remove this tube (Del)").clicked() {
+            intents.push(Intent::Edit(Edit::Disconnect { tube: tube.id }));
+            ui.close();
+        }
+    }
+    if ui.button("Fit the circuit in view (Ctrl+0)").clicked() {
+        intents.push(Intent::FitView);
+        ui.close();
     }
 }
 

@@ -81,6 +81,15 @@ pub fn parts_ui<'p>(
                 intents.push(Intent::Edit(Edit::SetRotation { part: part.id, rotation_deg }));
                 ui.close();
             }
+            if ui.button("Name it…").clicked() {
+                intents.push(Intent::Select(Selection::Part(part.id)));
+                intents.push(Intent::ShowTab(super::super::Tab::Inspector));
+                ui.close();
+            }
+            if ui.button("Remove (Del)").clicked() {
+                intents.push(Intent::Edit(Edit::RemovePart { part: part.id }));
+                ui.close();
+            }
         });
         // Tooltips are worded only when shown: the canvas draws every frame while a run goes.
         response.on_hover_ui(|ui| {

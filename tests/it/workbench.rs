@@ -943,6 +943,25 @@ fn right_clicks_on_a_tube_body_and_on_a_part_offer_their_actions() {
     assert!(circuit_of(&harness).part(PartId(6)).is_some(), "undone");
 }
 
+/// The monitor leads with the patient (MAP, saturations, DO2i...) and names each pump by its job.
+#[test]
+fn the_monitor_leads_with_the_patient_and_names_each_pumps_job() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    harness.key_press(Key::F6);
+    harness.run_steps(10);
+    harness.get_by_label("Monitor").click();
+    harness.run_steps(3);
+    let map = harness.get_by_label_contains("MAP ").rect();
+    let machine = harness.get_by_label("Machine").rect();
+    assert!(map.bottom() <= machine.top(), "the patient's figures come before the machine");
+    for pump in
+        ["Roller pump 1 (arterial)", "Roller pump 2 (cardioplegia)", "Roller pump 3 (sucker)", "Roller pump 5 (vent)"]
+    {
+        assert!(harness.query_by_label(pump).is_some(), "{pump} not named");
+    }
+}
+
 /// The arrow keys move the selected part (Shift: five steps), one undoable move each.
 #[test]
 fn the_arrow_keys_move_the_selected_part() {

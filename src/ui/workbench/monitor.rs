@@ -121,11 +121,19 @@ pub fn monitor_ui(
         return;
     };
     let labels = circuit.labels(catalog);
+    let names: Vec<_> = run.columns().columns().cloned().collect();
+    vital_signs_ui(ui, run, &names);
+    let arterial_pump = crate::sim::Roles::of(circuit, catalog).arterial_pump();
     egui::CollapsingHeader::new(RichText::new("Machine").strong()).default_open(true).show(ui, |ui| {
-        // One device per block, its name over its controls, which wrap: a narrow panel never hides a control.
+        // One device per block, its name (and a pump's job) over its controls, which wrap: a narrow panel never
+        // hides a control.
         for part in circuit.parts().filter(|p| p.controls != Controls::None) {
             let label = labels.get(&part.id).cloned().unwrap_or_default();
-            ui.label(RichText::new(&label).strong());
+            let role = if arterial_pump == Some(part.id) { Some("arterial") } else { pump_role(circuit, catalog, part.id) };
+            match role {
+                Some(role) => ui.label(RichText::new(format!("{label} ({role})")).strong()),
+                None => ui.label(RichText::new(&label).strong()),
+            };
             ui.horizontal_wrapped(|ui| controls_ui(ui, part, &label, Layout::Line, intents));
             if run.simulation().is_stopped(part.id) {
                 // The speed above is the one set; the pump itself stands still until restarted.
@@ -153,7 +161,6 @@ pub fn monitor_ui(
     egui::CollapsingHeader::new(RichText::new("Drugs and fluids").strong()).default_open(true).show(ui, |ui| {
         drugs_and_fluids_ui(ui, intents);
     });
-    let names: Vec<_> = run.columns().columns().cloned().collect();
     egui::CollapsingHeader::new(RichText::new("Now").strong()).default_open(true).show(ui, |ui| {
         if let Some(last) = run.rows().back() {
             egui::Grid::new("monitor_values").num_columns(2).striped(true).spacing([12.0, 3.0]).show(ui, |ui| {
@@ -168,6 +175,67 @@ pub fn monitor_ui(
     egui::CollapsingHeader::new(RichText::new("Trends").strong()).default_open(true).show(ui, |ui| {
         trends_ui(ui, run, &names);
     });
+}
+
+/// The patient's figures a perfusionist watches first, above the machine: pressure, saturations, oxygen delivery,
+/// temperature, haematocrit, lactate (the whole list is under "Now").
+fn vital_signs_ui(ui: &mut egui::Ui, run: &Run, names: &[crate::sim::Column]) {
+    use crate::sim::TrendKey;
+    let Some(last) = run.rows().back() else { return };
+    let vitals = [
+        (TrendKey::PatientArterialPressure, "MAP"),
+        (TrendKey::PatientSao2, "SaO2"),
+        (TrendKey::Svo2, "SvO2"),
+        (TrendKey::Do2i, "DO2i"),
+        (TrendKey::PatientTemperature, "Temp"),
+        (TrendKey::Hct, "Hct"),
+        (TrendKey::Lactate, "Lactate"),
+    ];
+    ui.horizontal_wrapped(|ui| {
+        for (key, short) in vitals {
+            let Some((column, value)) = names.iter().zip(last).find(|(c, _)| c.key == key) else { continue };
+            // Each figure whole on a line: the row wraps between figures, never inside one.
+            let text = RichText::new(format!("{short} {:.1} {}", rounded(*value, 1), column.unit)).monospace().strong();
+            let chip = ui.add(egui::Label::new(text).extend());
+            chip.on_hover_text(capitalised(&column.name));
+            ui.add_space(6.0);
+        }
+    });
+    ui.separator();
+}
+
+/// What a pump other than the arterial one does, from the parts its lines reach (through connectors and valves):
+/// a sucker's, the vent's or the cardioplegia pump.
+fn pump_role(circuit: &Circuit, catalog: &Catalog, pump: crate::ids::PartId) -> Option<&'static str> {
+    use crate::catalog::PartKind;
+    if !matches!(circuit.kind_of(catalog, pump), Some(PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. })) {
+        return None;
+    }
+    let mut seen = vec![pump];
+    let mut frontier = vec![pump];
+    for _ in 0..4 {
+        let mut next = Vec::new();
+        for part in frontier {
+            for tube in circuit.tubes_of(part) {
+                let Some(other) = tube.ends().into_iter().map(|end| end.part).find(|p| *p != part) else { continue };
+                if seen.contains(&other) {
+                    continue;
+                }
+                seen.push(other);
+                match circuit.kind_of(catalog, other) {
+                    Some(PartKind::CardiotomySucker) => return Some("sucker"),
+                    Some(PartKind::LvVent) => return Some("vent"),
+                    Some(PartKind::CardioplegiaSet { .. }) => return Some("cardioplegia"),
+                    Some(PartKind::Connector { .. } | PartKind::OneWayValve { .. } | PartKind::LuerPort) => {
+                        next.push(other);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        frontier = next;
+    }
+    None
 }
 
 /// What the perfusionist gives into the circuit: a drug bolus (µg) and fluid into the reservoir (mL), each chosen,
@@ -235,6 +303,21 @@ fn plot_group(column: &crate::sim::Column) -> String {
     }
 }
 
+/// The least span a plot's value axis shows, in the plot's unit: a steady reading is drawn flat at its value, not
+/// as the rounding noise of its last digits stretched over the plot (37 °C drawn as 36.99999999999999 to
+/// 37.000000000000). A display choice.
+fn least_span(unit: &str) -> f64 {
+    match unit {
+        "°C" | "g/dL" | "mmol/L" => 2.0,
+        "mmHg" => 20.0,
+        "L/min" => 1.0,
+        "%" => 10.0,
+        "mL" => 100.0,
+        "mL/min" | "mL/min/m²" => 50.0,
+        _ => 1.0,
+    }
+}
+
 /// One plot per group over the model time kept, in minutes; the legend small and translucent in a corner.
 fn trends_ui(ui: &mut egui::Ui, run: &Run, names: &[crate::sim::Column]) {
     let mut groups: Vec<String> = Vec::new();
@@ -246,19 +329,38 @@ fn trends_ui(ui: &mut egui::Ui, run: &Run, names: &[crate::sim::Column]) {
     }
     for group in groups {
         ui.label(RichText::new(&group).small().weak());
+        let lines: Vec<(String, Vec<[f64; 2]>)> = names
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, c)| plot_group(c) == group)
+            .map(|(index, column)| {
+                let points =
+                    run.rows().iter().filter_map(|row| Some([*row.first()? / 60.0, *row.get(index)?])).collect();
+                (capitalised(&column.name), points)
+            })
+            .collect();
+        let (low, high) = lines
+            .iter()
+            .flat_map(|(_, points)| points.iter().map(|p| p[1]))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let unit = names.iter().find(|c| plot_group(c) == group).map_or("", |c| c.unit);
+        let half = least_span(unit) / 2.0;
+        let middle = if low.is_finite() && high.is_finite() { (low + high) / 2.0 } else { 0.0 };
         Plot::new(("trend", &group))
             .height(130.0)
             .legend(
                 Legend::default().position(Corner::LeftTop).background_alpha(0.6).text_style(egui::TextStyle::Small),
             )
+            .x_axis_label("min")
+            .include_y(middle - half)
+            .include_y(middle + half)
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
             .show(ui, |plot| {
-                for (index, column) in names.iter().enumerate().skip(1).filter(|(_, c)| plot_group(c) == group) {
-                    let points: Vec<[f64; 2]> =
-                        run.rows().iter().filter_map(|row| Some([*row.first()? / 60.0, *row.get(index)?])).collect();
-                    plot.line(Line::new(capitalised(&column.name), PlotPoints::from(points)));
+                for (name, points) in lines {
+                    plot.line(Line::new(name, PlotPoints::from(points)));
                 }
             });
     }

@@ -131,7 +131,7 @@ pub fn answers(attempt: &Attempt) -> Vec<(&super::LogEntry, Answer<'_>)> {
                 answered.push((raised, answer));
             }
             Event::RunStopped => answered.extend(open.drain(..).map(|(_, raised, _)| (raised, Answer::Unanswered))),
-            event if event.action().is_some() => open.iter_mut().for_each(|(_, _, acted)| *acted = true),
+            event if event.acts_on_the_circuit() => open.iter_mut().for_each(|(_, _, acted)| *acted = true),
             _ => {}
         }
     }

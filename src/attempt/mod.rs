@@ -113,6 +113,12 @@ pub enum Event {
 }
 
 impl Event {
+    /// Whether the trainee did something to the circuit or the patient (an edit, an intervention, a pump run
+    /// again): what can answer an alarm. Pausing, changing the speed or validating does not.
+    pub fn acts_on_the_circuit(&self) -> bool {
+        matches!(self, Event::Edit(_) | Event::Intervened(_) | Event::PumpRestarted { .. })
+    }
+
     /// The event in words, for the review timeline and the debrief.
     pub fn describe(&self) -> String {
         self.describe_named(&std::collections::BTreeMap::new())

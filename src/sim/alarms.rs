@@ -57,6 +57,19 @@ impl Alarm {
         Self::ALL.into_iter().find(|alarm| alarm.label() == label)
     }
 
+    /// Where the alarm stands when several sound, first first: what the machine or the circuit says (a pump
+    /// stopped, air, flow reversed, a line pressure, the reservoir) before what the patient shows as its
+    /// consequence (flow, pressure, delivery). A display order, UNSOURCED: the reference ranks no alarms.
+    pub fn urgency(self) -> u8 {
+        match self {
+            Alarm::SafetyStop(_) | Alarm::AirDetected | Alarm::ReversedArterialFlow => 0,
+            Alarm::ArterialLinePressureHigh | Alarm::VenousPressureLow | Alarm::ReservoirLevelLow => 1,
+            Alarm::MembranePressureDropHigh | Alarm::OutletTemperatureHigh | Alarm::TemperatureGradientHigh => 2,
+            Alarm::FlowBelowTarget | Alarm::MapHigh | Alarm::MapLow => 3,
+            Alarm::Do2iLow | Alarm::Svo2Low => 4,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Alarm::ArterialLinePressureHigh => "Arterial line pressure high",

@@ -684,6 +684,24 @@ fn running_drill(faults: Vec<perfusion_trainer::scenario::Fault>) -> Harness<'st
     harness
 }
 
+/// At ×30 an alarm would be half a minute old before the next frame: the run comes back to ×1 when one sounds
+/// (here DO2i low, a few seconds after going on bypass), says why, and the banner says since when.
+#[test]
+fn an_alarm_brings_a_fast_run_back_to_real_time() {
+    let mut harness = running_drill(vec![]);
+    harness.get_by_label("Run speed").click();
+    harness.run_steps(2);
+    harness.get_by_label("×30").click();
+    harness.run_steps(120);
+    let workbench = harness.state().workbench().expect("the workbench");
+    let (speed, model_s) = workbench.session().run().map(|r| (r.speed, r.simulation().state().time_s)).unwrap();
+    assert_eq!(speed, 1.0, "back to real time");
+    assert!(model_s < 30.0, "stopped racing within a frame of the alarm: t = {model_s} s");
+    assert!(harness.query_by_label_contains("The run is back at ×1").is_some(), "and says so");
+    let banners: Vec<String> = harness.query_all_by_label_contains("ALARM: ").map(|n| format!("{n:?}")).collect();
+    assert!(banners.iter().any(|b| b.contains("(since 00:")), "the banner says since when: {banners:?}");
+}
+
 fn interventions(harness: &Harness<'_, App>) -> Vec<perfusion_trainer::sim::Intervention> {
     let workbench = harness.state().workbench().unwrap();
     workbench

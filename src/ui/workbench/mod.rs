@@ -15,6 +15,7 @@ mod recording;
 mod review;
 mod run;
 
+use crate::attempt::Event;
 use crate::catalog::Catalog;
 use crate::circuit::{Circuit, Tube};
 use crate::ids::{PartId, PortRef, TubeId};
@@ -326,6 +327,9 @@ impl Workbench {
         if let Some(error) = failed {
             self.say(format!("The model stopped: {error}. Stop the run and check the circuit."), true);
         }
+        if let Some(alarm) = self.pacer.slowed_for.take() {
+            self.say(format!("ALARM: {}. The run is back at ×1 so it can be answered.", alarm.label()), true);
+        }
         if self.is_running() {
             // 30 frames a second show flowing blood smoothly; the model keeps to the wall clock whatever the frame
             // rate, so more frames would only cost a CPU renderer its core.
@@ -405,7 +409,10 @@ impl Workbench {
             };
             canvas::canvas_ui(ui, &mut self.canvas, &input, &mut intents);
             if let (Some(run), Some(rect)) = (self.session.run(), self.canvas.last_rect) {
-                monitor::alarm_overlay(ui, run, &labels, rect, &mut intents);
+                let log = &self.session.log().log;
+                let raised_at =
+                    |alarm| log.iter().rev().find(|e| e.event == Event::AlarmRaised { alarm }).and_then(|e| e.model_s);
+                monitor::alarm_overlay(ui, run, &labels, &raised_at, rect, &mut intents);
             }
         });
         for intent in intents {

@@ -58,19 +58,23 @@ pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, behind: Option<f32>
     }
 }
 
-/// The alarms sounding, over the top of the canvas: unacknowledged ones loud, with a button to acknowledge. An
-/// overlay, so alarms coming and going never move the panels under the user's pointer.
+/// The alarms sounding, over the top of the canvas: unacknowledged ones loud, with a button to acknowledge, the
+/// cause before its consequences, each with the run's time it sounded from (`raised_at`, model s). An overlay, so
+/// alarms coming and going never move the panels under the user's pointer.
 pub fn alarm_overlay(
     ui: &mut egui::Ui,
     run: &Run,
     labels: &std::collections::BTreeMap<crate::ids::PartId, String>,
+    raised_at: &dyn Fn(crate::sim::Alarm) -> Option<f64>,
     canvas: egui::Rect,
     intents: &mut Vec<Intent>,
 ) {
-    let alarms = run.alarms();
+    let mut alarms = run.alarms();
     if alarms.is_empty() {
         return;
     }
+    // The cause before its consequences, the ones not yet acknowledged first among equals.
+    alarms.sort_by_key(|(alarm, acknowledged)| (*acknowledged, alarm.urgency()));
     let area = canvas.shrink2(egui::vec2(12.0, 8.0));
     let mut overlay =
         ui.new_child(egui::UiBuilder::new().max_rect(area).layout(egui::Layout::top_down(egui::Align::Min)));
@@ -99,7 +103,9 @@ pub fn alarm_overlay(
                     }
                     let status = if acknowledged { "acknowledged" } else { "ALARM" };
                     let words = run.simulation().describe_alarm(alarm, labels);
-                    ui.add(egui::Label::new(RichText::new(format!("{status}: {words}")).color(text).strong()).wrap());
+                    let since = raised_at(alarm).map(|model_s| format!(" (since {})", clock(model_s)));
+                    let line = format!("{status}: {words}{}", since.unwrap_or_default());
+                    ui.add(egui::Label::new(RichText::new(line).color(text).strong()).wrap());
                 });
             });
         overlay.add_space(3.0);

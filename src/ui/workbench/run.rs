@@ -1,10 +1,12 @@
 //! Pacing the session's run to the wall clock at the chosen speed (the core never reads a clock), and the
 //! figures the canvas shows over parts. Every number comes from the core.
 
+use crate::attempt::Event;
 use crate::catalog::{Catalog, PartKind, port};
 use crate::circuit::Circuit;
 use crate::ids::{PartId, PortRef};
-use crate::session::{Run, Session};
+use crate::session::{Action, Run, Session};
+use crate::sim::Alarm;
 use crate::sim::STEP_S;
 use std::time::{Duration, Instant};
 
@@ -27,6 +29,8 @@ pub struct Pacer {
     owed_s: f64,
     /// The speed actually reached in the last frame, when the machine could not keep up.
     pub behind: Option<f32>,
+    /// An alarm was raised while the run went faster than real time: the run was brought back to ×1 for it.
+    pub slowed_for: Option<Alarm>,
 }
 
 impl Pacer {
@@ -50,6 +54,7 @@ impl Pacer {
         let started = Instant::now();
         let mut done = 0;
         let mut failed = None;
+        let logged = session.log().log.len();
         while done < wanted {
             let chunk = CHUNK_STEPS.min(wanted - done);
             if let Err(error) = session.advance(now_s, chunk as f64 * STEP_S) {
@@ -57,6 +62,18 @@ impl Pacer {
                 break;
             }
             done += chunk;
+            // At ×30 an alarm would be minutes old before it could be answered: the run comes back to real time.
+            let raised =
+                session.log().log.get(logged..).unwrap_or_default().iter().find_map(|entry| match entry.event {
+                    Event::AlarmRaised { alarm } => Some(alarm),
+                    _ => None,
+                });
+            if let Some(alarm) = raised.filter(|_| speed > 1.0) {
+                self.slowed_for = Some(alarm);
+                self.owed_s = 0.0;
+                let _ = session.apply(Action::SetSpeed(1.0));
+                return (done as f64 * STEP_S, failed);
+            }
             if started.elapsed() > STEP_BUDGET {
                 break;
             }

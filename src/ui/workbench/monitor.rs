@@ -128,7 +128,9 @@ pub fn monitor_ui(
     };
     let labels = circuit.labels(catalog);
     let names: Vec<_> = run.columns().columns().cloned().collect();
-    vital_signs_ui(ui, run, &names);
+    // The model as it is this frame, as the canvas's readings show it (the kept rows lag by up to a sample).
+    let now = run.columns().sample(run.simulation());
+    vital_signs_ui(ui, &now, &names);
     let arterial_pump = crate::sim::Roles::of(circuit, catalog).arterial_pump();
     egui::CollapsingHeader::new(RichText::new("Machine").strong()).default_open(true).show(ui, |ui| {
         // One device per block, its name (and a pump's job) over its controls, which wrap: a narrow panel never
@@ -168,15 +170,13 @@ pub fn monitor_ui(
         drugs_and_fluids_ui(ui, intents);
     });
     egui::CollapsingHeader::new(RichText::new("Now").strong()).default_open(true).show(ui, |ui| {
-        if let Some(last) = run.rows().back() {
-            egui::Grid::new("monitor_values").num_columns(2).striped(true).spacing([12.0, 3.0]).show(ui, |ui| {
-                for (column, value) in names.iter().zip(last).skip(1) {
-                    ui.label(capitalised(&column.name));
-                    ui.label(RichText::new(format!("{:.1} {}", rounded(*value, 1), column.unit)).monospace());
-                    ui.end_row();
-                }
-            });
-        }
+        egui::Grid::new("monitor_values").num_columns(2).striped(true).spacing([12.0, 3.0]).show(ui, |ui| {
+            for (column, value) in names.iter().zip(&now).skip(1) {
+                ui.label(capitalised(&column.name));
+                ui.label(RichText::new(format!("{:.1} {}", rounded(*value, 1), column.unit)).monospace());
+                ui.end_row();
+            }
+        });
     });
     egui::CollapsingHeader::new(RichText::new("Trends").strong()).default_open(true).show(ui, |ui| {
         trends_ui(ui, run, &names);
@@ -185,9 +185,8 @@ pub fn monitor_ui(
 
 /// The patient's figures a perfusionist watches first, above the machine: pressure, saturations, oxygen delivery,
 /// temperature, haematocrit, lactate (the whole list is under "Now").
-fn vital_signs_ui(ui: &mut egui::Ui, run: &Run, names: &[crate::sim::Column]) {
+fn vital_signs_ui(ui: &mut egui::Ui, now: &[f64], names: &[crate::sim::Column]) {
     use crate::sim::TrendKey;
-    let Some(last) = run.rows().back() else { return };
     let vitals = [
         (TrendKey::PatientArterialPressure, "MAP"),
         (TrendKey::PatientSao2, "SaO2"),
@@ -199,7 +198,7 @@ fn vital_signs_ui(ui: &mut egui::Ui, run: &Run, names: &[crate::sim::Column]) {
     ];
     ui.horizontal_wrapped(|ui| {
         for (key, short) in vitals {
-            let Some((column, value)) = names.iter().zip(last).find(|(c, _)| c.key == key) else { continue };
+            let Some((column, value)) = names.iter().zip(now).find(|(c, _)| c.key == key) else { continue };
             // Each figure whole on a line: the row wraps between figures, never inside one.
             let text = RichText::new(format!("{short} {:.1} {}", rounded(*value, 1), column.unit)).monospace().strong();
             let chip = ui.add(egui::Label::new(text).extend());

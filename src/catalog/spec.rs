@@ -312,7 +312,16 @@ impl PartKind {
     /// A short, human name for the kind ("roller pump"), used in labels and messages.
     pub fn noun(&self) -> &'static str {
         match self {
-            PartKind::Cannula { .. } => "cannula",
+            // Named by what the cannula is for: "Venous cannula 1", "Arterial cannula 1", not "Cannula 2".
+            PartKind::Cannula { role, .. } => match role {
+                CannulaRole::VenousSingleStage | CannulaRole::VenousTwoStage => "venous cannula",
+                CannulaRole::Arterial => "arterial cannula",
+                CannulaRole::FemoralVenous => "femoral venous cannula",
+                CannulaRole::FemoralArterial => "femoral arterial cannula",
+                CannulaRole::DualLumenVv => "dual-lumen cannula",
+                CannulaRole::DistalPerfusion => "distal perfusion cannula",
+                CannulaRole::VenousReturn => "return cannula",
+            },
             PartKind::Reservoir { kind: ReservoirType::HardShell, .. } => "hard-shell reservoir",
             PartKind::Reservoir { kind: ReservoirType::SoftBag, .. } => "soft reservoir bag",
             PartKind::RollerPump { .. } => "roller pump",

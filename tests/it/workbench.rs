@@ -573,7 +573,7 @@ fn review_scrubs_the_timeline_and_keeps_notes_and_a_grade() {
     harness.run();
     harness.get_by_label_contains("00:20  edit: placed").click();
     harness.run();
-    assert!(harness.query_by_label("Cannula 1").is_some() && harness.query_by_label("Roller pump 1").is_none());
+    assert!(harness.query_by_label("Venous cannula 1").is_some() && harness.query_by_label("Roller pump 1").is_none());
     // The log closed again, so the notes are in view.
     harness.get_by_label_contains("Log (").scroll_to_me();
     harness.run();
@@ -827,11 +827,11 @@ fn every_intervention_reaches_the_session_by_mouse_or_keyboard_and_says_what_hap
     harness.get_by_label("Inspector").click();
     harness.run_steps(2);
     // The return cannula: recannulating one still in the vessel is refused with why; repositioning is done.
-    harness.get_by_label("Cannula 2").click();
+    harness.get_by_label("Arterial cannula 1").click();
     harness.run_steps(2);
-    press(&mut harness, "Recannulate Cannula 2", false);
+    press(&mut harness, "Recannulate Arterial cannula 1", false);
     assert!(harness.query_by_label_contains("is still in the vessel").is_some());
-    press(&mut harness, "Reposition Cannula 2", true);
+    press(&mut harness, "Reposition Arterial cannula 1", true);
     assert!(harness.query_by_label_contains("Done: repositioned").is_some());
     // The oxygenator's back-up gas, by keyboard.
     harness.get_by_label("Oxygenator 1").click();

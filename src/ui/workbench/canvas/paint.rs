@@ -108,9 +108,11 @@ pub fn paint_port(
     capped: bool,
     hovered: bool,
 ) {
+    // Teal in, amber out: hues apart from blood's (purple venous to scarlet arterial), so a drainage cannula's
+    // outlet never reads as arterial, and apart on the blue-yellow axis that red-green colour blindness keeps.
     let colour = match drawn.dir {
-        PortDir::In => Color32::from_rgb(70, 120, 220),
-        PortDir::Out => Color32::from_rgb(220, 80, 70),
+        PortDir::In => Color32::from_rgb(30, 160, 150),
+        PortDir::Out => Color32::from_rgb(225, 150, 30),
         PortDir::Either => Color32::from_gray(150),
     };
     let r = if hovered { radius * 1.3 } else { radius };

@@ -980,6 +980,26 @@ fn the_monitor_leads_with_the_patient_and_names_each_pumps_job() {
     }
 }
 
+/// The wheel zooms wherever the pointer is on the canvas, over a part as over the background, during a run too.
+#[test]
+fn the_wheel_zooms_over_a_part_during_a_run() {
+    let mut harness = running_drill(vec![]);
+    let pump = harness.get_by_label("Roller pump 1").rect();
+    let before = pump.width();
+    harness.hover_at(pump.center());
+    harness.step();
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: vec2(0.0, 120.0),
+        modifiers: Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    harness.run_steps(30);
+    let after = harness.get_by_label("Roller pump 1").rect().width();
+    assert!(after > before * 1.2, "the pump was {before} px wide and is {after} px");
+}
+
 /// The arrow keys move the selected part (Shift: five steps), one undoable move each.
 #[test]
 fn the_arrow_keys_move_the_selected_part() {

@@ -52,13 +52,19 @@ pub fn paint(
 }
 
 /// Where each caption (in rank order, of the size given) goes, or `None` for a fitting's name with no free place
-/// inside `within`. A name with no free place is put in its first place, moved inside `within`.
+/// inside `within` and for a part out of `within`. A name with no free place is put in its first place, moved
+/// inside `within`.
 fn layout(captions: &[Caption], sizes: &[Vec2], parts: &[Rect], within: Rect) -> Vec<Option<Rect>> {
     let mut taken: Vec<Rect> = Vec::with_capacity(captions.len());
     captions
         .iter()
         .zip(sizes)
         .map(|(caption, size)| {
+            // A part out of view takes its name with it (zoomed in, the names of the parts off the canvas would
+            // otherwise crowd its edge).
+            if !within.intersects(caption.part) {
+                return None;
+            }
             let spots = spots(caption.part, *size, caption.rank == Rank::Reading);
             let clear = |r: &Rect| {
                 within.contains_rect(*r)
@@ -128,7 +134,8 @@ mod tests {
         }
     }
 
-    /// A part at the left edge of the view: its name goes where it is whole (below), not off the edge.
+    /// A part at the left edge of the view: its name goes where it is whole, not off the edge; a part out of view
+    /// has no name drawn.
     #[test]
     fn a_name_at_the_edge_of_the_view_stays_inside_it() {
         let within = Rect::from_min_max(pos2(0.0, 0.0), pos2(400.0, 300.0));
@@ -137,5 +144,8 @@ mod tests {
         let placed = layout(&captions, &[vec2(110.0, 14.0)], &[part], within);
         let spot = placed[0].expect("a main device keeps its name");
         assert!(within.contains_rect(spot), "{spot:?}");
+        let away = Rect::from_min_size(pos2(-80.0, 100.0), vec2(20.0, 16.0));
+        let captions = [Caption { text: "Roller pump 3".into(), part: away, rank: Rank::MainDevice }];
+        assert_eq!(layout(&captions, &[vec2(80.0, 14.0)], &[away], within), vec![None]);
     }
 }

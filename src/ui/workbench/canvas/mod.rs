@@ -180,20 +180,21 @@ fn frame_view(state: &mut CanvasState, input: &CanvasInput, rect: Rect) {
     }
 }
 
-/// Dragging the background pans (unless a tube is being laid); the wheel zooms about the pointer.
+/// Dragging the background pans (unless a tube is being laid); the wheel zooms about the pointer anywhere on the
+/// canvas, over a part, a port or a tube as over the background (not over a menu or tooltip above it).
 fn pan_and_zoom(ui: &egui::Ui, state: &mut CanvasState, background: &egui::Response, rect: Rect) {
     if background.dragged() && !matches!(state.gesture, Gesture::LayingTube { .. }) {
         state.view.origin += background.drag_delta();
         state.user_moved_view = true;
     }
-    if background.hovered() {
-        let (scroll, pointer) = ui.input(|i| (i.smooth_scroll_delta.y, i.pointer.hover_pos()));
-        if scroll.abs() > 0.0
-            && let Some(pointer) = pointer
-        {
-            state.view.zoom_around(rect, pointer, (scroll / 300.0).exp());
-            state.user_moved_view = true;
-        }
+    let (scroll, pointer) = ui.input(|i| (i.smooth_scroll_delta.y, i.pointer.hover_pos()));
+    if scroll.abs() > 0.0
+        && let Some(pointer) = pointer
+        && rect.contains(pointer)
+        && ui.ctx().layer_id_at(pointer) == Some(ui.layer_id())
+    {
+        state.view.zoom_around(rect, pointer, (scroll / 300.0).exp());
+        state.user_moved_view = true;
     }
 }
 

@@ -452,6 +452,23 @@ fn build_a_little(harness: &mut Harness<'_, App>, trainee: &str) {
     harness.run();
 }
 
+/// A tube from an outlet to an outlet is laid as asked (the validator explains it), but the status line says at
+/// once that no blood can flow through it.
+#[test]
+fn a_tube_between_two_outlets_is_called_out_as_it_is_laid() {
+    let mut harness = app_with(Dialogs::cancelled, None);
+    build_a_little(&mut harness, "Kim");
+    assert!(harness.query_by_label_contains("Tube laid. Set its size").is_some(), "a sound tube is just laid");
+    let (a, b) = (
+        harness.get_by_label("Oxygenator 1 arterial outlet").rect().center(),
+        harness.get_by_label("Oxygenator 1 recirculation").rect().center(),
+    );
+    drag(&mut harness, a, b);
+    harness.run();
+    assert_eq!(circuit_of(&harness).tubes().count(), 2, "laid as asked");
+    assert!(harness.query_by_label_contains("between two outlets").is_some(), "called out");
+}
+
 #[test]
 fn ctrl_s_saves_the_attempt_with_its_log_and_it_opens_again() {
     let dir = tempfile::tempdir().unwrap();

@@ -359,12 +359,17 @@ impl Workbench {
     /// Lays a tube from `from` to `to`, of the kit's tubing that fits both ports, and opens it in the inspector.
     fn connect(&mut self, from: PortRef, to: PortRef) {
         let (circuit, catalog) = (self.session.circuit(), self.session.catalog());
-        let bore_of = |port: &PortRef| {
-            circuit
-                .part(port.part)
-                .and_then(|p| catalog.part(&p.catalog_id))
-                .and_then(|spec| spec.port(&port.port))
-                .map_or(Bore::Any, |p| p.bore)
+        let spec_of = |port: &PortRef| {
+            circuit.part(port.part).and_then(|p| catalog.part(&p.catalog_id)).and_then(|spec| spec.port(&port.port))
+        };
+        let bore_of = |port: &PortRef| spec_of(port).map_or(Bore::Any, |p| p.bore);
+        // Laid as asked (a wrong circuit is for the validator to explain), but a tube blood cannot pass is said at
+        // once, not left to be found.
+        let dirs = spec_of(&from).map(|p| p.dir).zip(spec_of(&to).map(|p| p.dir));
+        let against_the_flow = match dirs {
+            Some((PortDir::Out, PortDir::Out)) => Some("two outlets: blood pushed into it from both ends"),
+            Some((PortDir::In, PortDir::In)) => Some("two inlets: both ends draw from it"),
+            _ => None,
         };
         let Some(tubing) = self.session.scenario().kit_tubing_for(catalog, bore_of(&from), bore_of(&to)) else {
             self.say("The kit has no tubing at all: this scenario cannot be built.", true);
@@ -375,7 +380,13 @@ impl Workbench {
         if self.act(Action::Edit(Edit::Connect(tube))) {
             self.selection = Selection::Tube(id);
             self.tab = Tab::Inspector;
-            self.say("Tube laid. Set its size and length in the inspector.", false);
+            match against_the_flow {
+                Some(why) => self.say(
+                    format!("Tube laid between {why}, so no blood can flow through it. Ctrl+Z takes it back."),
+                    true,
+                ),
+                None => self.say("Tube laid. Set its size and length in the inspector.", false),
+            }
         }
     }
 }

@@ -230,6 +230,20 @@ fn empty_workbench(id: &'static str) -> Harness<'static, App> {
     workbench_with(id, Circuit::new())
 }
 
+/// A speed typed above the pump's maximum stops at the maximum (150 rpm for the 1/2" roller) instead of being
+/// refused and the field going back to 0.
+#[test]
+fn a_pump_speed_typed_too_high_stops_at_the_pumps_maximum() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    harness.get_by_label("Roller pump 1").click();
+    harness.run();
+    type_value(&mut harness, "Roller pump 1 speed (rpm)", 260.0);
+    harness.run();
+    let controls = circuit_of(&harness).part(PartId(3)).unwrap().controls.clone();
+    assert!(matches!(controls, Controls::Pump { rpm, .. } if (rpm - 150.0).abs() < 1e-9), "{controls:?}");
+}
+
 #[test]
 fn running_shows_flow_and_a_clamped_arterial_line_raises_the_pressure_alarm() {
     let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));

@@ -162,7 +162,7 @@ fn part_ui(
             intents.push(Intent::Edit(Edit::SetHeight { part: part.id, height_cm }));
         }
         ui.end_row();
-        controls_ui(ui, part, &label, Layout::Rows, intents);
+        controls_ui(ui, part, Some(&spec.kind), &label, Layout::Rows, intents);
         if matches!(spec.kind, PartKind::LevelSensor | PartKind::HeaterCooler { .. }) {
             ui.label("Mounted on").on_hover_text(
                 "A level sensor goes on a reservoir; a heater-cooler on an oxygenator or cardioplegia set.",
@@ -209,43 +209,11 @@ fn part_ui(
             PortDir::Out => "out",
             PortDir::Either => "two-way",
         };
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(format!("{} ({}, {dir})", port.name.replace('_', " "), port.bore)).strong());
-            if let Some(tube) = circuit.tube_on(&here) {
-                let other = tube.other_end(&here).map(|p| port_name(&labels, p)).unwrap_or_default();
-                ui.label(format!("to {other}"));
-                let inspect = named(
-                    ui.button(format!("Tube {}", tube.id.0)),
-                    egui::Role::Button,
-                    &format!("Inspect tube {}", tube.id.0),
-                );
-                if inspect.on_hover_text("Show this tube: its size, length, clamp and what can be done at it").clicked()
-                {
-                    intents.push(Intent::Select(Selection::Tube(tube.id)));
-                }
-                let button = ui.add_enabled(!running, egui::Button::new("Disconnect"));
-                if named(button, egui::Role::Button, &format!("Disconnect {}", port.name.replace('_', " ")))
-                    .on_hover_text("Remove the tube on this port")
-                    .clicked()
-                {
-                    intents.push(Intent::Edit(Edit::Disconnect { tube: tube.id }));
-                }
-            } else if part.capped.contains(&port.name) {
-                ui.label("capped");
-                let button = ui.add_enabled(!running, egui::Button::new("Uncap"));
-                if named(button, egui::Role::Button, &format!("Uncap {}", port.name.replace('_', " "))).clicked() {
-                    intents.push(Intent::Edit(Edit::SetCap { port: here.clone(), capped: false }));
-                }
-            } else {
-                connect_combo(ui, circuit, catalog, &labels, &here, running, intents);
-                let button = ui.add_enabled(!running, egui::Button::new("Cap"));
-                if named(button, egui::Role::Button, &format!("Cap {}", port.name.replace('_', " ")))
-                    .on_hover_text("Close this port with a cap from the kit")
-                    .clicked()
-                {
-                    intents.push(Intent::Edit(Edit::SetCap { port: here.clone(), capped: true }));
-                }
-            }
+        // Each port a block: its name, then what it is joined to and the buttons, indented, on a line of their own
+        // (wrapped mid-row they made a ragged list).
+        ui.label(RichText::new(format!("{} ({}, {dir})", port.name.replace('_', " "), port.bore)).strong());
+        ui.indent(("port", &port.name), |ui| {
+            ui.horizontal_wrapped(|ui| port_row(ui, circuit, catalog, &labels, part, port, &here, running, intents));
         });
     }
     if running {
@@ -258,6 +226,53 @@ fn part_ui(
         .clicked()
     {
         intents.push(Intent::DeleteSelection);
+    }
+}
+
+/// What a port is joined to, with what can be done at it: inspect or take off its tube, uncap it, or connect or
+/// cap it.
+#[allow(clippy::too_many_arguments)]
+fn port_row(
+    ui: &mut egui::Ui,
+    circuit: &Circuit,
+    catalog: &Catalog,
+    labels: &std::collections::BTreeMap<PartId, String>,
+    part: &PlacedPart,
+    port: &crate::catalog::PortSpec,
+    here: &PortRef,
+    running: bool,
+    intents: &mut Vec<Intent>,
+) {
+    if let Some(tube) = circuit.tube_on(here) {
+        let other = tube.other_end(here).map(|p| port_name(labels, p)).unwrap_or_default();
+        ui.label(format!("to {other}"));
+        let inspect =
+            named(ui.button(format!("Tube {}", tube.id.0)), egui::Role::Button, &format!("Inspect tube {}", tube.id.0));
+        if inspect.on_hover_text("Show this tube: its size, length, clamp and what can be done at it").clicked() {
+            intents.push(Intent::Select(Selection::Tube(tube.id)));
+        }
+        let button = ui.add_enabled(!running, egui::Button::new("Disconnect"));
+        if named(button, egui::Role::Button, &format!("Disconnect {}", port.name.replace('_', " ")))
+            .on_hover_text("Remove the tube on this port")
+            .clicked()
+        {
+            intents.push(Intent::Edit(Edit::Disconnect { tube: tube.id }));
+        }
+    } else if part.capped.contains(&port.name) {
+        ui.label("capped");
+        let button = ui.add_enabled(!running, egui::Button::new("Uncap"));
+        if named(button, egui::Role::Button, &format!("Uncap {}", port.name.replace('_', " "))).clicked() {
+            intents.push(Intent::Edit(Edit::SetCap { port: here.clone(), capped: false }));
+        }
+    } else {
+        connect_combo(ui, circuit, catalog, labels, here, running, intents);
+        let button = ui.add_enabled(!running, egui::Button::new("Cap"));
+        if named(button, egui::Role::Button, &format!("Cap {}", port.name.replace('_', " ")))
+            .on_hover_text("Close this port with a cap from the kit")
+            .clicked()
+        {
+            intents.push(Intent::Edit(Edit::SetCap { port: here.clone(), capped: true }));
+        }
     }
 }
 
@@ -333,7 +348,16 @@ pub enum Layout {
 }
 
 /// Pump, gas and water settings; shared with the monitor so the run can be driven from either.
-pub fn controls_ui(ui: &mut egui::Ui, part: &PlacedPart, label: &str, layout: Layout, intents: &mut Vec<Intent>) {
+/// A part's machine settings. `kind` (the part's catalog kind) bounds what can be typed: a pump's speed stops at its
+/// maximum instead of being refused after the fact.
+pub fn controls_ui(
+    ui: &mut egui::Ui,
+    part: &PlacedPart,
+    kind: Option<&PartKind>,
+    label: &str,
+    layout: Layout,
+    intents: &mut Vec<Intent>,
+) {
     let set = |controls: Controls| Intent::Edit(Edit::SetControls { part: part.id, controls });
     let caption = |ui: &mut egui::Ui, text: &str, hover: &str| {
         if layout == Layout::Rows {
@@ -347,13 +371,17 @@ pub fn controls_ui(ui: &mut egui::Ui, part: &PlacedPart, label: &str, layout: La
     };
     match part.controls {
         Controls::Pump { rpm, direction, occlusion_set } => {
+            let max_rpm = match kind {
+                Some(PartKind::RollerPump { max_rpm, .. } | PartKind::CentrifugalPump { max_rpm, .. }) => *max_rpm,
+                _ => rpm.max(0.0),
+            };
             caption(ui, "Speed", "Roller: flow = rpm × stroke volume. Centrifugal: head grows with rpm².");
             if let Some(rpm) = committed_value(
                 ui,
                 egui::Id::unique(("rpm", part.id)),
                 Field {
                     name: &format!("{label} speed (rpm)"),
-                    range: 0.0..=5000.0,
+                    range: 0.0..=max_rpm,
                     speed: 1.0,
                     suffix: " rpm",
                     decimals: 0,

@@ -142,7 +142,8 @@ pub fn monitor_ui(
                 Some(role) => ui.label(RichText::new(format!("{label} ({role})")).strong()),
                 None => ui.label(RichText::new(&label).strong()),
             };
-            ui.horizontal_wrapped(|ui| controls_ui(ui, part, &label, Layout::Line, intents));
+            let kind = circuit.kind_of(catalog, part.id);
+            ui.horizontal_wrapped(|ui| controls_ui(ui, part, kind, &label, Layout::Line, intents));
             if run.simulation().is_stopped(part.id) {
                 // The speed above is the one set; the pump itself stands still until restarted.
                 ui.horizontal_wrapped(|ui| {

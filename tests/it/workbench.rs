@@ -240,7 +240,7 @@ fn a_pump_speed_typed_too_high_stops_at_the_pumps_maximum() {
     harness.run();
     type_value(&mut harness, "Roller pump 1 speed (rpm)", 260.0);
     harness.run();
-    let controls = circuit_of(&harness).part(PartId(3)).unwrap().controls.clone();
+    let controls = circuit_of(&harness).part(PartId(3)).unwrap().controls;
     assert!(matches!(controls, Controls::Pump { rpm, .. } if (rpm - 150.0).abs() < 1e-9), "{controls:?}");
 }
 

@@ -93,8 +93,21 @@ impl UiCommand {
     /// A button for the command (`label` when it says more than the command's name, such as a count), with its
     /// tooltip and keys; whether it was clicked.
     pub fn button(self, ui: &mut egui::Ui, label: Option<String>, enabled: bool, disabled_why: &str) -> bool {
+        self.button_at_least(ui, label, 0.0, enabled, disabled_why)
+    }
+
+    /// The command's button at least `min_width` points wide: a label that changes ("Validate (3 critical)") does
+    /// not move the buttons after it.
+    pub fn button_at_least(
+        self,
+        ui: &mut egui::Ui,
+        label: Option<String>,
+        min_width: f32,
+        enabled: bool,
+        disabled_why: &str,
+    ) -> bool {
         let text = label.unwrap_or_else(|| self.label().to_owned());
-        ui.add_enabled(enabled, egui::Button::new(text))
+        ui.add_enabled(enabled, egui::Button::new(text).min_size(egui::vec2(min_width, 0.0)))
             .on_hover_text(self.hover_text(ui.ctx()))
             .on_disabled_hover_text(disabled_why)
             .clicked()

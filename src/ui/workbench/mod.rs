@@ -422,7 +422,18 @@ impl Workbench {
 
     fn toolbar_ui(&self, ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(&self.session.scenario().title).strong());
+            // The title takes a set width (cut short, whole on hover) so the buttons after it stay where the hand
+            // expects them whatever the scenario.
+            let title = &self.session.scenario().title;
+            let width = (ui.available_width() * 0.22).clamp(120.0, 300.0);
+            ui.allocate_ui_with_layout(
+                egui::vec2(width, ui.spacing().interact_size.y),
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| {
+                    ui.set_min_width(width);
+                    ui.add(egui::Label::new(RichText::new(title).strong()).truncate()).on_hover_text(title);
+                },
+            );
             if self.session.log().without_faults {
                 ui.label(RichText::new("Practice: no faults").color(ui.visuals().warn_fg_color))
                     .on_hover_text("The scenario's timed faults are off for this attempt; grading says so.");
@@ -445,7 +456,7 @@ impl Workbench {
             ui.separator();
             let critical = self.critical_count();
             let validate = (critical > 0).then(|| format!("Validate ({critical} critical)"));
-            if UiCommand::Validate.button(ui, validate, true, "") {
+            if UiCommand::Validate.button_at_least(ui, validate, 130.0, true, "") {
                 intents.push(Intent::Validate);
             }
             ui.separator();

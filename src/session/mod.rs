@@ -30,8 +30,12 @@ use std::collections::BTreeMap;
 
 /// Speeds a run may go at, × real time: the app offers steps between them.
 pub const SPEED_RANGE: std::ops::RangeInclusive<f64> = 0.1..=60.0;
-/// The longest attempt, s of clock or of model time: a day. Bounds the work a script or a log can ask for.
+/// The longest attempt, s of clock: a day. Bounds the work a script or a log can ask for.
 pub const MAX_ATTEMPT_S: f64 = 86_400.0;
+/// The most model time an attempt's runs add up to, s: 8 h, longer than any operation on bypass or any drill. It
+/// bounds what replaying a log costs (8 h of the adult circuit replay in about 3 s on the project's machine; a day
+/// took 9 s); a run that reaches it stands still until stopped.
+pub const MAX_MODEL_S: f64 = 8.0 * 3600.0;
 /// How far a run's model may get ahead of its clock at its speed, s: the app paces the model to the wall clock,
 /// and a step owed from one frame or a frame's rounding is far less than this.
 const PACE_SLACK_S: f64 = 1.0;
@@ -112,8 +116,10 @@ pub enum TimeError {
     OutOfRange(f64),
     #[error("{at_s} s is before the time already reached ({clock_s} s)")]
     Backwards { at_s: f64, clock_s: f64 },
-    #[error("model time {model_s} s is not between the run's {now_s} s and {MAX_ATTEMPT_S} s")]
-    ModelOutOfRange { model_s: f64, now_s: f64 },
+    #[error(
+        "model time {model_s} s is not between the run's {now_s} s and {max_s} s (the attempt's runs add up to at most {MAX_MODEL_S} s)"
+    )]
+    ModelOutOfRange { model_s: f64, now_s: f64, max_s: f64 },
     #[error("the model cannot run {ran_s:.2} s in {clock_s:.2} s of clock at ×{speed}")]
     TooFast { ran_s: f64, clock_s: f64, speed: f64 },
     #[error("the run is paused at {0} s: its model time cannot move")]
@@ -162,6 +168,8 @@ pub struct Session {
     /// The clock and model time when the run last took its speed (started, resumed, speed set): the model cannot
     /// have run further since than its speed allows.
     speed_from: Pace,
+    /// Model time of the runs already stopped, s: the runs together stay within `MAX_MODEL_S`.
+    earlier_runs_s: f64,
 }
 
 /// A clock time and the model time of the run then.
@@ -200,6 +208,7 @@ impl Session {
             speeds_logged: true,
             pace: Pace::default(),
             speed_from: Pace::default(),
+            earlier_runs_s: 0.0,
         }
     }
 
@@ -250,6 +259,11 @@ impl Session {
 
     pub fn run(&self) -> Option<&Run> {
         self.run.as_ref()
+    }
+
+    /// Whether the run has used the model time left to the attempt (`MAX_MODEL_S`): it stands still until stopped.
+    pub fn at_model_time_limit(&self) -> bool {
+        self.run.as_ref().is_some_and(|run| MAX_MODEL_S - self.earlier_runs_s - run.model_s() < STEP_S / 2.0)
     }
 
     /// The attempt's clock, s since it began.
@@ -349,6 +363,7 @@ impl Session {
             }
             Action::StopRun => {
                 let run = self.run.take().ok_or(Refusal::NotRunning)?;
+                self.earlier_runs_s += run.model_s();
                 let model_s = Some(run.model_s());
                 for alarm in run.sounding() {
                     self.record_at(model_s, Event::AlarmCleared { alarm: *alarm });
@@ -486,6 +501,8 @@ impl Session {
         let Some(run) = self.run.as_mut() else { return Ok(()) };
         let steps =
             if run.paused || !model_s.is_finite() || model_s <= 0.0 { 0 } else { (model_s / STEP_S).round() as u64 };
+        let left_s = MAX_MODEL_S - self.earlier_runs_s - run.model_s();
+        let steps = steps.min((left_s / STEP_S + 1e-6).floor().max(0.0) as u64);
         for _ in 0..steps {
             let due = run.step(&mut self.attempt)?;
             self.changes += 1;
@@ -531,8 +548,9 @@ impl Session {
             return Ok(());
         };
         let now_s = run.model_s();
-        if !(0.0..=MAX_ATTEMPT_S).contains(&model_s) || model_s + STEP_S / 2.0 < now_s {
-            return Err(TimeError::ModelOutOfRange { model_s, now_s });
+        let max_s = MAX_MODEL_S - self.earlier_runs_s;
+        if !(0.0..=max_s + STEP_S / 2.0).contains(&model_s) || model_s + STEP_S / 2.0 < now_s {
+            return Err(TimeError::ModelOutOfRange { model_s, now_s, max_s });
         }
         let from = self.speed_from;
         let (ran_s, clock_s) = (model_s - from.model_s, at_s - from.at_s);

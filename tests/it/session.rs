@@ -261,3 +261,27 @@ fn many_actions_at_one_moment_cannot_run_the_model_ahead_of_its_speed() {
     let attempt = session.attempt();
     assert!(attempt.end.at_s >= attempt.log.last().unwrap().at_s);
 }
+
+/// An attempt's runs add up to at most 8 h of model time, which bounds what replaying it costs: a run stands still at
+/// the limit, and a second run has only what the first left.
+#[test]
+fn the_runs_of_an_attempt_stop_at_eight_hours_of_model_time() {
+    use perfusion_trainer::session::MAX_MODEL_S;
+    // An empty canvas: only the patient to simulate, so 8 h of model time cost little.
+    let empty = perfusion_trainer::circuit::Circuit::new();
+    let mut session = Session::with_circuit(scenario("adult_cabg"), catalog(), "T", "", &empty).unwrap();
+    session.apply(Action::StartRun).unwrap();
+    session.apply(Action::SetSpeed(60.0)).unwrap();
+    session.advance(1.0, MAX_MODEL_S - 60.0).unwrap();
+    assert!(!session.at_model_time_limit());
+    session.advance(2.0, 600.0).unwrap();
+    let model_s = session.run().unwrap().model_s();
+    assert!((model_s - MAX_MODEL_S).abs() < 0.1, "stood still at the limit: {model_s} s");
+    assert!(session.at_model_time_limit());
+    session.apply(Action::StopRun).unwrap();
+    session.apply(Action::StartRun).unwrap();
+    session.advance(3.0, 60.0).unwrap();
+    assert!(session.run().unwrap().model_s() < 0.1, "nothing left for a second run");
+    let too_far = session.go_to(4.0, Some(30.0)).unwrap_err().to_string();
+    assert!(too_far.contains("at most 28800 s"), "{too_far}");
+}

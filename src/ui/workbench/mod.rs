@@ -460,7 +460,8 @@ impl Workbench {
                 intents.push(Intent::Validate);
             }
             ui.separator();
-            monitor::run_controls_ui(ui, self.session.run(), self.pacer.behind, intents);
+            let at_limit = self.session.at_model_time_limit();
+            monitor::run_controls_ui(ui, self.session.run(), self.pacer.behind, at_limit, intents);
         });
     }
 

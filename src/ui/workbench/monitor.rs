@@ -12,7 +12,15 @@ use crate::ui::UiCommand;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
 
-pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, behind: Option<f32>, intents: &mut Vec<Intent>) {
+/// Start, pause, stop and speed, the run's time, and why it is not keeping pace when it is not (`behind`, the speed
+/// reached; `at_limit`, the attempt's model time used up).
+pub fn run_controls_ui(
+    ui: &mut egui::Ui,
+    run: Option<&Run>,
+    behind: Option<f32>,
+    at_limit: bool,
+    intents: &mut Vec<Intent>,
+) {
     match run {
         None => {
             if UiCommand::ToggleRun.button(ui, None, true, "") {
@@ -47,6 +55,15 @@ pub fn run_controls_ui(ui: &mut egui::Ui, run: Option<&Run>, behind: Option<f32>
                     RichText::new(format!(
                         "running at ×{reached:.1}: this machine cannot keep up with ×{:.0}",
                         run.speed
+                    ))
+                    .color(ui.visuals().warn_fg_color),
+                );
+            }
+            if at_limit {
+                ui.label(
+                    RichText::new(format!(
+                        "the attempt's runs have used their {:.0} h of model time: stop the run to review it",
+                        crate::session::MAX_MODEL_S / 3600.0
                     ))
                     .color(ui.visuals().warn_fg_color),
                 );

@@ -19,9 +19,10 @@ use std::path::Path;
 /// 1 MiB leaves ten times that for a large catalog or an elaborate circuit while refusing a mistaken or hostile file
 /// before it is read, and keeps what loading costs small (a 1 MiB file of tiny entries takes some tens of MiB).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
-/// Largest attempt file, bytes: attempts are written by the program and carry a trend row every 10 s of model time,
-/// so a day of model time (the longest a log may describe) at the app's top speed fits with room to spare.
-pub const MAX_ATTEMPT_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest attempt file, bytes: attempts are written by the program and carry a trend row every 10 s of model time;
+/// the longest a log may describe (8 h of model time, `session::MAX_MODEL_S`) takes about 1.8 MB, so 16 MiB leaves
+/// room for a log of every allowed action and a day of alarms while keeping what a hostile file costs small.
+pub const MAX_ATTEMPT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Deepest nesting ron may parse; our formats need about eight levels.
 const RECURSION_LIMIT: usize = 48;

@@ -36,6 +36,9 @@ pub const MAX_ATTEMPT_S: f64 = 86_400.0;
 /// bounds what replaying a log costs (8 h of the adult circuit replay in about 3 s on the project's machine; a day
 /// took 9 s); a run that reaches it stands still until stopped.
 pub const MAX_MODEL_S: f64 = 8.0 * 3600.0;
+/// The most actions an attempt holds: building the largest circuit and answering every drill takes a few hundred.
+/// With `MAX_MODEL_S` it bounds a replay's work (a validation after an edit costs about 0.1 ms: 10,000 of them, 1 s).
+pub const MAX_ACTIONS: usize = 20_000;
 /// How far a run's model may get ahead of its clock at its speed, s: the app paces the model to the wall clock,
 /// and a step owed from one frame or a frame's rounding is far less than this.
 const PACE_SLACK_S: f64 = 1.0;
@@ -93,6 +96,8 @@ pub enum Refusal {
     NotPaused,
     #[error("a speed of ×{0} is outside ×0.1 to ×60")]
     Speed(f64),
+    #[error("an attempt holds at most {MAX_ACTIONS} actions: save this one and start another")]
+    TooManyActions,
     #[error("\"{}\" is not sounding", .0.label())]
     NotSounding(Alarm),
     #[error("\"{}\" is already acknowledged", .0.label())]
@@ -149,8 +154,8 @@ pub struct Session {
     attempt: Attempt,
     /// The attempt's clock: seconds since it began, as the front end last said.
     clock_s: f64,
-    /// Findings for the circuit's revision.
-    findings: (u64, Vec<Finding>),
+    /// Findings for the circuit as it is, once asked for.
+    findings: std::cell::OnceCell<Vec<Finding>>,
     /// Simulation snapshots at a fixed model-time interval, for showing any moment quickly.
     checkpoints: Vec<Checkpoint>,
     /// Whether to keep checkpoints (off for a one-pass replay such as grading).
@@ -170,6 +175,8 @@ pub struct Session {
     speed_from: Pace,
     /// Model time of the runs already stopped, s: the runs together stay within `MAX_MODEL_S`.
     earlier_runs_s: f64,
+    /// Actions taken so far (at most `MAX_ACTIONS`).
+    actions: usize,
 }
 
 /// A clock time and the model time of the run then.
@@ -191,7 +198,6 @@ impl Session {
     pub fn new(scenario: Scenario, catalog: Catalog, trainee: &str, started: &str) -> Self {
         let copy = ScenarioCopy::new(scenario.id.clone(), scenario.source_text.clone());
         let attempt = Attempt::new(trainee, started, copy);
-        let findings = validate(&scenario, &Circuit::new(), &catalog);
         Self {
             scenario,
             catalog,
@@ -200,7 +206,7 @@ impl Session {
             run: None,
             attempt,
             clock_s: 0.0,
-            findings: (Circuit::new().revision(), findings),
+            findings: std::cell::OnceCell::new(),
             checkpoints: Vec::new(),
             keep_checkpoints: true,
             hold_to_kit: true,
@@ -209,6 +215,7 @@ impl Session {
             pace: Pace::default(),
             speed_from: Pace::default(),
             earlier_runs_s: 0.0,
+            actions: 0,
         }
     }
 
@@ -286,7 +293,9 @@ impl Session {
 
     /// The findings of the circuit as it is now.
     pub fn findings(&self) -> &[Finding] {
-        &self.findings.1
+        // Worked out when first asked for after a change, not at every edit: a replay of thousands of edits asks
+        // only at its validations (each edit validated cost 0.1 ms, 31 s for the largest log a file may hold).
+        self.findings.get_or_init(|| validate(&self.scenario, &self.circuit, &self.catalog))
     }
 
     /// The attempt as recorded so far (the log, trends and notes; the summary is filled in by `attempt`).
@@ -318,6 +327,9 @@ impl Session {
 
     /// Does `action` now, or refuses it and changes nothing.
     pub fn apply(&mut self, action: Action) -> Result<(), Refusal> {
+        if self.actions >= MAX_ACTIONS {
+            return Err(Refusal::TooManyActions);
+        }
         match action {
             Action::Edit(edit) => self.commit_edit(edit, Step::New),
             Action::Undo | Action::Redo => {
@@ -463,8 +475,7 @@ impl Session {
         if let (Some(run), Some(simulation)) = (self.run.as_mut(), simulation) {
             run.replace_simulation(simulation);
         }
-        let findings = validate(&self.scenario, &self.circuit, &self.catalog);
-        self.findings = (self.circuit.revision(), findings);
+        self.findings = std::cell::OnceCell::new();
         self.record(Event::Edit(edit));
         Ok(())
     }
@@ -594,6 +605,9 @@ impl Session {
     /// run's pace is measured from here.
     fn record_at(&mut self, model_s: Option<f64>, event: Event) {
         let at_s = self.clock_s.max(self.attempt.duration_s());
+        if event.action().is_some() {
+            self.actions += 1;
+        }
         self.attempt.record(at_s, model_s, event);
         self.pace = Pace { at_s, model_s: model_s.unwrap_or(0.0) };
         self.changes += 1;

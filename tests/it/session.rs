@@ -285,3 +285,18 @@ fn the_runs_of_an_attempt_stop_at_eight_hours_of_model_time() {
     let too_far = session.go_to(4.0, Some(30.0)).unwrap_err().to_string();
     assert!(too_far.contains("at most 28800 s"), "{too_far}");
 }
+
+/// An attempt holds at most `MAX_ACTIONS` actions: the next is refused with the limit and what to do, so no log
+/// can ask a replay for unbounded work.
+#[test]
+fn an_attempt_holds_a_bounded_number_of_actions() {
+    use perfusion_trainer::session::MAX_ACTIONS;
+    let mut session = Session::with_circuit(scenario("adult_cabg"), catalog(), "T", "", &Default::default()).unwrap();
+    let before = session.log().log.iter().filter(|e| e.event.action().is_some()).count();
+    for _ in before..MAX_ACTIONS {
+        session.apply(Action::Validate).unwrap();
+    }
+    let refused = session.apply(Action::Validate).unwrap_err();
+    assert_eq!(refused, Refusal::TooManyActions);
+    assert!(refused.to_string().contains("at most 20000 actions"), "{refused}");
+}

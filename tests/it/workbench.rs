@@ -466,6 +466,28 @@ fn build_a_little(harness: &mut Harness<'_, App>, trainee: &str) {
     harness.run();
 }
 
+/// A tube's end is pulled to a port it could join from a near miss (magnetic): dropped 20 px beside the
+/// oxygenator's inlet, it joins it.
+#[test]
+fn a_tube_dropped_near_a_port_that_fits_snaps_to_it() {
+    let mut harness = app_with(Dialogs::cancelled, None);
+    harness.run();
+    harness.get_by_label("Build the circuit").click();
+    harness.run();
+    let catalog = catalog();
+    // A 3/8" raceway and the adult oxygenator's 3/8" inlet: the same bore, so the inlet pulls the tube's end.
+    for id in ["roller_pump_3_8", "oxygenator_adult"] {
+        harness.get_by_label(&kit_label(&catalog, &CatalogId::new(id), 1)).click();
+        harness.run();
+    }
+    let from = harness.get_by_label("Roller pump 1 outlet").rect().center();
+    let inlet = harness.get_by_label("Oxygenator 1 venous inlet").rect().center();
+    drag(&mut harness, from, inlet + vec2(-20.0, 0.0));
+    harness.run();
+    let tubes: Vec<_> = circuit_of(&harness).tubes().map(|t| (t.from.port.clone(), t.to.port.clone())).collect();
+    assert_eq!(tubes, vec![("outlet".to_owned(), "venous_inlet".to_owned())], "snapped to the inlet");
+}
+
 /// A tube from an outlet to an outlet is laid as asked (the validator explains it), but the status line says at
 /// once that no blood can flow through it.
 #[test]

@@ -81,6 +81,16 @@ pub struct DrawnPort {
     side: Side,
     dir: PortDir,
     bore: Bore,
+    /// No tube on it and no cap: a tube can end here.
+    free: bool,
+}
+
+impl DrawnPort {
+    /// Whether a tube laid from `self` could end on `other`: another part's free port of a direction and bore that
+    /// join (two sizes join through a reducer).
+    fn could_join(&self, other: &DrawnPort) -> bool {
+        self.port.part != other.port.part && other.free && self.dir.joins(other.dir) && self.bore.joins(other.bore)
+    }
 }
 
 pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput, intents: &mut Vec<Intent>) {

@@ -19,13 +19,9 @@ pub fn drawn_ports(input: &CanvasInput, state: &CanvasState, rect: Rect) -> Vec<
             let orientation = Orientation::of(part);
             let (side, offset) = (orientation.side(side), orientation.offset(offset));
             let bore = spec.port(&name).map_or(Bore::Any, |p| p.bore);
-            out.push(DrawnPort {
-                port: PortRef::new(part.id, name),
-                pos: centre + offset * state.view.zoom,
-                side,
-                dir,
-                bore,
-            });
+            let port = PortRef::new(part.id, name);
+            let free = input.circuit.tube_on(&port).is_none() && !part.capped.contains(&port.port);
+            out.push(DrawnPort { port, pos: centre + offset * state.view.zoom, side, dir, bore, free });
         }
     }
     out
@@ -45,7 +41,7 @@ pub fn ports_ui(
 ) {
     // While a tube is laid, every free port it could join (direction and bore) shows a ring: where to drop it.
     let laying_from = match &state.gesture {
-        Gesture::LayingTube { from } => ports.iter().find(|d| &d.port == from).map(|d| (d.port.part, d.dir, d.bore)),
+        Gesture::LayingTube { from } => ports.iter().find(|d| &d.port == from),
         _ => None,
     };
     for drawn in ports {
@@ -70,17 +66,15 @@ pub fn ports_ui(
             ui.label(port_tooltip(&label, drawn, connected, capped));
         });
         paint_port(painter, colours, drawn, radius, connected, capped, hovered);
-        if let Some((part, dir, bore)) = laying_from
-            && part != drawn.port.part
-            && !connected
-            && !capped
-            && dir.joins(drawn.dir)
-            && bore.joins(drawn.bore)
-        {
+        if laying_from.is_some_and(|from| from.could_join(drawn)) {
             painter.circle_stroke(drawn.pos, radius * 1.9, Stroke::new(2.0, colours.selected));
         }
     }
 }
+
+/// How far a port a tube could join pulls the tube's end, screen points: about a fingertip (among ports closer
+/// together the nearest that fits wins). A layout choice.
+const MAGNET_REACH_PX: f32 = 24.0;
 
 /// The tube being laid: drawn to the pointer (or the port under it), and laid, or refused with why, where the button
 /// is released.
@@ -95,12 +89,23 @@ pub fn laying_tube_ui<'p>(
     ports: &[DrawnPort],
     intents: &mut Vec<Intent>,
 ) {
-    // A drop counts on a port within a generous reach of it: the tube's end snaps to it from there.
+    // A drop counts on a port within a generous reach of it; a port the tube could join pulls its end from farther
+    // (magnetic), the nearest such port first, so a near miss still lands where it fits.
     let reach = port_radius * 2.2;
     let Gesture::LayingTube { from } = &state.gesture else { return };
+    let start = ports.iter().find(|d| &d.port == from);
+    let snap = |p: Pos2| -> Option<&DrawnPort> {
+        let fitting = start.and_then(|start| {
+            ports
+                .iter()
+                .filter(|d| start.could_join(d) && (d.pos - p).length() <= MAGNET_REACH_PX.max(reach))
+                .min_by(|a, b| (a.pos - p).length().total_cmp(&(b.pos - p).length()))
+        });
+        fitting.or_else(|| port_at(p, reach))
+    };
     let pointer = ui.input(|i| i.pointer.interact_pos());
     if ui.input(|i| i.pointer.any_released()) {
-        let target = pointer.and_then(|p| port_at(p, reach)).map(|t| t.port.clone());
+        let target = pointer.and_then(snap).map(|t| t.port.clone());
         let from = from.clone();
         state.gesture = Gesture::Idle;
         intents.push(match target {
@@ -110,9 +115,13 @@ pub fn laying_tube_ui<'p>(
         });
         return;
     }
-    let (Some(start), Some(pointer)) = (ports.iter().find(|d| &d.port == from), pointer) else { return };
-    let target = port_at(pointer, reach);
+    let (Some(start), Some(pointer)) = (start, pointer) else { return };
+    let target = snap(pointer);
     let (end, end_side) = target.map_or((pointer, Side::Left), |t| (t.pos, t.side));
+    if let Some(target) = target {
+        // The port the end has snapped to, ringed boldly: let go here.
+        painter.circle_stroke(target.pos, port_radius * 2.6, Stroke::new(3.0, colours.selected));
+    }
     let curve = geometry::tube_curve(start.pos, start.side, end, end_side);
     let colour = if target.is_some() { colours.selected } else { colours.weak };
     painter.add(egui::epaint::CubicBezierShape::from_points_stroke(

@@ -72,10 +72,43 @@ fn the_worst_files_stay_within_ten_times_their_size_plus_a_base() {
         assert!(result.is_err(), "unknown parameters");
     });
 
+    // An attempt of 3,000 edits each validated (the reference circuit moved back and forth), 1.1 MB, read and
+    // replayed; then the same file with its last entry's time made negative, refused at that entry after the whole
+    // file was parsed and mapped to locate it.
+    let attempt = many_validations(&scenario, &catalog, 3_000);
+    assert_bounded("attempt of 3,000 validated edits", &attempt, || {
+        perfusion_trainer::attempt::from_source_once(&Source::new("a.ron", attempt.clone()), &catalog)
+            .expect("a whole attempt");
+    });
+    let last = attempt.rfind("at_s: ").expect("entries");
+    let broken = format!("{}at_s: -{}", &attempt[..last], &attempt[last + "at_s: ".len()..]);
+    assert_bounded("attempt with its last time broken", &broken, || {
+        let result = perfusion_trainer::attempt::from_source_once(&Source::new("a.ron", broken.clone()), &catalog);
+        assert!(result.is_err(), "a negative time");
+    });
+
     // The reference circuit itself: the base a small file needs.
     assert_bounded("adult reference circuit", SOLUTION, || {
         let loaded =
             perfusion_trainer::circuit::file::from_source(&Source::new("adult.ron", SOLUTION), &catalog).expect("ok");
         let _ = perfusion_trainer::validate::validate(&scenario, &loaded.circuit, &catalog);
     });
+}
+
+/// The attempt file a trainee makes by moving a part of the reference circuit `count` times, validating after each.
+fn many_validations(scenario: &perfusion_trainer::scenario::Scenario, catalog: &Catalog, count: usize) -> String {
+    use perfusion_trainer::circuit::{CanvasPos, Edit};
+    use perfusion_trainer::session::{Action, Session};
+    let circuit = perfusion_trainer::circuit::file::from_source(&Source::new("adult.ron", SOLUTION), catalog)
+        .expect("the reference")
+        .circuit;
+    let mut session = Session::with_circuit(scenario.clone(), catalog.clone(), "T", "", &circuit).expect("opens");
+    let oxygenator = perfusion_trainer::ids::PartId(6);
+    for i in 0..count {
+        let to = CanvasPos { x: 600.0 + (i % 2) as f32 * 10.0, y: 380.0 };
+        session.go_to(1.0 + i as f64, None).expect("in order");
+        session.apply(Action::Edit(Edit::MovePart { part: oxygenator, to })).expect("a move");
+        session.apply(Action::Validate).expect("validated");
+    }
+    perfusion_trainer::attempt::to_ron(&session.attempt())
 }

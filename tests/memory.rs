@@ -3,6 +3,9 @@
 //! else allocates meanwhile), stays under ten times the file's size plus a fixed base. Time is measured by
 //! `benches/hostile_files.rs`, never here.
 
+// Tests fail by panicking: expect is how they report.
+#![allow(clippy::expect_used)]
+
 use peakmem_alloc::{INSTRUMENTED_SYSTEM, PeakMemAlloc, PeakMemAllocTrait};
 use perfusion_trainer::catalog::Catalog;
 use perfusion_trainer::input::Source;

@@ -39,15 +39,15 @@ impl Cause {
     pub fn describe(&self) -> String {
         match *self {
             Cause::PressureAbove { mmhg, limit_mmhg } => {
-                let (reading, limit) = apart(mmhg, limit_mmhg);
+                let (reading, limit) = apart(mmhg, limit_mmhg, Past::Above);
                 format!("at {reading} mmHg, above {limit}")
             }
             Cause::PressureBelow { mmhg, limit_mmhg } => {
-                let (reading, limit) = apart(mmhg, limit_mmhg);
+                let (reading, limit) = apart(mmhg, limit_mmhg, Past::Below);
                 format!("at {reading} mmHg, below {limit}")
             }
             Cause::LevelBelow { ml, minimum_ml } => {
-                let (reading, limit) = apart(ml, minimum_ml);
+                let (reading, limit) = apart(ml, minimum_ml, Past::Below);
                 format!("at {reading} mL, below its minimum of {limit}")
             }
             Cause::Air => "saw air".to_owned(),
@@ -55,11 +55,25 @@ impl Cause {
     }
 }
 
-/// A reading and its limit printed with as few decimals (up to two) as tell them apart: "69.6, below 70", never
-/// "70, below 70".
-fn apart(reading: f64, limit: f64) -> (String, String) {
-    let decimals = (0..2).find(|&d| format!("{reading:.d$}") != format!("{limit:.d$}")).unwrap_or(2);
-    (format!("{reading:.decimals$}"), format!("{limit:.decimals$}"))
+/// Which side of its limit a reading went.
+#[derive(Clone, Copy)]
+enum Past {
+    Above,
+    Below,
+}
+
+/// A reading and its limit printed with as few decimals (up to two) as tell them apart: "69.6, below 70.0"; a reading
+/// that still looks like its limit at two decimals is rounded away from it: "300.01, above 300.00", "29.99, below
+/// 30.00", never "30.00, below 30.00".
+fn apart(reading: f64, limit: f64, past: Past) -> (String, String) {
+    let shown = |d: usize, reading: f64| (format!("{reading:.d$}"), format!("{limit:.d$}"));
+    (0..=2).map(|d| shown(d, reading)).find(|(r, l)| r != l).unwrap_or_else(|| {
+        let outward = match past {
+            Past::Above => (reading * 100.0).ceil() / 100.0,
+            Past::Below => (reading * 100.0).floor() / 100.0,
+        };
+        shown(2, outward)
+    })
 }
 
 /// A pump a safety link stopped: which, by which sensor, why, and whether its alarm still sounds (latched until
@@ -191,8 +205,12 @@ mod tests {
         );
         assert_eq!(Cause::LevelBelow { ml: 41.0, minimum_ml: 70.0 }.describe(), "at 41 mL, below its minimum of 70");
         assert_eq!(
+            Cause::LevelBelow { ml: 29.996, minimum_ml: 30.0 }.describe(),
+            "at 29.99 mL, below its minimum of 30.00"
+        );
+        assert_eq!(
             Cause::PressureAbove { mmhg: 300.004, limit_mmhg: 300.0 }.describe(),
-            "at 300.00 mmHg, above 300.00"
+            "at 300.01 mmHg, above 300.00"
         );
     }
 }

@@ -134,7 +134,7 @@ pub struct Monitors {
     returns: Vec<usize>,
     /// Nodes where bubble detectors sit.
     bubbles: Vec<usize>,
-    /// Whether the arterial pump runs: alarms about flow and delivery only sound on bypass.
+    /// Whether any pump runs: alarms about flow and delivery sound only once blood is being moved.
     pump_running: bool,
     /// Whether the arterial pump is set turning backwards (the console knows its own direction).
     pump_reversed: bool,
@@ -194,9 +194,13 @@ impl AlarmWatch {
             map_mmhg: (targets.map_min_mmhg, targets.map_max_mmhg),
             temperature_scaling: targets.temperature_scaling.clone(),
         };
-        let monitors = main_line(circuit, catalog, Rotation::AsBuilt)
+        let mut monitors = main_line(circuit, catalog, Rotation::AsBuilt)
             .map(|route| monitors(&route, circuit, catalog, network))
             .unwrap_or_default();
+        // The patient's alarms (flow, MAP, DO2i, SvO2) sound once any pump turns, main line or not: a pump on a
+        // half-built circuit, or a sucker with the arterial pump stopped, moves the patient's blood as surely.
+        monitors.pump_running =
+            circuit.parts().any(|p| matches!(p.controls, crate::circuit::Controls::Pump { rpm, .. } if rpm > 0.0));
         Self { monitors, limits }
     }
 
@@ -298,16 +302,13 @@ fn monitors(route: &Route, circuit: &Circuit, catalog: &Catalog, network: &Netwo
     let pump_at = position_of(|k| matches!(k, PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. }));
     let oxygenator_at = position_of(|k| matches!(k, PartKind::Oxygenator { .. }));
     let pump: Option<PartId> = pump_at.and_then(|i| route.parts.get(i).copied());
-    let pump_running = pump
-        .and_then(|p| circuit.part(p))
-        .is_some_and(|p| matches!(p.controls, crate::circuit::Controls::Pump { rpm, .. } if rpm > 0.0));
     let pump_reversed = pump.and_then(|p| circuit.part(p)).is_some_and(|p| {
         matches!(
             p.controls,
             crate::circuit::Controls::Pump { rpm, direction: crate::circuit::PumpDirection::Reverse, .. } if rpm > 0.0
         )
     });
-    let mut m = Monitors { pump_running, pump_reversed, ..Monitors::default() };
+    let mut m = Monitors { pump_reversed, ..Monitors::default() };
     for transducer in
         circuit.parts().filter(|p| matches!(circuit.kind_of(catalog, p.id), Some(PartKind::PressureTransducer)))
     {

@@ -596,3 +596,14 @@ mod carbon_dioxide {
         assert!(none > usual + 10.0, "no sweep {none} vs usual {usual}");
     }
 }
+
+/// A half-built circuit (the arterial line never joined to the aortic cannula) with its pump turning pumps the
+/// patient's blood out of the open line: the patient's alarms sound though there is no main line to monitor.
+#[test]
+fn a_pump_turning_on_a_half_built_circuit_sounds_the_patients_alarms() {
+    use perfusion_trainer::sim::Alarm;
+    let (_, mut simulation) = adult_at(80.0, &[Edit::Disconnect { tube: TubeId(16) }]);
+    run(&mut simulation, 60.0);
+    let alarms = simulation.alarms();
+    assert!(alarms.contains(&Alarm::MapLow) || alarms.contains(&Alarm::Do2iLow), "{alarms:?}");
+}

@@ -222,7 +222,19 @@ impl Workbench {
                 if self.act(Action::StartRun) {
                     self.pacer = Pacer::default();
                     self.tab = Tab::Monitor;
-                    self.say("Running. Set the arterial pump's speed to go on bypass; settings and clamps can change while it runs.", false);
+                    let critical = self.critical_count();
+                    if critical > 0 {
+                        // The model runs what is built, right or wrong: said, not refused.
+                        self.say(
+                            format!(
+                                "Running with {critical} critical finding(s): the patient gets what this circuit \
+                                 does (see Findings). Stop the run to change the assembly."
+                            ),
+                            true,
+                        );
+                    } else {
+                        self.say("Running. Set the arterial pump's speed to go on bypass; settings and clamps can change while it runs.", false);
+                    }
                 }
             }
             Intent::ToggleRun if self.session.run().is_none() => self.carry_out(Intent::Start),

@@ -55,8 +55,9 @@ pub fn checklist(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog) -> V
     items.push(match (validated, started) {
         (Some(v), Some(s)) if v <= s => item("Validate the circuit before starting", Status::Done, Some(v)),
         (_, Some(s)) => item("Validate the circuit before starting", Status::Missed, Some(s)),
+        // No run yet: validating can still come first.
         (v, None) => {
-            item("Validate the circuit before starting", if v.is_some() { Status::Done } else { Status::Missed }, v)
+            item("Validate the circuit before starting", if v.is_some() { Status::Done } else { Status::NotDue }, v)
         }
     });
     if let Some(s) = started {

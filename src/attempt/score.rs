@@ -145,7 +145,13 @@ fn alarm_response(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Compon
         }
     }
     if responses.is_empty() {
-        return Component { name, weight, fraction: 1.0, detail: "no alarm sounded".into() };
+        let raised = attempt.log.iter().any(|e| matches!(e.event, Event::AlarmRaised { .. }));
+        let detail = if raised {
+            "no alarm to judge yet (one raised in the last 10 s, or one that stopped by itself within 10 s)"
+        } else {
+            "no alarm sounded"
+        };
+        return Component { name, weight, fraction: 1.0, detail: detail.into() };
     }
     let fraction = responses.iter().map(|r| r.map_or(0.0, |s| falling(s, ALARM_FULL_S, ALARM_NONE_S))).sum::<f64>()
         / responses.len() as f64;

@@ -1110,9 +1110,19 @@ fn the_trainees_own_review_tab_hides_the_answer_key() {
     harness.run();
     assert!(harness.query_by_label_contains("Score ").is_some(), "the score is shown");
     assert!(harness.query_by_label_contains("opened for review").is_some(), "the trainee is told where they are");
-    for hidden in ["did not reach it", "notes for the instructor", "Grade"] {
+    for hidden in ["did not reach it", "notes for the instructor", "Grade", "missed: Validate", "fault response"] {
         assert!(harness.query_by_label_contains(hidden).is_none(), "`{hidden}` is shown to the trainee");
     }
+
+    // A drill under way: the actions it expects are not shown before they are due (they are its answer).
+    use perfusion_trainer::scenario::{Fault, FaultKind, LineRole};
+    let kink = FaultKind::LineKink { line: LineRole::Arterial, open_fraction: 0.3 };
+    let mut harness = running_drill(vec![Fault::new(1.0, kink)]);
+    harness.run_steps(120);
+    assert_eq!(faults_acting(&harness), 1, "the kink is on");
+    harness.get_by_label("Review").click();
+    harness.run();
+    assert!(harness.query_by_label_contains(" within ").is_none(), "an expected action is shown before it is due");
 }
 
 /// On a small window and on a laptop at 150 % the canvas keeps at least 40 % of the width and the whole reference

@@ -120,7 +120,7 @@ pub fn alarm_overlay(
                     }
                     let status = if acknowledged { "acknowledged" } else { "ALARM" };
                     let words = run.simulation().describe_alarm(alarm, labels);
-                    let since = raised_at(alarm).map(|model_s| format!(" (since {})", clock(model_s)));
+                    let since = raised_at(alarm).map(|model_s| format!(" (since {} of the run)", clock(model_s)));
                     let line = format!("{status}: {words}{}", since.unwrap_or_default());
                     ui.add(egui::Label::new(RichText::new(line).color(text).strong()).wrap());
                 });

@@ -51,7 +51,7 @@ pub fn review_ui(ui: &mut egui::Ui, view: &ReviewView, drafts: &mut Drafts, inte
         }
     });
     ui.add_space(4.0);
-    score_ui(ui, view.score);
+    score_ui(ui, view.score, view.for_instructor);
     ui.add_space(6.0);
     checklist_ui(ui, view, intents);
     ui.add_space(6.0);
@@ -78,10 +78,16 @@ pub fn review_ui(ui: &mut egui::Ui, view: &ReviewView, drafts: &mut Drafts, inte
 
 /// The score and each component: its name and points on a line, what earned them wrapped beneath, so the panel
 /// keeps its width however long the explanation.
-fn score_ui(ui: &mut egui::Ui, score: &Score) {
+fn score_ui(ui: &mut egui::Ui, score: &Score, for_instructor: bool) {
+    use crate::attempt::ComponentKind;
     ui.label(RichText::new(format!("Score {:.0} / 100", score.total)).heading());
     let weight: f64 = score.components.iter().map(|c| c.weight).sum();
     for component in &score.components {
+        // How the drills were answered names them: judged in the review, not shown while they may still come.
+        if !for_instructor && component.name == ComponentKind::FaultResponse {
+            ui.label(RichText::new("response to the drills: judged when the attempt is reviewed").small().weak());
+            continue;
+        }
         let points = if weight > 0.0 { 100.0 * component.weight * component.fraction / weight } else { 0.0 };
         let most = if weight > 0.0 { 100.0 * component.weight / weight } else { 0.0 };
         ui.horizontal_wrapped(|ui| {
@@ -93,12 +99,15 @@ fn score_ui(ui: &mut egui::Ui, score: &Score) {
     ui.label(RichText::new("Rubric: docs/scoring.md").weak().small());
 }
 
-/// The expected actions, each with its status; clicking one shows that moment. The trainee's own view leaves out
-/// the answers to drills no run has reached.
+/// The expected actions, each with its status; clicking one shows that moment. The trainee's own view shows what
+/// has happened only: an action not yet due names the answer to a drill under way, or one still to come.
 fn checklist_ui(ui: &mut egui::Ui, view: &ReviewView, intents: &mut Vec<Intent>) {
     use crate::attempt::checklist::Status;
     ui.label(RichText::new("Checklist").strong());
-    for item in view.checklist.iter().filter(|item| view.for_instructor || !item.unreached_fault) {
+    let shown = |item: &&crate::attempt::checklist::CheckItem| {
+        view.for_instructor || (!item.unreached_fault && item.status != Status::NotDue)
+    };
+    for item in view.checklist.iter().filter(shown) {
         let colour = match item.status {
             Status::Done => ui.visuals().text_color(),
             Status::NotDue => ui.visuals().weak_text_color(),

@@ -68,7 +68,7 @@ pub fn trend(
             header = run.columns().columns().map(|c| c.heading()).collect();
             header.push("alarms (list)".to_owned());
         }
-        alarms.extend(run.simulation().alarms());
+        alarms.extend(run.alarms().into_iter().map(|(alarm, _)| alarm));
         alarms.sort();
         alarms.dedup();
         let labels = session.circuit().labels(catalog);

@@ -116,7 +116,7 @@ impl Run {
     /// The attempt's trend row now: every column, and the alarms sounding now or at any look since the last row.
     pub(super) fn trend_row(&mut self) -> TrendRow {
         let mut alarms = std::mem::take(&mut self.sounded_since_row);
-        alarms.extend(self.simulation.alarms());
+        alarms.extend(self.simulation.alarms_after(&self.sounding));
         alarms.sort();
         alarms.dedup();
         TrendRow { values: self.columns.sample(&self.simulation), alarms }
@@ -176,7 +176,7 @@ impl Run {
     /// What changed since the last look: alarms raised, alarms cleared, faults fired, pumps stopped by a safety
     /// link. An alarm that clears loses its acknowledgement, so it sounds again if it returns.
     pub(super) fn observe(&mut self) -> Observed {
-        let mut now = self.simulation.alarms();
+        let mut now = self.simulation.alarms_after(&self.sounding);
         now.extend(std::mem::take(&mut self.transient_since_look).alarms());
         now.sort();
         now.dedup();

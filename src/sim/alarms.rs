@@ -160,6 +160,11 @@ struct Limits {
     temperature_scaling: Vec<(f64, f64)>,
 }
 
+/// Share of its limit a reading must pass for a patient alarm that is sounding to clear (hysteresis): DO2i at 271–273
+/// against 272 raised and cleared the alarm every few seconds. UNSOURCED: monitors clear a little past the limit;
+/// 2 % is about the reading's own noise.
+pub const CLEAR_MARGIN: f64 = 0.02;
+
 /// From this outlet temperature the tighter gradient applies, °C [STS-temp] (reference §6.9).
 const WARM_OUTLET_C: f64 = 30.0;
 
@@ -218,10 +223,12 @@ impl AlarmWatch {
         }
     }
 
-    /// The alarms sounding now.
-    pub fn active(&self, simulation: &Simulation) -> Vec<Alarm> {
+    /// The alarms sounding now; those in `sounding` (on a moment ago) clear only `CLEAR_MARGIN` past their limit.
+    pub fn active(&self, simulation: &Simulation, sounding: &[Alarm]) -> Vec<Alarm> {
         let m = &self.monitors;
         let l = &self.limits;
+        // The share of a limit a reading must pass for an alarm already sounding to clear.
+        let margin = |alarm: Alarm| if sounding.contains(&alarm) { CLEAR_MARGIN } else { 0.0 };
         let pressure = |nodes: &[usize]| nodes.iter().map(|n| simulation.node_pressure_mmhg(*n)).collect::<Vec<_>>();
         let mut alarms = Vec::new();
         if pressure(&m.arterial_line).iter().any(|p| *p > l.arterial_line_max_mmhg) {
@@ -257,19 +264,21 @@ impl AlarmWatch {
         if m.pump_running {
             // Targets follow the patient's temperature as the scenario states (reference §6.3, §6.6).
             let scale = temperature_scale(&l.temperature_scaling, simulation.body_temp_c());
-            if return_flow.is_some_and(|q| q < FLOW_ALARM_FRACTION * l.target_flow_l_min * scale) {
+            let flow_limit = FLOW_ALARM_FRACTION * l.target_flow_l_min * scale;
+            if return_flow.is_some_and(|q| q < flow_limit * (1.0 + margin(Alarm::FlowBelowTarget))) {
                 alarms.push(Alarm::FlowBelowTarget);
             }
-            if simulation.do2i_ml_min_m2() < l.do2i_min * scale {
+            if simulation.do2i_ml_min_m2() < l.do2i_min * scale * (1.0 + margin(Alarm::Do2iLow)) {
                 alarms.push(Alarm::Do2iLow);
             }
-            if simulation.node_blood(PATIENT_VENOUS).is_some_and(|b| b.sat < l.svo2_min) {
+            let svo2_limit = l.svo2_min * (1.0 + margin(Alarm::Svo2Low));
+            if simulation.node_blood(PATIENT_VENOUS).is_some_and(|b| b.sat < svo2_limit) {
                 alarms.push(Alarm::Svo2Low);
             }
             let map = simulation.node_pressure_mmhg(PATIENT_ARTERIAL);
-            if map > l.map_mmhg.1 {
+            if map > l.map_mmhg.1 * (1.0 - margin(Alarm::MapHigh)) {
                 alarms.push(Alarm::MapHigh);
-            } else if map < l.map_mmhg.0 {
+            } else if map < l.map_mmhg.0 * (1.0 + margin(Alarm::MapLow)) {
                 alarms.push(Alarm::MapLow);
             }
             // The outlet probe reads the blood leaving the oxygenator, so only while blood flows through it.

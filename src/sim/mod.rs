@@ -712,9 +712,15 @@ impl Simulation {
         self.alarms.transient(self)
     }
 
-    /// The alarms sounding now, in a fixed order.
+    /// The alarms sounding now, in a fixed order, each judged against its limit alone.
     pub fn alarms(&self) -> Vec<Alarm> {
-        self.alarms.active(self)
+        self.alarms.active(self, &[])
+    }
+
+    /// The alarms sounding now when `sounding` were sounding a moment ago: a patient alarm already on clears only
+    /// a margin past its limit (`alarms::CLEAR_MARGIN`), so a reading that sits on its limit does not chatter.
+    pub fn alarms_after(&self, sounding: &[Alarm]) -> Vec<Alarm> {
+        self.alarms.active(self, sounding)
     }
 
     /// The blood at a node now.

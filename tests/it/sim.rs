@@ -607,3 +607,20 @@ fn a_pump_turning_on_a_half_built_circuit_sounds_the_patients_alarms() {
     let alarms = simulation.alarms();
     assert!(alarms.contains(&Alarm::MapLow) || alarms.contains(&Alarm::Do2iLow), "{alarms:?}");
 }
+
+/// A patient alarm that sounds clears only a margin past its limit: with DO2i 1 % above its limit the alarm does
+/// not sound afresh, but one already sounding holds (a reading on its limit made it chatter).
+#[test]
+fn a_sounding_alarm_clears_only_a_margin_past_its_limit() {
+    use perfusion_trainer::sim::Alarm;
+    let (circuit, mut steady) = adult_at(100.0, &[]);
+    run(&mut steady, 120.0);
+    let do2i = steady.do2i_ml_min_m2();
+    let mut scenario = scenario("adult_cabg");
+    scenario.targets.do2i_min_ml_min_m2 = do2i / 1.01;
+    let mut simulation = Simulation::new(&scenario, &circuit, &catalog());
+    run(&mut simulation, 120.0);
+    assert!((simulation.do2i_ml_min_m2() - do2i).abs() < 1e-9, "the limit changes no physics");
+    assert!(!simulation.alarms().contains(&Alarm::Do2iLow), "1 % above the limit: no new alarm");
+    assert!(simulation.alarms_after(&[Alarm::Do2iLow]).contains(&Alarm::Do2iLow), "a sounding one holds");
+}

@@ -165,6 +165,43 @@ struct Limits {
 /// 2 % is about the reading's own noise.
 pub const CLEAR_MARGIN: f64 = 0.02;
 
+/// A level sensor sounds "Reservoir level low" before its safety link stops the pump at the minimum operating level
+/// when the level is falling fast enough to reach that minimum within this time, s: the alert leaves time to add
+/// volume or slow the pump (§8: a falling level is answered before the level detector stops the pump). UNSOURCED: a
+/// minute, long enough to act; a level that drifts (the neonate's reservoir loses 0.01 mL/s near its minimum) does
+/// not sound.
+const LEVEL_WARNING_S: f64 = 60.0;
+
+/// Below its minimum, or falling toward it fast enough to get there within `LEVEL_WARNING_S` from under twice the
+/// minimum.
+fn level_low(simulation: &Simulation, node: usize, min_ml: f64) -> bool {
+    let level_ml = simulation.node_volume_ml(node);
+    if level_ml < min_ml {
+        return true;
+    }
+    if level_ml >= 2.0 * min_ml {
+        return false;
+    }
+    let flows = &simulation.state().flows_m3_s;
+    let net_in_ml_s: f64 = simulation
+        .network()
+        .branches
+        .iter()
+        .zip(flows)
+        .map(|(branch, q)| {
+            let q_ml_s = q * 1e6;
+            if branch.to == node {
+                q_ml_s
+            } else if branch.from == node {
+                -q_ml_s
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    net_in_ml_s < 0.0 && (level_ml - min_ml) / -net_in_ml_s < LEVEL_WARNING_S
+}
+
 /// From this outlet temperature the tighter gradient applies, °C [STS-temp] (reference §6.9).
 const WARM_OUTLET_C: f64 = 30.0;
 
@@ -237,7 +274,7 @@ impl AlarmWatch {
         if pressure(&m.venous_line).iter().any(|p| *p < l.venous_line_min_mmhg) {
             alarms.push(Alarm::VenousPressureLow);
         }
-        if m.levels.iter().any(|(node, min_ml)| simulation.node_volume_ml(*node) < *min_ml) {
+        if m.levels.iter().any(|(node, min_ml)| level_low(simulation, *node, *min_ml)) {
             alarms.push(Alarm::ReservoirLevelLow);
         }
         let (pre, post) = (pressure(&m.pre_membrane), pressure(&m.post_membrane));

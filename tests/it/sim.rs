@@ -624,3 +624,26 @@ fn a_sounding_alarm_clears_only_a_margin_past_its_limit() {
     assert!(!simulation.alarms().contains(&Alarm::Do2iLow), "1 % above the limit: no new alarm");
     assert!(simulation.alarms_after(&[Alarm::Do2iLow]).contains(&Alarm::Do2iLow), "a sounding one holds");
 }
+
+/// The bleeding drill: the falling reservoir sounds "Reservoir level low" well before its level sensor stops the
+/// pump at the minimum (the first alarm came with the stop, too late to answer).
+#[test]
+fn a_falling_reservoir_sounds_before_its_level_sensor_stops_the_pump() {
+    use perfusion_trainer::sim::Alarm;
+    let catalog = catalog();
+    let mut circuit = solution("drill_reservoir_low");
+    let controls = Controls::Pump { rpm: 125.0, direction: PumpDirection::Forward, occlusion_set: true };
+    circuit.apply(&catalog, Edit::SetControls { part: PartId(3), controls }).unwrap();
+    let mut simulation = Simulation::new(&scenario("drill_reservoir_low"), &circuit, &catalog);
+    let mut alert_s = None;
+    while simulation.state().safety_stops.is_empty() && simulation.state().time_s < 600.0 {
+        run(&mut simulation, 0.1);
+        if alert_s.is_none() && simulation.alarms().contains(&Alarm::ReservoirLevelLow) {
+            alert_s = Some(simulation.state().time_s);
+        }
+    }
+    let stop_s = simulation.state().time_s;
+    let alert_s = alert_s.expect("the level alarm sounded");
+    assert!(stop_s < 600.0, "the level sensor stopped the pump");
+    assert!(stop_s - alert_s >= 5.0, "alarm at {alert_s:.1} s, stop at {stop_s:.1} s");
+}

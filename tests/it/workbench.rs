@@ -230,8 +230,8 @@ fn empty_workbench(id: &'static str) -> Harness<'static, App> {
     workbench_with(id, Circuit::new())
 }
 
-/// A speed typed above the pump's maximum stops at the maximum (150 rpm for the 1/2" roller) instead of being
-/// refused and the field going back to 0.
+/// A speed typed above the pump's maximum stops at the maximum (150 rpm for the 1/2" roller), and says so, instead
+/// of being refused and the field going back to 0.
 #[test]
 fn a_pump_speed_typed_too_high_stops_at_the_pumps_maximum() {
     let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
@@ -242,6 +242,7 @@ fn a_pump_speed_typed_too_high_stops_at_the_pumps_maximum() {
     harness.run();
     let controls = circuit_of(&harness).part(PartId(3)).unwrap().controls;
     assert!(matches!(controls, Controls::Pump { rpm, .. } if (rpm - 150.0).abs() < 1e-9), "{controls:?}");
+    assert!(harness.query_by_label_contains("260 rpm is beyond what it takes (0–150 rpm); set to 150").is_some());
 }
 
 #[test]

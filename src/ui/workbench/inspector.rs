@@ -52,15 +52,18 @@ struct Field<'a> {
 }
 
 /// A number field that commits once, when the drag ends or the typing is done, so one gesture is one undo step.
-fn committed_value(ui: &mut egui::Ui, id: egui::Id, field: Field, current: f64) -> Option<f64> {
+/// A typed value outside the field's range is brought to its nearer end, and the status line says so (260 rpm on a
+/// 150-rpm roller sets 150 rpm).
+fn committed_value(
+    ui: &mut egui::Ui,
+    id: egui::Id,
+    field: Field,
+    current: f64,
+    intents: &mut Vec<Intent>,
+) -> Option<f64> {
     let mut value = ui.data(|d| d.get_temp::<f64>(id)).unwrap_or(current);
-    let response = ui.add(
-        egui::DragValue::new(&mut value)
-            .range(field.range)
-            .speed(field.speed)
-            .suffix(field.suffix)
-            .fixed_decimals(field.decimals),
-    );
+    let response =
+        ui.add(egui::DragValue::new(&mut value).speed(field.speed).suffix(field.suffix).fixed_decimals(field.decimals));
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SpinButton, true, field.name));
     let editing = response.dragged() || response.has_focus();
     if editing {
@@ -68,8 +71,18 @@ fn committed_value(ui: &mut egui::Ui, id: egui::Id, field: Field, current: f64) 
         return None;
     }
     ui.data_mut(|d| d.remove::<f64>(id));
-    ((response.drag_stopped() || response.lost_focus() || response.changed()) && value.to_bits() != current.to_bits())
-        .then_some(value)
+    let committed = response.drag_stopped() || response.lost_focus() || response.changed();
+    let bounded = value.clamp(*field.range.start(), *field.range.end());
+    if committed && bounded.to_bits() != value.to_bits() {
+        let (what, unit) = (field.name, field.suffix.trim());
+        let (typed, set) = (crate::input::short(value), crate::input::short(bounded));
+        intents.push(Intent::Refuse(format!(
+            "{what}: {typed} {unit} is beyond what it takes ({}–{} {unit}); set to {set} {unit}.",
+            crate::input::short(*field.range.start()),
+            crate::input::short(*field.range.end())
+        )));
+    }
+    (committed && bounded.to_bits() != current.to_bits()).then_some(bounded)
 }
 
 /// The part's name as typed, committed when the field is left (Enter or Tab); an empty field gives the default name
@@ -158,6 +171,7 @@ fn part_ui(
                 decimals: 0,
             },
             part.height_cm,
+            intents,
         ) {
             intents.push(Intent::Edit(Edit::SetHeight { part: part.id, height_cm }));
         }
@@ -387,6 +401,7 @@ pub fn controls_ui(
                     decimals: 0,
                 },
                 rpm,
+                intents,
             ) {
                 intents.push(set(Controls::Pump { rpm, direction, occlusion_set }));
             }
@@ -430,6 +445,7 @@ pub fn controls_ui(
                     decimals: 2,
                 },
                 sweep_l_min,
+                intents,
             ) {
                 intents.push(set(Controls::Gas { sweep_l_min: sweep, fio2 }));
             }
@@ -446,6 +462,7 @@ pub fn controls_ui(
                     decimals: 0,
                 },
                 fio2 * 100.0,
+                intents,
             ) {
                 intents.push(set(Controls::Gas { sweep_l_min, fio2: value / 100.0 }));
             }
@@ -464,6 +481,7 @@ pub fn controls_ui(
                     decimals: 1,
                 },
                 temp_c,
+                intents,
             ) {
                 intents.push(set(Controls::Water { temp_c: temp }));
             }
@@ -580,6 +598,7 @@ fn tube_ui(
                 egui::Id::unique(("length", tube.id)),
                 Field { name: "Tube length (m)", range: 0.05..=10.0, speed: 0.01, suffix: " m", decimals: 2 },
                 tube.length_m,
+                intents,
             ) {
                 intents.push(Intent::Edit(Edit::SetLength { tube: tube.id, length_m }));
             }

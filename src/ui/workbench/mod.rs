@@ -415,7 +415,11 @@ impl Workbench {
                 monitor::alarm_overlay(ui, run, &labels, &raised_at, rect, &mut intents);
             }
         });
-        for intent in intents {
+        // What the panels had to say comes last, so the edit it explains (a speed brought to the pump's maximum)
+        // does not clear it from the status line.
+        let (messages, actions): (Vec<Intent>, Vec<Intent>) =
+            intents.into_iter().partition(|intent| matches!(intent, Intent::Refuse(_)));
+        for intent in actions.into_iter().chain(messages) {
             self.carry_out(intent);
         }
     }

@@ -52,6 +52,15 @@ pub enum Procedure {
 }
 
 impl Procedure {
+    /// The procedure in words, in a sentence ("this cardiopulmonary bypass", "this VA ECMO run").
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Procedure::Cpb => "cardiopulmonary bypass",
+            Procedure::VaEcmo => "VA ECMO run",
+            Procedure::VvEcmo => "VV ECMO run",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Procedure::Cpb => "Cardiopulmonary bypass",

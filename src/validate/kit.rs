@@ -14,7 +14,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 title: format!("The circuit has no {}", cx.catalog.name_of(required)),
                 why: format!(
                     "The scenario requires it for this {}: the kit provides it because the procedure depends on it.",
-                    scenario.procedure.label()
+                    scenario.procedure.in_words()
                 ),
                 fix: format!("Add the {} from the kit and connect it.", cx.catalog.name_of(required)),
                 parts: Vec::new(),

@@ -109,10 +109,11 @@ pub fn reading_for(run: &Run, circuit: &Circuit, catalog: &Catalog, part: PartId
         }
         PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. } => {
             let flow = format!("{:.2} L/min", rounded(simulation.part_flow_l_min(part)?, 2));
+            // Short on the canvas, where it sits among other parts' names; the alarm and the machine panel say why.
             if simulation.safety_stop(part).is_some() {
-                Some(format!("{flow}, stopped by its safety link"))
+                Some("STOPPED".to_owned())
             } else if simulation.is_stopped(part) {
-                Some(format!("{flow}, no power"))
+                Some("NO POWER".to_owned())
             } else {
                 Some(flow)
             }

@@ -452,13 +452,7 @@ fn build_a_little(harness: &mut Harness<'_, App>, trainee: &str) {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
     harness.get_by_label("Trainee name").type_text(trainee);
     harness.run();
-    harness.get_by_label("Build the circuit").click();
-    harness.run();
-    let catalog = catalog();
-    for id in ["roller_pump_1_2", "oxygenator_adult"] {
-        harness.get_by_label(&kit_label(&catalog, &CatalogId::new(id), 1)).click();
-        harness.run();
-    }
+    build_from_kit(harness, &["roller_pump_1_2", "oxygenator_adult"]);
     let (a, b) = (
         harness.get_by_label("Roller pump 1 outlet").rect().center(),
         harness.get_by_label("Oxygenator 1 venous inlet").rect().center(),
@@ -467,20 +461,25 @@ fn build_a_little(harness: &mut Harness<'_, App>, trainee: &str) {
     harness.run();
 }
 
+/// From the briefing: Build, then each catalog id placed from the kit by a click.
+fn build_from_kit(harness: &mut Harness<'_, App>, ids: &[&str]) {
+    harness.get_by_label("Build the circuit").click();
+    harness.run();
+    let catalog = catalog();
+    for id in ids {
+        harness.get_by_label(&kit_label(&catalog, &CatalogId::new(*id), 1)).click();
+        harness.run();
+    }
+}
+
 /// A tube's end is pulled to a port it could join from a near miss (magnetic): dropped 20 px beside the
 /// oxygenator's inlet, it joins it.
 #[test]
 fn a_tube_dropped_near_a_port_that_fits_snaps_to_it() {
     let mut harness = app_with(Dialogs::cancelled, None);
     harness.run();
-    harness.get_by_label("Build the circuit").click();
-    harness.run();
-    let catalog = catalog();
     // A 3/8" raceway and the adult oxygenator's 3/8" inlet: the same bore, so the inlet pulls the tube's end.
-    for id in ["roller_pump_3_8", "oxygenator_adult"] {
-        harness.get_by_label(&kit_label(&catalog, &CatalogId::new(id), 1)).click();
-        harness.run();
-    }
+    build_from_kit(&mut harness, &["roller_pump_3_8", "oxygenator_adult"]);
     let from = harness.get_by_label("Roller pump 1 outlet").rect().center();
     let inlet = harness.get_by_label("Oxygenator 1 venous inlet").rect().center();
     drag(&mut harness, from, inlet + vec2(-20.0, 0.0));

@@ -120,6 +120,8 @@ pub struct App {
     catalog: Result<Catalog, Diagnostics>,
     entries: Vec<ScenarioEntry>,
     selected: Option<usize>,
+    /// The selected scenario was chosen from outside the list (a file opened): scroll it into view.
+    reveal_selected: bool,
     dialogs: Dialogs,
     workbench: Option<Workbench>,
     /// Scenario and attempt files opened before, newest first; kept between sessions.
@@ -164,6 +166,7 @@ impl App {
             catalog,
             entries,
             selected,
+            reveal_selected: false,
             dialogs,
             workbench: None,
             recent: Vec::new(),
@@ -231,13 +234,17 @@ impl App {
             self.entries.push(entry);
             self.selected = Some(self.entries.len() - 1);
         }
+        self.reveal_selected = true;
     }
 
     /// Shows a scenario's briefing in the picker: a bundled one by its id, else a scenario file (which joins the
     /// recent list).
     pub fn show_briefing(&mut self, scenario: &str) {
         match self.entries.iter().position(|e| e.origin == "Bundled" && e.name == scenario) {
-            Some(index) => self.selected = Some(index),
+            Some(index) => {
+                self.selected = Some(index);
+                self.reveal_selected = true;
+            }
             None => self.open_scenario(Path::new(scenario)),
         }
     }
@@ -484,7 +491,8 @@ impl eframe::App for App {
                 let mut reopen = None;
                 let mut recover = None;
                 egui::Panel::left("scenario_picker").default_size(340.0).size_range(260.0..=520.0).show(ui, |ui| {
-                    picker::picker_ui(ui, &self.entries, &mut self.selected, &self.recent, &mut reopen);
+                    let (entries, selected, recent) = (&self.entries, &mut self.selected, &self.recent);
+                    picker::picker_ui(ui, entries, selected, &mut self.reveal_selected, recent, &mut reopen);
                 });
                 egui::CentralPanel::default().show(ui, |ui| {
                     if let Some(loaded) = &self.recovery {

@@ -925,6 +925,22 @@ fn opening_a_scenario_shows_its_briefing_first() {
     assert_eq!(opened.as_deref(), Some("child_cpb"));
 }
 
+/// A scenario opened from outside the list (the command line, a dropped file) is scrolled into view in the list, so
+/// its card shows as the selected one even in a short window.
+#[test]
+fn a_scenario_opened_from_outside_the_list_is_scrolled_into_view() {
+    let mut harness = Harness::builder().with_size(vec2(1280.0, 420.0)).with_max_steps(400).build_eframe(|cc| {
+        let mut app = App::new(&cc.egui_ctx, None, Dialogs::cancelled());
+        app.show_briefing("drill_va_power_failure");
+        app
+    });
+    harness.run();
+    let title = scenario("drill_va_power_failure").title;
+    // The card in the list on the left (the briefing on the right bears the title too).
+    let card = harness.query_all_by_label_contains(&title).map(|n| n.rect()).find(|r| r.left() < 340.0).unwrap();
+    assert!(card.top() >= 0.0 && card.bottom() <= 420.0, "the selected card is out of view: {card:?}");
+}
+
 /// The briefing's practice switch: the drill opens without its faults, the toolbar says so, and the attempt
 /// records it.
 #[test]

@@ -5,10 +5,13 @@ use crate::ui::app::ScenarioEntry;
 use eframe::egui::{self, RichText};
 use std::path::PathBuf;
 
+/// The list; `reveal` scrolls the selected entry into view once (a file opened from the command line joins the end
+/// of a list longer than the window, where its selection could not be seen).
 pub fn picker_ui(
     ui: &mut egui::Ui,
     entries: &[ScenarioEntry],
     selected: &mut Option<usize>,
+    reveal: &mut bool,
     recent: &[PathBuf],
     reopen: &mut Option<PathBuf>,
 ) {
@@ -18,7 +21,11 @@ pub fn picker_ui(
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         for (index, entry) in entries.iter().enumerate() {
             let is_selected = *selected == Some(index);
-            if entry_ui(ui, entry, is_selected).clicked() {
+            let response = entry_ui(ui, entry, is_selected);
+            if is_selected && std::mem::take(reveal) {
+                response.scroll_to_me(Some(egui::Align::Center));
+            }
+            if response.clicked() {
                 *selected = Some(index);
             }
             ui.add_space(4.0);

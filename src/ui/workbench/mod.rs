@@ -328,7 +328,10 @@ impl Workbench {
             self.say(format!("The model stopped: {error}. Stop the run and check the circuit."), true);
         }
         if let Some(alarm) = self.pacer.slowed_for.take() {
-            self.say(format!("ALARM: {}. The run is back at ×1 so it can be answered.", alarm.label()), true);
+            self.say(
+                format!("The run came back to ×1 when \"{}\" sounded, so it can be answered.", alarm.label()),
+                false,
+            );
         }
         if self.is_running() {
             // 30 frames a second show flowing blood smoothly; the model keeps to the wall clock whatever the frame

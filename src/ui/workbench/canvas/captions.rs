@@ -91,13 +91,21 @@ fn inside(spot: Rect, within: Rect) -> Rect {
 }
 
 /// Where a caption of `size` may go around `part`, in order of preference: below (above for a reading), then the
-/// other side, right and left.
-fn spots(part: Rect, size: Vec2, reading: bool) -> [Rect; 4] {
+/// other side, right and left, then the four corners (a crowded circuit at a small zoom leaves the sides taken).
+fn spots(part: Rect, size: Vec2, reading: bool) -> [Rect; 8] {
     let below = Align2::CENTER_TOP.anchor_size(part.center_bottom() + vec2(0.0, 2.0), size);
     let above = Align2::CENTER_BOTTOM.anchor_size(part.center_top() - vec2(0.0, 2.0), size);
     let right = Align2::LEFT_CENTER.anchor_size(part.right_center() + vec2(4.0, 0.0), size);
     let left = Align2::RIGHT_CENTER.anchor_size(part.left_center() - vec2(4.0, 0.0), size);
-    if reading { [above, below, right, left] } else { [below, above, right, left] }
+    let below_right = Align2::LEFT_TOP.anchor_size(part.right_bottom() + vec2(2.0, 2.0), size);
+    let below_left = Align2::RIGHT_TOP.anchor_size(part.left_bottom() + vec2(-2.0, 2.0), size);
+    let above_right = Align2::LEFT_BOTTOM.anchor_size(part.right_top() + vec2(2.0, -2.0), size);
+    let above_left = Align2::RIGHT_BOTTOM.anchor_size(part.left_top() + vec2(-2.0, -2.0), size);
+    if reading {
+        [above, below, right, left, above_right, above_left, below_right, below_left]
+    } else {
+        [below, above, right, left, below_right, below_left, above_right, above_left]
+    }
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
     let port_radius = (5.0 * state.view.zoom).clamp(4.0, 8.0);
     let curves = tubes::tubes_ui(ui, &painter, state, input, &colours, &ports, intents);
     parts::links(&painter, state, input, &colours, rect);
-    parts::parts_ui(ui, &painter, state, input, &colours, rect, &port_at, port_radius, intents);
+    parts::parts_ui(ui, &painter, state, input, &colours, rect, &ports, &port_at, port_radius, intents);
     ports::ports_ui(ui, &painter, state, input, &colours, &ports, port_radius, intents);
     ports::laying_tube_ui(ui, &painter, state, &colours, &port_at, port_radius, &ports, intents);
 

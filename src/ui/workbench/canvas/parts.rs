@@ -19,6 +19,7 @@ pub fn parts_ui<'p>(
     input: &CanvasInput,
     colours: &Palette,
     rect: Rect,
+    ports: &'p [DrawnPort],
     port_at: &dyn Fn(Pos2, f32) -> Option<&'p DrawnPort>,
     port_radius: f32,
     intents: &mut Vec<Intent>,
@@ -125,7 +126,10 @@ pub fn parts_ui<'p>(
         }
     }
     let font = FontId::proportional((11.0 * state.view.zoom).clamp(9.0, 13.0));
-    captions::paint(painter, captions, &part_rects, rect, font, colours);
+    // Names keep off the ports too, which are what a hand reaches for.
+    let mut obstacles = part_rects;
+    obstacles.extend(ports.iter().map(|d| Rect::from_center_size(d.pos, Vec2::splat(port_radius * 2.0))));
+    captions::paint(painter, captions, &obstacles, rect, font, colours);
 }
 
 /// What ties parts together besides tubing, drawn under them: a sensor's safety link to the pump it stops (dashed)

@@ -87,7 +87,9 @@ pub enum Exchange {
         transfer_ml_min: f64,
         fio2: f64,
         sweep_l_min: f64,
+        /// The heat exchanger's performance factor at `heat_reference_l_min` (the catalog's, at mid rated flow).
         heat_factor: f64,
+        heat_reference_l_min: f64,
         water_temp_c: Option<f64>,
         /// How readily the membrane clears CO2 (`gas_exchange::membrane_co2_clearance` for a sound one).
         co2_clearance: f64,
@@ -372,6 +374,9 @@ pub const ARTERIAL_BLOOD_FRACTION: f64 = 0.2;
 /// Share of arriving air an arterial filter holds back: integrated-filter oxygenators removed 86–97 % of gaseous
 /// microemboli in neonatal tests [Stehouwer-2014] (reference §4.3); 90 % is taken for every filter.
 pub const FILTER_AIR_TRAP: f64 = 0.9;
+/// Flow at which an oxygenator without a rated range is taken to have its heat exchanger factor, L/min. UNSOURCED:
+/// every bundled oxygenator has a rated range; 3 L/min is where [NX19-study] measured (reference §4.2).
+const HEAT_REFERENCE_FALLBACK_L_MIN: f64 = 3.0;
 /// Most gas a filter's purge line carries back to the reservoir, mL/min: a purge line takes at most 500 mL/min
 /// with the arterial and venous lines clamped [Apex-IFU] (reference §3, recirculation and purge lines). Air beyond
 /// it passes the filter: gross air overwhelms a filter, which is why the bubble detector stops the pump.
@@ -657,6 +662,9 @@ impl Network {
                         fio2,
                         sweep_l_min,
                         heat_factor: heat_exchanger_factor,
+                        heat_reference_l_min: spec
+                            .rated_flow
+                            .map_or(HEAT_REFERENCE_FALLBACK_L_MIN, |r| (r.min_l_min + r.max_l_min) / 2.0),
                         water_temp_c,
                         co2_clearance: super::gas_exchange::membrane_co2_clearance(o2_transfer_ml_min),
                         membrane_efficiency: 1.0,

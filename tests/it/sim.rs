@@ -213,19 +213,24 @@ fn with_the_sweep_gas_off_the_patient_desaturates() {
 
 #[test]
 fn the_heat_exchanger_cools_the_blood_by_its_performance_factor() {
-    // Water at 32 °C: the outlet moves a fraction ε (the catalog's heat-exchanger factor) of the way from the inlet
-    // temperature to the water's (reference §4.2).
+    // Water at 32 °C: the outlet moves a fraction ε of the way from the inlet temperature to the water's: the
+    // catalog's heat-exchanger factor at mid rated flow, carried to the flow by ε-NTU (reference §4.2).
     let catalog = catalog();
     let cool = Edit::SetControls { part: PartId(12), controls: Controls::Water { temp_c: 32.0 } };
     let (_, mut simulation) = adult_at(100.0, &[cool]);
     run_minutes(&mut simulation, 5.0);
-    let factor = match catalog.part(&perfusion_trainer::ids::CatalogId::new("oxygenator_adult")).unwrap().kind {
+    let spec = catalog.part(&perfusion_trainer::ids::CatalogId::new("oxygenator_adult")).unwrap();
+    let factor = match spec.kind {
         perfusion_trainer::catalog::PartKind::Oxygenator { heat_exchanger_factor, .. } => heat_exchanger_factor,
         _ => unreachable!(),
     };
+    let rated = spec.rated_flow.unwrap();
+    let flow = simulation.part_flow_l_min(PartId(6)).unwrap();
+    let effectiveness = 1.0 - (1.0 - factor).powf((rated.min_l_min + rated.max_l_min) / 2.0 / flow);
+    assert!(effectiveness < factor, "at {flow:.2} L/min, above mid rated flow, less than the factor");
     let inlet = simulation.port_blood(&PortRef::new(PartId(6), "venous_inlet")).unwrap().temp_c;
     let outlet = simulation.port_blood(&PortRef::new(PartId(6), "arterial_outlet")).unwrap().temp_c;
-    let expected = inlet + factor * (32.0 - inlet);
+    let expected = inlet + effectiveness * (32.0 - inlet);
     assert!((outlet - expected).abs() < 0.2, "outlet {outlet:.2} vs {expected:.2}");
     let body = simulation.body_temp_c();
     run_minutes(&mut simulation, 10.0);

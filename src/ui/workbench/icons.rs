@@ -1,7 +1,7 @@
 //! A vector icon for each kind of part, drawn into any rectangle: the same drawing serves the palette (small) and
 //! the canvas (at the view's zoom).
 
-use crate::catalog::PartKind;
+use crate::catalog::{CannulaRole, PartKind};
 use crate::circuit::QuarterTurns;
 use eframe::egui::layers::ShapeIdx;
 use eframe::egui::{Color32, CornerRadius, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, Vec2, pos2, vec2};
@@ -163,8 +163,10 @@ pub fn paint_part(painter: &Painter, rect: Rect, kind: &PartKind, style: &IconSt
             painter.rect(rect.shrink(s * 0.06), round, style.body, stroke, StrokeKind::Inside);
             heart(painter, c, s * 0.26, style.accent);
         }
-        PartKind::Cannula { .. } => {
-            // A tapered tube: the tip (patient end) on the left, the connector on the right.
+        PartKind::Cannula { role, .. } => {
+            // A tapered tube: the tip (patient end) on the left, the connector on the right. What it is for shows at
+            // the tip: a drainage cannula's side holes (in two groups on a two-stage), a return cannula's single
+            // end hole with blood leaving it, a dual-lumen cannula's septum.
             let h = rect.height();
             let points = vec![
                 pos2(rect.left() + 2.0, c.y - h * 0.08),
@@ -175,9 +177,32 @@ pub fn paint_part(painter: &Painter, rect: Rect, kind: &PartKind, style: &IconSt
                 pos2(rect.left() + 2.0, c.y + h * 0.08),
             ];
             painter.add(Shape::convex_polygon(points.into_iter().map(mx).collect(), style.body, stroke));
-            for i in 1..4 {
-                let x = rect.left() + rect.width() * 0.18 * i as f32;
-                painter.circle_filled(mx(pos2(x, c.y)), h * 0.05, style.line);
+            let hole = |share: f32| {
+                painter.circle_filled(mx(pos2(rect.left() + rect.width() * share, c.y)), h * 0.05, style.line);
+            };
+            match role {
+                CannulaRole::VenousTwoStage => [0.08, 0.16, 0.42, 0.5, 0.58].into_iter().for_each(hole),
+                CannulaRole::VenousSingleStage | CannulaRole::FemoralVenous => {
+                    [0.18, 0.36, 0.54].into_iter().for_each(hole);
+                }
+                CannulaRole::DualLumenVv => {
+                    let septum = [mx(pos2(rect.left() + 4.0, c.y)), mx(pos2(rect.right() - 4.0, c.y))];
+                    painter.line_segment(septum, thin);
+                    [0.2, 0.5].into_iter().for_each(hole);
+                }
+                CannulaRole::Arterial
+                | CannulaRole::FemoralArterial
+                | CannulaRole::VenousReturn
+                | CannulaRole::DistalPerfusion => {
+                    // Blood leaves by the end hole: a small chevron beyond the tip.
+                    let tip = rect.left() + 2.0;
+                    let chevron = [
+                        mx(pos2(tip + h * 0.12, c.y - h * 0.16)),
+                        mx(pos2(tip - h * 0.04, c.y)),
+                        mx(pos2(tip + h * 0.12, c.y + h * 0.16)),
+                    ];
+                    painter.add(Shape::line(chevron.to_vec(), thin));
+                }
             }
         }
         PartKind::CardiotomySucker | PartKind::LvVent => {

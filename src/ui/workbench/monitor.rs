@@ -148,6 +148,20 @@ pub fn monitor_ui(
     // The model as it is this frame, as the canvas's readings show it (the kept rows lag by up to a sample).
     let now = run.columns().sample(run.simulation());
     vital_signs_ui(ui, &now, &names);
+    // On full bypass the model's heart gives nothing: before a pump turns, the near-zero pressures are that, not a
+    // fault of the circuit.
+    let heart_beats = run.simulation().network().branches.iter().any(|b| b.origin == crate::sim::Origin::NativeHeart);
+    let pump_turns = circuit.parts().any(|p| matches!(p.controls, Controls::Pump { rpm, .. } if rpm > 0.0));
+    if !heart_beats && !pump_turns {
+        ui.label(
+            RichText::new(
+                "Full bypass: the patient's heart gives no output in this scenario, so until a pump turns the \
+                 pressures stay near zero. Set the arterial pump's speed to go on.",
+            )
+            .small()
+            .weak(),
+        );
+    }
     let arterial_pump = crate::sim::Roles::of(circuit, catalog).arterial_pump();
     egui::CollapsingHeader::new(RichText::new("Machine").strong()).default_open(true).show(ui, |ui| {
         // One device per block, its name (and a pump's job) over its controls, which wrap: a narrow panel never

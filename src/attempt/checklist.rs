@@ -159,7 +159,7 @@ fn target_flow(attempt: &Attempt, scenario: &Scenario) -> CheckItem {
             CheckItem {
                 action: action.to_owned(),
                 status,
-                at_s: Some(run_started_s + model_s),
+                at_s: Some(attempt.clock_at_model(run_started_s, model_s)),
                 model_s: Some(model_s),
                 unreached_fault: false,
             }

@@ -383,4 +383,33 @@ impl Attempt {
     pub fn duration_s(&self) -> f64 {
         self.log.last().map_or(0.0, |e| e.at_s).max(self.end.at_s)
     }
+
+    /// The attempt's clock, s, when the run that started at `run_started_s` reached `model_s` of model time: read
+    /// between the two entries of that run that bracket it (each entry has both times; the run's speed may have
+    /// changed between them), the run's start before the first, the attempt's end after the last, ×1 beyond.
+    pub fn clock_at_model(&self, run_started_s: f64, model_s: f64) -> f64 {
+        let mut run = Vec::new();
+        for entry in self.log.iter().filter(|e| e.at_s >= run_started_s) {
+            if let Some(m) = entry.model_s {
+                run.push((m, entry.at_s));
+            }
+            if entry.event == Event::RunStopped {
+                break;
+            }
+        }
+        if !run.iter().any(|(_, at)| *at >= self.end.at_s)
+            && let Some(m) = self.end.model_s
+        {
+            run.push((m, self.end.at_s));
+        }
+        let mut before = (0.0, run_started_s);
+        for (m, at) in run {
+            if m >= model_s {
+                let (m0, at0) = before;
+                return if m > m0 { at0 + (at - at0) * (model_s - m0) / (m - m0) } else { at };
+            }
+            before = (m, at);
+        }
+        before.1 + (model_s - before.0)
+    }
 }

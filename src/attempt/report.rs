@@ -21,11 +21,28 @@ const CHARTED: [TrendKey; 6] = [
     TrendKey::BloodLost,
 ];
 
+/// Text from a file made safe for the page: markup escaped, and control characters (an escape sequence typed into a
+/// grade or a name) shown as U+FFFD rather than written raw.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.chars()
+        .map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c })
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
-pub fn html(attempt: &Attempt, scenario: &Scenario, circuit: &Circuit, catalog: &Catalog, score: &Score) -> String {
+/// The report; `remarks` are what grading found about the file itself (edited trends or score, a scenario copy that
+/// differs from the instructor's, practice without faults), shown first so a reader of the page alone sees them.
+pub fn html(
+    attempt: &Attempt,
+    scenario: &Scenario,
+    circuit: &Circuit,
+    catalog: &Catalog,
+    score: &Score,
+    remarks: &[String],
+) -> String {
     let findings = crate::validate::validate(scenario, circuit, catalog);
     let mut out = String::new();
     let title = format!("{} — {}", attempt.trainee, scenario.title);
@@ -44,6 +61,13 @@ pub fn html(attempt: &Attempt, scenario: &Scenario, circuit: &Circuit, catalog: 
         escape(&started),
         (attempt.duration_s() / 60.0).round()
     );
+    if !remarks.is_empty() {
+        out.push_str("<h2>Remarks on this file</h2><ul class=\"remarks\">");
+        for remark in remarks {
+            let _ = write!(out, "<li>{}</li>", escape(remark));
+        }
+        out.push_str("</ul>");
+    }
     score_section(&mut out, score, attempt);
     checklist_section(&mut out, &super::checklist::checklist(attempt, scenario, catalog));
     let _ = write!(out, "<h2>Circuit</h2>{}", circuit_svg(circuit, catalog));
@@ -66,7 +90,7 @@ fn score_section(out: &mut String, score: &Score, attempt: &Attempt) {
             if weight > 0.0 { (100.0 * c.weight * c.fraction / weight, 100.0 * c.weight / weight) } else { (0.0, 0.0) };
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{points:.1} / {most:.0}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{points:.1} / {most:.1}</td><td>{}</td></tr>",
             escape(&c.name.field().replace('_', " ")),
             escape(&c.detail)
         );
@@ -249,4 +273,4 @@ const STYLE: &str = "body{font-family:sans-serif;max-width:960px;margin:2em auto
 li.critical{color:#a00}tr.missed td,tr.wrong td{color:#a00}tr.late td{color:#8a5a00}li.warning{color:#8a5a00}svg.circuit{width:100%;border:1px solid #ccc;background:#fafafa}\
 .part{fill:#e8eef6;stroke:#345}.tube{stroke:#678;stroke-width:3}svg text{font-size:11px;text-anchor:middle}\
 svg.chart text{text-anchor:start}svg.chart{width:100%;background:#fafafa}.trend{fill:none;stroke:#c33;stroke-width:2}\
-.alarm{stroke:#e00;stroke-width:1;opacity:.5}tr.note td{background:#fff8dc}figure{margin:1em 0}";
+.alarm{stroke:#e00;stroke-width:1;opacity:.5}tr.note td{background:#fff8dc}figure{margin:1em 0}ul.remarks{color:#a00}";

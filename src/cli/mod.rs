@@ -194,8 +194,14 @@ pub fn run(catalog_path: Option<&Path>, command: Command) -> ExitCode {
                 output::error(&format!("perfusion-trainer: {}: {remark}", attempt.display()));
             }
             let score = crate::attempt::score(&judged.attempt, &judged.scenario, &catalog);
-            let html =
-                crate::attempt::report::html(&judged.attempt, &judged.scenario, &judged.circuit, &catalog, &score);
+            let html = crate::attempt::report::html(
+                &judged.attempt,
+                &judged.scenario,
+                &judged.circuit,
+                &catalog,
+                &score,
+                &judged.remarks,
+            );
             match output::to_file_or_stdout(&html, out.as_deref()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {

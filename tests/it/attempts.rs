@@ -285,6 +285,35 @@ fn a_forged_trend_earns_nothing_the_log_does_not_re_simulate() {
     assert!(csv.lines().nth(1).unwrap().starts_with("a.ron,A. Trainee,adult_cabg,17.3,"), "{csv}");
 }
 
+/// The HTML report of an edited file says so on the page (the remarks went to the terminal only), and a name
+/// carrying an escape sequence reaches the page without its control character.
+#[test]
+fn the_report_of_an_edited_file_says_so_on_the_page() {
+    use perfusion_trainer::session::{Action, Session};
+    let mut session =
+        Session::with_circuit(scenario("adult_cabg"), catalog(), "A. Trainee", "", &solution("adult_cabg")).unwrap();
+    session.apply(Action::StartRun).unwrap();
+    let pump = Controls::Pump { rpm: 105.0, direction: PumpDirection::Forward, occlusion_set: true };
+    session.apply(Action::Edit(Edit::SetControls { part: PartId(3), controls: pump })).unwrap();
+    session.advance(30.0, 30.0).unwrap();
+    let text = perfusion_trainer::attempt::to_ron(&session.attempt());
+    // A trend value edited by hand (the pump flow 10 s in, 4.7 L/min made 94.7), and an escape in the name.
+    assert_eq!(text.matches("TrendRow(values: [10.0, ").count(), 1);
+    let edited = text.replacen("TrendRow(values: [10.0, ", "TrendRow(values: [10.0, 9", 1).replacen(
+        "trainee: \"A. Trainee\"",
+        "trainee: \"A. Trainee\u{1b}[31m\"",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (path, out) = (dir.path().join("a.ron"), dir.path().join("a.html"));
+    std::fs::write(&path, edited).unwrap();
+    let status = bin().arg("report").arg(&path).arg("--out").arg(&out).status().unwrap();
+    assert!(status.success());
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("Remarks on this file") && html.contains("re-simulates"), "no remark on the page");
+    assert!(!html.contains('\u{1b}'), "a control character reached the page");
+}
+
 /// An attempt saved by the previous version of the app (format 1, with its struct names, alarms by label and trends
 /// by heading) still opens: its actions replay on today's model, which regenerates what the model did.
 #[test]

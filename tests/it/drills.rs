@@ -137,3 +137,17 @@ fn an_attempt_saved_before_its_faults_does_not_escape_them() {
     let (score, _) = play_and_grade("adult_va_ecmo", &actions);
     assert!(score < 40.0, "{score:.1}");
 }
+
+/// A checklist item done during a run is dated on the attempt's clock as the log dates it: at ×30 the target flow
+/// reached 20 s into the run was reached well under 20 s of clock after the run started (it was dated start + model
+/// time, later than the attempt's end).
+#[test]
+fn checklist_times_follow_the_runs_speed() {
+    let (_, attempt) = play_and_grade("drill_reservoir_low", &response("drill_reservoir_low"));
+    let items = checklist(&attempt, &scenario("drill_reservoir_low"), &catalog());
+    let reached = items.iter().find(|i| i.action == "Reach the target flow").expect("the item");
+    let (at_s, model_s) = (reached.at_s.unwrap(), reached.model_s.unwrap());
+    let started = attempt.log.iter().find(|e| e.event == attempt::Event::RunStarted).unwrap().at_s;
+    assert!(at_s <= attempt.duration_s(), "dated {at_s} s, after the attempt's end {} s", attempt.duration_s());
+    assert!(at_s - started < model_s, "at ×30, {model_s} s of model time took less clock ({} s)", at_s - started);
+}

@@ -224,7 +224,7 @@ impl Workbench {
         let attempt = self.session.attempt();
         let (scenario, catalog) = (self.session.scenario(), self.session.catalog());
         let score = attempt.score.clone().unwrap_or_else(|| crate::attempt::score(&attempt, scenario, catalog));
-        let html = crate::attempt::report::html(&attempt, scenario, self.session.circuit(), catalog, &score);
+        let html = crate::attempt::report::html(&attempt, scenario, self.session.circuit(), catalog, &score, &[]);
         match crate::atomic_write::write(&path, html.as_bytes()) {
             Ok(()) => self.say(format!("{no_dialog}Report written to {}.", path.display()), false),
             Err(error) => self.say(format!("No report: cannot write {}: {error}.", path.display()), true),

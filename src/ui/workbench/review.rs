@@ -91,7 +91,7 @@ fn score_ui(ui: &mut egui::Ui, score: &Score, for_instructor: bool) {
         let points = if weight > 0.0 { 100.0 * component.weight * component.fraction / weight } else { 0.0 };
         let most = if weight > 0.0 { 100.0 * component.weight / weight } else { 0.0 };
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(format!("{points:.1} / {most:.0}")).monospace());
+            ui.label(RichText::new(format!("{points:.1} / {most:.1}")).monospace());
             ui.label(RichText::new(component.name.field().replace('_', " ")).strong());
         });
         ui.add(egui::Label::new(RichText::new(&component.detail).small().weak()).wrap());

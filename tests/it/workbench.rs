@@ -1166,6 +1166,12 @@ fn small_and_scaled_screens_keep_a_usable_canvas_with_the_circuit_in_view() {
         for rect in on_canvas {
             assert!(canvas.expand(1.0).contains_rect(rect), "a pump at {rect:?} outside the canvas {canvas:?}");
         }
+        // Running, the monitor fits its panel: nothing in it pushes the panel's content off its left edge.
+        harness.key_press(Key::F6);
+        harness.run_steps(10);
+        let tab = harness.get_by_label("Inspector").rect();
+        // (A few points of the panel's margin lie over the canvas's last frame.)
+        assert!(tab.left() >= canvas.right() - 6.0, "the side panel's content runs off it at {scale}: {tab:?}");
     }
 }
 

@@ -202,13 +202,19 @@ pub fn monitor_ui(
         drugs_and_fluids_ui(ui, intents);
     });
     egui::CollapsingHeader::new(RichText::new("Now").strong()).default_open(true).show(ui, |ui| {
-        egui::Grid::new("monitor_values").num_columns(2).striped(true).spacing([12.0, 3.0]).show(ui, |ui| {
-            for (column, value) in names.iter().zip(&now).skip(1) {
-                ui.label(capitalised(&column.name));
-                ui.label(RichText::new(format!("{:.1} {}", rounded(*value, 1), column.unit)).monospace());
-                ui.end_row();
-            }
-        });
+        // The figure in a column of its own, then the name wrapping beside it: a long name ("Oxygenator 1 outlet
+        // temperature") never widens the panel past the window at 150 %.
+        let row_height = ui.spacing().interact_size.y;
+        for (column, value) in names.iter().zip(&now).skip(1) {
+            ui.horizontal(|ui| {
+                ui.allocate_ui_with_layout(
+                    egui::vec2(110.0, row_height),
+                    egui::Layout::right_to_left(egui::Align::Center),
+                    |ui| ui.label(RichText::new(format!("{:.1} {}", rounded(*value, 1), column.unit)).monospace()),
+                );
+                ui.add(egui::Label::new(capitalised(&column.name)).wrap());
+            });
+        }
     });
     egui::CollapsingHeader::new(RichText::new("Trends").strong()).default_open(true).show(ui, |ui| {
         trends_ui(ui, run, &names);

@@ -1378,6 +1378,34 @@ fn a_part_turns_by_quarters_and_its_ports_go_round() {
     assert_eq!(turns(&harness), Some(180), "undo brings the half turn back");
 }
 
+/// A slow frame (a software renderer draws four a second) may hold several key presses, and a Shift already let go:
+/// each press counts, with the modifiers it was pressed with.
+#[test]
+fn every_key_press_in_a_slow_frame_counts_with_its_own_modifiers() {
+    let mut harness = workbench_with("adult_cabg", solution("adult_cabg"));
+    harness.run();
+    harness.get_by_label("Roller pump 1").click();
+    harness.run();
+    let press = |harness: &mut Harness<'_, App>, key: Key, modifiers: Modifiers| {
+        for pressed in [true, false] {
+            let event = egui::Event::Key { key, physical_key: None, pressed, repeat: false, modifiers };
+            harness.event(event);
+        }
+    };
+    // Two R presses and a Shift+R in one frame: clockwise twice, back once: a quarter turn.
+    press(&mut harness, Key::R, Modifiers::NONE);
+    press(&mut harness, Key::R, Modifiers::NONE);
+    press(&mut harness, Key::R, Modifiers::SHIFT);
+    // Two Shift+Right presses: five steps each.
+    press(&mut harness, Key::ArrowRight, Modifiers::SHIFT);
+    press(&mut harness, Key::ArrowRight, Modifiers::SHIFT);
+    let before = circuit_of(&harness).part(PartId(3)).unwrap().pos_in_canvas;
+    harness.run();
+    let part = circuit_of(&harness).part(PartId(3)).unwrap().clone();
+    assert_eq!(part.rotation_deg.degrees(), 90, "{part:?}");
+    assert!((part.pos_in_canvas.x - before.x - 100.0).abs() < 1e-3, "{before:?} → {:?}", part.pos_in_canvas);
+}
+
 /// A tall part turned a quarter lies on its side: its box is wider than tall.
 #[test]
 fn a_turned_part_takes_its_turned_box() {

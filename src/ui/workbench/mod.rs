@@ -555,38 +555,54 @@ impl Workbench {
 
     /// Keys on the selected part, unless a text field has the keyboard: the arrows move it (Shift: farther), F flips
     /// it, R turns it.
-    fn part_keys(&self, ui: &egui::Ui) -> Option<Intent> {
-        let Selection::Part(id) = self.selection else { return None };
+    fn part_keys(&self, ui: &egui::Ui) -> Vec<Intent> {
+        use crate::circuit::{CanvasPos, Edit};
+        let Selection::Part(id) = self.selection else { return Vec::new() };
+        let Some(part) = self.session.circuit().part(id) else { return Vec::new() };
         if ui.ctx().text_edit_focused() {
-            return None;
+            return Vec::new();
         }
-        // F mirrors the part left to right (its lines then leave from the other side).
-        if ui.input(|i| i.key_pressed(egui::Key::F) && i.modifiers.is_none()) {
-            let flipped = self.session.circuit().part(id)?.flipped;
-            return Some(Intent::Edit(crate::circuit::Edit::SetFlipped { part: id, flipped: !flipped }));
-        }
-        // R turns it a quarter clockwise, Shift+R back (a line can then run down through it).
-        if let Some(shift) = ui.input(|i| {
-            (i.key_pressed(egui::Key::R) && !i.modifiers.command && !i.modifiers.alt).then_some(i.modifiers.shift)
-        }) {
-            let turns = self.session.circuit().part(id)?.rotation_deg;
-            let rotation_deg = if shift { turns.anticlockwise() } else { turns.clockwise() };
-            return Some(Intent::Edit(crate::circuit::Edit::SetRotation { part: id, rotation_deg }));
-        }
-        let step = if ui.input(|i| i.modifiers.shift) { ARROW_STEP * 5.0 } else { ARROW_STEP };
-        let (dx, dy) = ui.input(|i| {
-            let pressed = |key| if i.key_pressed(key) { 1.0 } else { 0.0 };
-            (
-                pressed(egui::Key::ArrowRight) - pressed(egui::Key::ArrowLeft),
-                pressed(egui::Key::ArrowDown) - pressed(egui::Key::ArrowUp),
-            )
+        // Every press this frame, each with the modifiers it was pressed with: a slow frame (a software renderer
+        // draws four a second) may hold two presses, or a Shift already let go.
+        let presses: Vec<(egui::Key, egui::Modifiers)> = ui.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|event| match event {
+                    egui::Event::Key { key, pressed: true, modifiers, .. } => Some((*key, *modifiers)),
+                    _ => None,
+                })
+                .collect()
         });
-        if dx == 0.0 && dy == 0.0 {
-            return None;
+        let (mut flipped, mut turns, mut at) = (part.flipped, part.rotation_deg, part.pos_in_canvas);
+        let mut intents = Vec::new();
+        for (key, modifiers) in presses {
+            if modifiers.command || modifiers.alt {
+                continue;
+            }
+            let step = if modifiers.shift { ARROW_STEP * 5.0 } else { ARROW_STEP };
+            let (dx, dy) = match key {
+                // F mirrors the part left to right (its lines then leave from the other side).
+                egui::Key::F if !modifiers.shift => {
+                    flipped = !flipped;
+                    intents.push(Intent::Edit(Edit::SetFlipped { part: id, flipped }));
+                    continue;
+                }
+                // R turns it a quarter clockwise, Shift+R back (a line can then run down through it).
+                egui::Key::R => {
+                    turns = if modifiers.shift { turns.anticlockwise() } else { turns.clockwise() };
+                    intents.push(Intent::Edit(Edit::SetRotation { part: id, rotation_deg: turns }));
+                    continue;
+                }
+                egui::Key::ArrowRight => (step, 0.0),
+                egui::Key::ArrowLeft => (-step, 0.0),
+                egui::Key::ArrowDown => (0.0, step),
+                egui::Key::ArrowUp => (0.0, -step),
+                _ => continue,
+            };
+            at = CanvasPos { x: at.x + dx, y: at.y + dy };
+            intents.push(Intent::Edit(Edit::MovePart { part: id, to: at }));
         }
-        let at = self.session.circuit().part(id)?.pos_in_canvas;
-        let to = crate::circuit::CanvasPos { x: at.x + dx * step, y: at.y + dy * step };
-        Some(Intent::Edit(crate::circuit::Edit::MovePart { part: id, to }))
+        intents
     }
 
     /// What to do next, when there is nothing to report.

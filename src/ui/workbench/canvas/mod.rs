@@ -141,7 +141,7 @@ pub fn canvas_ui(ui: &mut egui::Ui, state: &mut CanvasState, input: &CanvasInput
     }
 }
 
-/// The canvas's right-click menu: a tube's actions when one is under the pointer, the view's otherwise.
+/// The canvas's right-click menu: a tube's actions when one is under the pointer, then the view's and validation.
 fn context_menu(ui: &mut egui::Ui, tube: Option<&crate::circuit::Tube>, intents: &mut Vec<Intent>) {
     use crate::circuit::Edit;
     if let Some(tube) = tube {
@@ -157,6 +157,10 @@ fn context_menu(ui: &mut egui::Ui, tube: Option<&crate::circuit::Tube>, intents:
     }
     if ui.button("Fit the circuit in view (Ctrl+0)").clicked() {
         intents.push(Intent::FitView);
+        ui.close();
+    }
+    if ui.button("Validate the circuit (F5)").clicked() {
+        intents.push(Intent::Validate);
         ui.close();
     }
 }

@@ -907,15 +907,21 @@ fn every_intervention_reaches_the_session_by_mouse_or_keyboard_and_says_what_hap
     assert_eq!(done.len(), 3, "reposition, back-up gas and haemostasis were done: {done:?}");
 }
 
+/// The app showing the briefing of bundled scenario `id` in a window 1280 wide and `height` high.
+fn briefing_of(id: &str, height: f32) -> Harness<'static, App> {
+    let id = id.to_owned();
+    Harness::builder().with_size(vec2(1280.0, height)).with_max_steps(400).build_eframe(move |cc| {
+        let mut app = App::new(&cc.egui_ctx, None, Dialogs::cancelled());
+        app.show_briefing(&id);
+        app
+    })
+}
+
 /// `open SCENARIO` without a circuit shows the scenario's briefing first, with "Build the circuit", which opens its
 /// workbench.
 #[test]
 fn opening_a_scenario_shows_its_briefing_first() {
-    let mut harness = Harness::builder().with_size(vec2(1280.0, 800.0)).with_max_steps(400).build_eframe(|cc| {
-        let mut app = App::new(&cc.egui_ctx, None, Dialogs::cancelled());
-        app.show_briefing("child_cpb");
-        app
-    });
+    let mut harness = briefing_of("child_cpb", 800.0);
     harness.run();
     assert!(harness.query_all_by_label_contains("Sam, 3½ years").next().is_some(), "the child's briefing");
     assert!(harness.state().workbench().is_none(), "not yet the workbench");
@@ -929,11 +935,7 @@ fn opening_a_scenario_shows_its_briefing_first() {
 /// its card shows as the selected one even in a short window.
 #[test]
 fn a_scenario_opened_from_outside_the_list_is_scrolled_into_view() {
-    let mut harness = Harness::builder().with_size(vec2(1280.0, 420.0)).with_max_steps(400).build_eframe(|cc| {
-        let mut app = App::new(&cc.egui_ctx, None, Dialogs::cancelled());
-        app.show_briefing("drill_va_power_failure");
-        app
-    });
+    let mut harness = briefing_of("drill_va_power_failure", 420.0);
     harness.run();
     let title = scenario("drill_va_power_failure").title;
     // The card in the list on the left (the briefing on the right bears the title too).
@@ -945,11 +947,7 @@ fn a_scenario_opened_from_outside_the_list_is_scrolled_into_view() {
 /// records it.
 #[test]
 fn the_briefing_switch_opens_a_drill_for_practice_without_its_faults() {
-    let mut harness = Harness::builder().with_size(vec2(1280.0, 800.0)).with_max_steps(400).build_eframe(|cc| {
-        let mut app = App::new(&cc.egui_ctx, None, Dialogs::cancelled());
-        app.show_briefing("drill_va_power_failure");
-        app
-    });
+    let mut harness = briefing_of("drill_va_power_failure", 800.0);
     harness.run();
     harness.get_by_label("Practise without the faults").click();
     harness.run();

@@ -309,6 +309,13 @@ impl PartKind {
         }
     }
 
+    /// Whether a port of this kind in direction `dir`, left open, neither bleeds nor draws air: a spare inlet on the
+    /// lid of a vented hard-shell reservoir, which sits at the room's pressure above the blood (reference §4.4).
+    /// The validator does not call it open, and the model gives it no leak.
+    pub fn port_vents_harmlessly(&self, dir: PortDir) -> bool {
+        dir == PortDir::In && matches!(self, PartKind::Reservoir { kind: ReservoirType::HardShell, .. })
+    }
+
     /// A short, human name for the kind ("roller pump"), used in labels and messages.
     pub fn noun(&self) -> &'static str {
         match self {

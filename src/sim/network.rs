@@ -756,12 +756,14 @@ impl Network {
                 }
                 _ => {}
             }
-            // Open ports leak; a transducer's own port is its sensing dome, closed by design.
+            // Open ports leak (not a vented reservoir's spare inlet); a transducer's own port is its sensing dome,
+            // closed by design.
             if spec.kind != PartKind::PressureTransducer {
                 for port in &spec.ports {
                     let here = PortRef::new(part.id, port.name.clone());
                     if circuit.tube_on(&here).is_none()
                         && !part.capped.contains(&port.name)
+                        && !spec.kind.port_vents_harmlessly(port.dir)
                         && let Some(from) = node(&here)
                     {
                         let law = Law::linear(OPEN_PORT_RESISTANCE);

@@ -17,14 +17,7 @@ fn open_ports(cx: &Context, out: &mut Vec<Finding>) {
             if cx.circuit.tube_on(&at).is_some() || part.capped.contains(&port.name) {
                 continue;
             }
-            // A vented hard-shell reservoir sits at the room's pressure: a spare inlet on its lid neither bleeds
-            // nor draws air (reference §4.4).
-            let vented_inlet = port.dir == PortDir::In
-                && matches!(
-                    spec.kind,
-                    crate::catalog::PartKind::Reservoir { kind: crate::catalog::ReservoirType::HardShell, .. }
-                );
-            if vented_inlet {
+            if spec.kind.port_vents_harmlessly(port.dir) {
                 continue;
             }
             let label = cx.label(part.id);

@@ -652,3 +652,20 @@ fn a_falling_reservoir_sounds_before_its_level_sensor_stops_the_pump() {
     assert!(stop_s < 600.0, "the level sensor stopped the pump");
     assert!(stop_s - alert_s >= 5.0, "alarm at {alert_s:.1} s, stop at {stop_s:.1} s");
 }
+
+/// A spare inlet left open on the lid of a vented hard-shell reservoir neither bleeds nor draws air, as the validator
+/// says (the second sucker's line taken off the reservoir): the model gives it no leak.
+#[test]
+fn an_open_spare_inlet_on_a_vented_reservoir_does_not_bleed() {
+    use perfusion_trainer::sim::Origin;
+    let (_, mut simulation) = adult_at(100.0, &[Edit::Disconnect { tube: TubeId(4) }]);
+    let reservoir_leaks = simulation
+        .network()
+        .branches
+        .iter()
+        .filter(|b| matches!(&b.origin, Origin::OpenPort(port) if port.part == PartId(2)))
+        .count();
+    assert_eq!(reservoir_leaks, 0, "the reservoir's open inlet was given a leak");
+    run(&mut simulation, 120.0);
+    assert!(simulation.blood_lost_ml() < 0.5, "{} mL lost", simulation.blood_lost_ml());
+}

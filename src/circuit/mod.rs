@@ -9,10 +9,12 @@ mod edit;
 pub mod file;
 pub mod flow;
 mod history;
+mod pumps;
 mod query;
 
 pub use edit::{Edit, EditError};
 pub use history::History;
+pub use pumps::PumpJob;
 pub use query::{KitUsage, PartPrime, PrimeReport, TubePrime};
 
 use crate::catalog::{Catalog, PartKind};

@@ -241,8 +241,7 @@ impl AlarmWatch {
             .unwrap_or_default();
         // The patient's alarms (flow, MAP, DO2i, SvO2) sound once any pump turns, main line or not: a pump on a
         // half-built circuit, or a sucker with the arterial pump stopped, moves the patient's blood as surely.
-        monitors.pump_running =
-            circuit.parts().any(|p| matches!(p.controls, crate::circuit::Controls::Pump { rpm, .. } if rpm > 0.0));
+        monitors.pump_running = circuit.any_pump_turning();
         Self { monitors, limits }
     }
 

@@ -712,6 +712,11 @@ impl Simulation {
         self.alarms.transient(self)
     }
 
+    /// Whether the patient's own heart pumps in this model (a native output on ECMO; none on full bypass).
+    pub fn has_native_heart(&self) -> bool {
+        self.network.branches.iter().any(|b| b.origin == Origin::NativeHeart)
+    }
+
     /// The alarms sounding now, in a fixed order, each judged against its limit alone.
     pub fn alarms(&self) -> Vec<Alarm> {
         self.alarms.active(self, &[])

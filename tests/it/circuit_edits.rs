@@ -378,3 +378,24 @@ fn a_part_takes_the_name_the_team_calls_it() {
     assert!(message.contains("form of a default name"), "{message}");
     assert_eq!(diagnostics.0.len(), 1, "a follow-on error for the part's tube: {diagnostics}");
 }
+
+/// Each pump's job read from how the circuit is built: the main line's pump is the arterial one, the others are
+/// named by the sucker, vent or cardioplegia set their lines reach; without a main line no pump is the arterial one.
+#[test]
+fn each_pump_is_known_by_its_job() {
+    use perfusion_trainer::circuit::PumpJob;
+    let catalog = catalog();
+    let mut circuit = solution("adult_cabg");
+    let jobs = circuit.pump_jobs(&catalog);
+    let expected = [
+        (3, PumpJob::Arterial),
+        (15, PumpJob::Cardioplegia),
+        (19, PumpJob::Sucker),
+        (21, PumpJob::Sucker),
+        (24, PumpJob::Vent),
+    ];
+    assert_eq!(jobs.into_iter().collect::<Vec<_>>(), expected.map(|(id, job)| (PartId(id), job)).to_vec());
+    assert!(!circuit.any_pump_turning(), "the reference is saved with every pump stopped");
+    circuit.apply(&catalog, Edit::Disconnect { tube: TubeId(16) }).unwrap();
+    assert!(!circuit.pump_jobs(&catalog).values().any(|j| *j == PumpJob::Arterial), "no main line, no arterial pump");
+}

@@ -81,6 +81,8 @@ pub struct Workbench {
     pub software_rendering: bool,
     /// Opened from a saved attempt for review: the Review tab shows the answer key (`review::ReviewView`).
     for_instructor: bool,
+    /// Each pump's job, for the circuit revision it was worked out for.
+    pump_jobs: (Option<u64>, std::collections::BTreeMap<PartId, crate::circuit::PumpJob>),
 }
 
 /// The workbench's regions, in the order the keyboard visits them.
@@ -190,6 +192,7 @@ impl Workbench {
             focus_region: None,
             software_rendering: false,
             for_instructor: false,
+            pump_jobs: (None, std::collections::BTreeMap::new()),
         }
     }
 
@@ -514,7 +517,14 @@ impl Workbench {
                 intents,
             ),
             Tab::Findings => findings::findings_ui(ui, session.findings(), self.highlighted, intents),
-            Tab::Monitor => monitor::monitor_ui(ui, session.run(), session.circuit(), catalog, intents),
+            Tab::Monitor => {
+                // A pump's job changes only with the circuit: worked out once per revision, not every frame.
+                let revision = session.circuit().revision();
+                if self.pump_jobs.0 != Some(revision) {
+                    self.pump_jobs = (Some(revision), session.circuit().pump_jobs(catalog));
+                }
+                monitor::monitor_ui(ui, session.run(), session.circuit(), catalog, &self.pump_jobs.1, intents);
+            }
             Tab::Review => {
                 // Scoring replays and validates the log: once per change of the attempt, not every frame.
                 let key = session.changes();

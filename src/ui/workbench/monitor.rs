@@ -129,11 +129,14 @@ pub fn alarm_overlay(
     }
 }
 
+/// The monitor: the patient's figures, the machine's settings (each pump named with its job, `pump_jobs`), drugs
+/// and fluids, the figures now and the trends.
 pub fn monitor_ui(
     ui: &mut egui::Ui,
     run: Option<&Run>,
     circuit: &Circuit,
     catalog: &Catalog,
+    pump_jobs: &std::collections::BTreeMap<crate::ids::PartId, crate::circuit::PumpJob>,
     intents: &mut Vec<Intent>,
 ) {
     let Some(run) = run else {
@@ -150,9 +153,7 @@ pub fn monitor_ui(
     vital_signs_ui(ui, &now, &names);
     // On full bypass the model's heart gives nothing: before a pump turns, the near-zero pressures are that, not a
     // fault of the circuit.
-    let heart_beats = run.simulation().network().branches.iter().any(|b| b.origin == crate::sim::Origin::NativeHeart);
-    let pump_turns = circuit.parts().any(|p| matches!(p.controls, Controls::Pump { rpm, .. } if rpm > 0.0));
-    if !heart_beats && !pump_turns {
+    if !run.simulation().has_native_heart() && !circuit.any_pump_turning() {
         ui.label(
             RichText::new(
                 "Full bypass: the patient's heart gives no output in this scenario, so until a pump turns the \
@@ -162,15 +163,13 @@ pub fn monitor_ui(
             .weak(),
         );
     }
-    let arterial_pump = crate::sim::Roles::of(circuit, catalog).arterial_pump();
     egui::CollapsingHeader::new(RichText::new("Machine").strong()).default_open(true).show(ui, |ui| {
         // One device per block, its name (and a pump's job) over its controls, which wrap: a narrow panel never
         // hides a control.
         for part in circuit.parts().filter(|p| p.controls != Controls::None) {
             let label = labels.get(&part.id).cloned().unwrap_or_default();
-            let role = if arterial_pump == Some(part.id) { Some("arterial") } else { pump_role(circuit, catalog, part.id) };
-            match role {
-                Some(role) => ui.label(RichText::new(format!("{label} ({role})")).strong()),
+            match pump_jobs.get(&part.id) {
+                Some(job) => ui.label(RichText::new(format!("{label} ({})", job.word())).strong()),
                 None => ui.label(RichText::new(&label).strong()),
             };
             let kind = circuit.kind_of(catalog, part.id);
@@ -245,40 +244,6 @@ fn vital_signs_ui(ui: &mut egui::Ui, now: &[f64], names: &[crate::sim::Column]) 
         }
     });
     ui.separator();
-}
-
-/// What a pump other than the arterial one does, from the parts its lines reach (through connectors and valves):
-/// a sucker's, the vent's or the cardioplegia pump.
-fn pump_role(circuit: &Circuit, catalog: &Catalog, pump: crate::ids::PartId) -> Option<&'static str> {
-    use crate::catalog::PartKind;
-    if !matches!(circuit.kind_of(catalog, pump), Some(PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. })) {
-        return None;
-    }
-    let mut seen = vec![pump];
-    let mut frontier = vec![pump];
-    for _ in 0..4 {
-        let mut next = Vec::new();
-        for part in frontier {
-            for tube in circuit.tubes_of(part) {
-                let Some(other) = tube.ends().into_iter().map(|end| end.part).find(|p| *p != part) else { continue };
-                if seen.contains(&other) {
-                    continue;
-                }
-                seen.push(other);
-                match circuit.kind_of(catalog, other) {
-                    Some(PartKind::CardiotomySucker) => return Some("sucker"),
-                    Some(PartKind::LvVent) => return Some("vent"),
-                    Some(PartKind::CardioplegiaSet { .. }) => return Some("cardioplegia"),
-                    Some(PartKind::Connector { .. } | PartKind::OneWayValve { .. } | PartKind::LuerPort) => {
-                        next.push(other);
-                    }
-                    _ => {}
-                }
-            }
-        }
-        frontier = next;
-    }
-    None
 }
 
 /// What the perfusionist gives into the circuit: a drug bolus (µg) and fluid into the reservoir (mL), each chosen,

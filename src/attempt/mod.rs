@@ -388,8 +388,14 @@ impl Attempt {
     /// between the two entries of that run that bracket it (each entry has both times; the run's speed may have
     /// changed between them), the run's start before the first, the attempt's end after the last, ×1 beyond.
     pub fn clock_at_model(&self, run_started_s: f64, model_s: f64) -> f64 {
+        // From this run's own start (a run stopped in the same clock second is not this one).
+        let start = self
+            .log
+            .iter()
+            .position(|e| e.event == Event::RunStarted && e.at_s >= run_started_s)
+            .unwrap_or(self.log.len());
         let mut run = Vec::new();
-        for entry in self.log.iter().filter(|e| e.at_s >= run_started_s) {
+        for entry in self.log.iter().skip(start) {
             if let Some(m) = entry.model_s {
                 run.push((m, entry.at_s));
             }

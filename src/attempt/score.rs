@@ -130,7 +130,7 @@ fn assembly_time(attempt: &Attempt, weight: f64) -> Component {
 fn alarm_response(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Component {
     let name = ComponentKind::AlarmResponse;
     // Silence earns nothing where nothing could sound: a run never put on bypass tested no alarm.
-    if !went_on_bypass(attempt, scenario) {
+    if bypass_run_started_s(attempt, scenario).is_none() {
         return Component { name, weight, fraction: 0.0, detail: "never on bypass, so no alarm was answered".into() };
     }
     let end_s = attempt.duration_s();
@@ -240,18 +240,19 @@ fn time_in_targets(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Compo
     Component { name: ComponentKind::TimeInTargets, weight, fraction, detail }
 }
 
-/// Whether any run pumped at least the on-bypass share of the target flow.
-fn went_on_bypass(attempt: &Attempt, scenario: &Scenario) -> bool {
+/// When the first run that went on bypass (pumped at least the on-bypass share of the target flow) started, s on
+/// the attempt's clock; `None` when none did.
+fn bypass_run_started_s(attempt: &Attempt, scenario: &Scenario) -> Option<f64> {
     let running_l_min = ON_BYPASS_SHARE_OF_TARGET * scenario.derived().target_flow_l_min;
-    attempt.trends.iter().any(|t| t.rows.iter().any(|row| t.pumping(row, running_l_min)))
+    attempt.trends.iter().find(|t| t.rows.iter().any(|row| t.pumping(row, running_l_min))).map(|t| t.started_at_s)
 }
 
-/// The prime of the circuit put on bypass. A circuit never on bypass earns nothing: an unfinished one (an empty
-/// canvas primes 0 mL) would otherwise score best.
+/// The prime of the circuit the first run on bypass started with (a dry start stopped and rebuilt does not count).
+/// A circuit never on bypass earns nothing: an unfinished one (an empty canvas primes 0 mL) would otherwise score
+/// best.
 fn prime_volume(attempt: &Attempt, scenario: &Scenario, catalog: &Catalog, weight: f64) -> Component {
     let name = ComponentKind::PrimeVolume;
-    let started = attempt.log.iter().find(|e| e.event == Event::RunStarted).map(|e| e.at_s);
-    let (Some(started), true) = (started, went_on_bypass(attempt, scenario)) else {
+    let Some(started) = bypass_run_started_s(attempt, scenario) else {
         return Component { name, weight, fraction: 0.0, detail: "never on bypass, so no prime was scored".into() };
     };
     let circuit = attempt.circuit_at(catalog, started);

@@ -327,7 +327,8 @@ impl Session {
 
     /// Does `action` now, or refuses it and changes nothing.
     pub fn apply(&mut self, action: Action) -> Result<(), Refusal> {
-        if self.actions >= MAX_ACTIONS {
+        // At the limit a run can still be stopped (its alarms then clear): nothing is left sounding or racing.
+        if self.actions >= MAX_ACTIONS && action != Action::StopRun {
             return Err(Refusal::TooManyActions);
         }
         match action {

@@ -427,3 +427,25 @@ fn a_practice_attempt_without_faults_replays_without_them_and_is_remarked() {
     assert!(row("practice.ron").contains("practice without the scenario's faults"), "{csv}");
     assert!(!row("drill.ron").contains("practice"), "{csv}");
 }
+
+/// The prime scored is the circuit's that went on bypass: a dry start stopped and rebuilt does not count.
+#[test]
+fn the_prime_scored_is_that_of_the_circuit_put_on_bypass() {
+    use perfusion_trainer::session::{Action, Session};
+    let catalog = catalog();
+    let mut session =
+        Session::with_circuit(scenario("adult_cabg"), catalog.clone(), "T", "", &solution("adult_cabg")).unwrap();
+    session.apply(Action::StartRun).unwrap();
+    session.advance(5.0, 5.0).unwrap();
+    session.apply(Action::StopRun).unwrap();
+    session.apply(Action::Edit(Edit::SetLength { tube: perfusion_trainer::ids::TubeId(16), length_m: 3.0 })).unwrap();
+    session.apply(Action::StartRun).unwrap();
+    let pump = Controls::Pump { rpm: 105.0, direction: PumpDirection::Forward, occlusion_set: true };
+    session.apply(Action::Edit(Edit::SetControls { part: PartId(3), controls: pump })).unwrap();
+    session.advance(40.0, 30.0).unwrap();
+    let attempt = session.attempt();
+    let score = perfusion_trainer::attempt::score(&attempt, session.scenario(), &catalog);
+    let prime = score.components.iter().find(|c| c.name.field() == "prime_volume").unwrap();
+    let on_bypass_ml = session.circuit().prime(&catalog).total_ml;
+    assert!(prime.detail.contains(&format!("prime {on_bypass_ml:.0} mL")), "{} vs {on_bypass_ml:.0}", prime.detail);
+}

@@ -292,6 +292,7 @@ fn the_runs_of_an_attempt_stop_at_eight_hours_of_model_time() {
 fn an_attempt_holds_a_bounded_number_of_actions() {
     use perfusion_trainer::session::MAX_ACTIONS;
     let mut session = Session::with_circuit(scenario("adult_cabg"), catalog(), "T", "", &Default::default()).unwrap();
+    session.apply(Action::StartRun).unwrap();
     let before = session.log().log.iter().filter(|e| e.event.action().is_some()).count();
     for _ in before..MAX_ACTIONS {
         session.apply(Action::Validate).unwrap();
@@ -299,4 +300,7 @@ fn an_attempt_holds_a_bounded_number_of_actions() {
     let refused = session.apply(Action::Validate).unwrap_err();
     assert_eq!(refused, Refusal::TooManyActions);
     assert!(refused.to_string().contains("at most 20000 actions"), "{refused}");
+    // A run going at the limit can still be stopped, and nothing after.
+    session.apply(Action::StopRun).unwrap();
+    assert_eq!(session.apply(Action::StartRun).unwrap_err(), Refusal::TooManyActions);
 }

@@ -95,12 +95,16 @@ pub const HAEMODILUTION_FLOOR: RuleParam = RuleParam {
               raise it); 0.17 is the transfusion trigger on CPB [ANH-2002] (§6.4)",
 };
 
+/// The top of the reference's 40–70 cm of siphon, cm (§6.10 [OpenAnes-venous] [Trilly-IFU]).
+pub const DRAINAGE_DROP_MAX_CM: f64 = 70.0;
+
 /// The reference's 40–70 cm of siphon (§6.10, 31–54 mmHg, [OpenAnes-venous] [Trilly-IFU]).
 pub const DRAINAGE_DROP_MIN: RuleParam = RuleParam {
     rule: "readiness.reservoir_height",
     name: "min_drop_cm",
     min: 0.0,
-    max: 150.0,
+    // The least drop cannot pass the top of the siphon range (`DRAINAGE_DROP_MAX_CM`).
+    max: DRAINAGE_DROP_MAX_CM,
     unit: "cm",
     default: ParamDefault::Fixed(40.0),
     meaning: "least drop from the heart to a gravity-drained hard-shell reservoir; 40 is the low end of the \
@@ -327,7 +331,7 @@ pub const RULES: &[RuleInfo] = &[
     rule(
         "readiness.reservoir_height",
         Warning,
-        "a gravity-drained hard-shell reservoir sits at least 40 cm below the heart (param min_drop_cm)",
+        "a gravity-drained hard-shell reservoir sits at least min_drop_cm (40) below the heart",
         "§6.10 [OpenAnes-venous] [Trilly-IFU]",
     ),
     rule("readiness.clamp_on_main_line", Critical, "no clamp left on the main line", "§1.3 C15 [JECT-changeout]"),

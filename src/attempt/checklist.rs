@@ -12,8 +12,8 @@ use serde::Serialize;
 
 /// Going on bypass later than this after starting the run counts as late, s. A teaching choice.
 const TARGET_FLOW_LATE_S: f64 = 5.0 * 60.0;
-/// An alarm answered later than this counts as late, s (the rubric's full-marks limit).
-const ALARM_LATE_S: f64 = 10.0;
+/// An alarm answered later than this counts as late, s: the rubric's full-marks limit.
+use super::score::ALARM_FULL_S as ALARM_LATE_S;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Status {
     Done,

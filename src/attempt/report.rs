@@ -24,9 +24,7 @@ const CHARTED: [TrendKey; 6] = [
 /// Text from a file made safe for the page: markup escaped, and control characters (an escape sequence typed into a
 /// grade or a name) shown as U+FFFD rather than written raw.
 fn escape(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c })
-        .collect::<String>()
+    crate::input::printable(text, &['\n', '\t'])
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

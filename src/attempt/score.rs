@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 const ASSEMBLY_FULL_S: f64 = 20.0 * 60.0;
 const ASSEMBLY_NONE_S: f64 = 60.0 * 60.0;
 /// Alarm answered (acknowledged or put right) within this time: full marks; after the second: none, s.
-const ALARM_FULL_S: f64 = 10.0;
+pub(super) const ALARM_FULL_S: f64 = 10.0;
 const ALARM_NONE_S: f64 = 60.0;
 /// Prime at or under this share of the reference volume earns the full component; at or over the second, none.
 const PRIME_FULL_SHARE: f64 = 0.8;
@@ -147,11 +147,14 @@ fn alarm_response(attempt: &Attempt, scenario: &Scenario, weight: f64) -> Compon
     if responses.is_empty() {
         let raised = attempt.log.iter().any(|e| matches!(e.event, Event::AlarmRaised { .. }));
         let detail = if raised {
-            "no alarm to judge yet (one raised in the last 10 s, or one that stopped by itself within 10 s)"
+            format!(
+                "no alarm to judge yet (one raised in the last {ALARM_FULL_S:.0} s, or one that stopped by itself \
+                 within {ALARM_FULL_S:.0} s)"
+            )
         } else {
-            "no alarm sounded"
+            "no alarm sounded".to_owned()
         };
-        return Component { name, weight, fraction: 1.0, detail: detail.into() };
+        return Component { name, weight, fraction: 1.0, detail };
     }
     let fraction = responses.iter().map(|r| r.map_or(0.0, |s| falling(s, ALARM_FULL_S, ALARM_NONE_S))).sum::<f64>()
         / responses.len() as f64;

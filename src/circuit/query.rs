@@ -87,6 +87,15 @@ impl Circuit {
         parts.chain(tubes).chain(links).collect()
     }
 
+    /// The water temperature set on the heater-cooler mounted on `host` (an oxygenator's or a cardioplegia set's
+    /// heat exchanger), °C, if one is.
+    pub fn water_temp_on(&self, host: PartId) -> Option<f64> {
+        self.parts().find_map(|p| match p.controls {
+            super::Controls::Water { temp_c } if p.mounted_on == Some(host) => Some(temp_c),
+            _ => None,
+        })
+    }
+
     /// The tube on a port, if any.
     pub fn tube_on(&self, port: &PortRef) -> Option<&Tube> {
         self.tubes().find(|tube| tube.ends().contains(&port))

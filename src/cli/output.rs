@@ -37,7 +37,7 @@ pub fn csv(rows: impl IntoIterator<Item = Vec<String>>) -> String {
 }
 
 fn safe_cell(text: &str) -> String {
-    let clean: String = text.chars().map(|c| if c.is_control() && c != '\n' { '\u{fffd}' } else { c }).collect();
+    let clean = crate::input::printable(text, &['\n']);
     // A number (a negative flow) is data, not a formula: only text is neutralised.
     let formula = clean.starts_with(['=', '+', '-', '@']) && clean.parse::<f64>().is_err();
     if formula { format!("'{clean}") } else { clean }
@@ -46,7 +46,7 @@ fn safe_cell(text: &str) -> String {
 /// Text from files, made safe for a terminal: control characters (an escape sequence, a bell) become U+FFFD; line
 /// breaks and tabs stay.
 pub fn terminal_safe(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{fffd}' } else { c }).collect()
+    crate::input::printable(text, &['\n', '\t'])
 }
 
 /// Text (CSV, HTML) to a file (atomically) or to standard output.

@@ -9,14 +9,14 @@ use crate::scenario::Scenario;
 use crate::session::Session;
 use crate::session::script::{Player, TimedAction};
 
-/// The attempt the script makes: the circuit's building edits at 0, then every action at its time; it ends at
-/// `minutes` of the clock (the last action's time when not given, and never before it).
 /// How the attempt is run: as the scenario says, or as practice without its faults.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Practice {
     pub without_faults: bool,
 }
 
+/// The attempt the script makes: the circuit's building edits at 0, then every action at its time; it ends at
+/// `minutes` of the clock (the last action's time when not given, and never before it).
 pub fn attempt(
     scenario: &Scenario,
     circuit: &Circuit,

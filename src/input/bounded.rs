@@ -30,7 +30,7 @@ impl<'de, T: Deserialize<'de>, const MAX: usize> Visitor<'de> for AtMost<T, MAX>
             if items.len() == MAX {
                 return Err(A::Error::custom(format!(
                     "item {} of a list that holds at most {MAX}: keep to {MAX} (the largest real circuit has about 60 \
-                     parts)",
+                     parts and as many tubes)",
                     MAX + 1
                 )));
             }

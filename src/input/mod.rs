@@ -381,6 +381,12 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// Text from a file made safe to show: every control character (an escape sequence, a bell) but those in `keep`
+/// becomes U+FFFD, so nothing a file holds can drive a terminal or hide in a report.
+pub fn printable(text: &str, keep: &[char]) -> String {
+    text.chars().map(|c| if c.is_control() && !keep.contains(&c) { '\u{fffd}' } else { c }).collect()
+}
+
 /// A number as a person reads it: as written for everyday sizes, in scientific notation for the very large or very
 /// small (1e308, not 309 digits), "NaN" and "inf" as they are.
 pub fn short(value: f64) -> String {

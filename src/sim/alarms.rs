@@ -119,6 +119,15 @@ impl TransientAlarms {
     }
 }
 
+/// A reservoir a level sensor watches: its node, its minimum operating level, mL, and the branches into it (+1) and
+/// out of it (−1), so its level's rate needs no search of the network.
+#[derive(Debug, Clone)]
+struct SensedLevel {
+    node: usize,
+    min_ml: f64,
+    branches: Vec<(usize, f64)>,
+}
+
 /// Where the sensors are, worked out once per circuit revision.
 #[derive(Debug, Clone, Default)]
 pub struct Monitors {
@@ -128,8 +137,8 @@ pub struct Monitors {
     venous_line: Vec<usize>,
     pre_membrane: Vec<usize>,
     post_membrane: Vec<usize>,
-    /// Reservoir nodes with a level sensor, and their minimum operating level, mL.
-    levels: Vec<(usize, f64)>,
+    /// Reservoirs with a level sensor.
+    levels: Vec<SensedLevel>,
     /// Branches of the return cannulae (flow into the patient is positive).
     returns: Vec<usize>,
     /// Nodes where bubble detectors sit.
@@ -174,32 +183,18 @@ const LEVEL_WARNING_S: f64 = 60.0;
 
 /// Below its minimum, or falling toward it fast enough to get there within `LEVEL_WARNING_S` from under twice the
 /// minimum.
-fn level_low(simulation: &Simulation, node: usize, min_ml: f64) -> bool {
-    let level_ml = simulation.node_volume_ml(node);
-    if level_ml < min_ml {
+fn level_low(simulation: &Simulation, level: &SensedLevel) -> bool {
+    let level_ml = simulation.node_volume_ml(level.node);
+    if level_ml < level.min_ml {
         return true;
     }
-    if level_ml >= 2.0 * min_ml {
+    if level_ml >= 2.0 * level.min_ml {
         return false;
     }
     let flows = &simulation.state().flows_m3_s;
-    let net_in_ml_s: f64 = simulation
-        .network()
-        .branches
-        .iter()
-        .zip(flows)
-        .map(|(branch, q)| {
-            let q_ml_s = q * 1e6;
-            if branch.to == node {
-                q_ml_s
-            } else if branch.from == node {
-                -q_ml_s
-            } else {
-                0.0
-            }
-        })
-        .sum();
-    net_in_ml_s < 0.0 && (level_ml - min_ml) / -net_in_ml_s < LEVEL_WARNING_S
+    let net_in_ml_s: f64 =
+        level.branches.iter().map(|(branch, sign)| sign * flows.get(*branch).copied().unwrap_or(0.0) * 1e6).sum();
+    net_in_ml_s < 0.0 && (level_ml - level.min_ml) / -net_in_ml_s < LEVEL_WARNING_S
 }
 
 /// From this outlet temperature the tighter gradient applies, °C [STS-temp] (reference §6.9).
@@ -273,7 +268,7 @@ impl AlarmWatch {
         if pressure(&m.venous_line).iter().any(|p| *p < l.venous_line_min_mmhg) {
             alarms.push(Alarm::VenousPressureLow);
         }
-        if m.levels.iter().any(|(node, min_ml)| level_low(simulation, *node, *min_ml)) {
+        if m.levels.iter().any(|level| level_low(simulation, level)) {
             alarms.push(Alarm::ReservoirLevelLow);
         }
         let (pre, post) = (pressure(&m.pre_membrane), pressure(&m.post_membrane));
@@ -392,7 +387,17 @@ fn monitors(route: &Route, circuit: &Circuit, catalog: &Catalog, network: &Netwo
                 p.mounted_on == Some(part) && matches!(circuit.kind_of(catalog, p.id), Some(PartKind::LevelSensor))
             });
             if sensed && route.parts.contains(&part) {
-                m.levels.push((index, min_level_m3 * 1e6));
+                let branches = network
+                    .branches
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(b, branch)| match (branch.to == index, branch.from == index) {
+                        (true, false) => Some((b, 1.0)),
+                        (false, true) => Some((b, -1.0)),
+                        _ => None,
+                    })
+                    .collect();
+                m.levels.push(SensedLevel { node: index, min_ml: min_level_m3 * 1e6, branches });
             }
         }
     }

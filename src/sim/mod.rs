@@ -150,15 +150,8 @@ const PRIME_TEMP_C: f64 = 20.0;
 fn prime_temp_c(circuit: &Circuit, catalog: &Catalog) -> f64 {
     circuit
         .parts()
-        .filter(|p| {
-            p.mounted_on.is_some_and(|host| {
-                matches!(circuit.kind_of(catalog, host), Some(crate::catalog::PartKind::Oxygenator { .. }))
-            })
-        })
-        .filter_map(|p| match p.controls {
-            crate::circuit::Controls::Water { temp_c } => Some(temp_c),
-            _ => None,
-        })
+        .filter(|p| matches!(circuit.kind_of(catalog, p.id), Some(crate::catalog::PartKind::Oxygenator { .. })))
+        .filter_map(|oxygenator| circuit.water_temp_on(oxygenator.id))
         .reduce(f64::max)
         .unwrap_or(PRIME_TEMP_C)
 }

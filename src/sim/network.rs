@@ -653,10 +653,7 @@ impl Network {
                         Controls::Gas { sweep_l_min, fio2 } => (sweep_l_min, fio2),
                         _ => (0.0, crate::circuit::FIO2_AIR),
                     };
-                    let water_temp_c = circuit.parts().find_map(|p| match p.controls {
-                        Controls::Water { temp_c } if p.mounted_on == Some(part.id) => Some(temp_c),
-                        _ => None,
-                    });
+                    let water_temp_c = circuit.water_temp_on(part.id);
                     Exchange::Oxygenator {
                         transfer_ml_min: o2_transfer_ml_min,
                         fio2,

@@ -122,8 +122,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-/// Sweep gas ready for the first flow: none at all (C11: at least 0.5 L/min whenever blood circulates
-/// [Capiox-FX25-IFU]) is critical on ECMO, where the patient depends on the membrane from the first second, and a
+/// Sweep gas ready for the first flow: none at all (C11 asks for sweep whenever blood circulates [Capiox-FX25-IFU];
+/// how much is judged against the blood flow, `readiness.sweep_low`, since a neonate's is a tenth of an adult's) is
+/// critical on ECMO, where the patient depends on the membrane from the first second, and a
 /// warning on CPB, where the lungs still ventilate until bypass is full; set but far below the blood flow it must
 /// serve, a warning on both.
 fn sweep(cx: &Context, oxygenator: crate::ids::PartId, label: &str, sweep_l_min: f64, out: &mut Vec<Finding>) {
@@ -194,6 +195,7 @@ fn gas_and_water(cx: &Context, oxygenator: crate::ids::PartId, out: &mut Vec<Fin
 fn reservoir_height(cx: &Context, out: &mut Vec<Finding>) {
     let Some(route) = &cx.main_line else { return };
     let least = cx.param(&crate::rules::DRAINAGE_DROP_MIN);
+    let most = crate::rules::DRAINAGE_DROP_MAX_CM;
     for part in route.parts.iter().filter_map(|p| cx.circuit.part(*p)) {
         let hard_shell = matches!(
             cx.circuit.kind_of(cx.catalog, part.id),
@@ -216,15 +218,15 @@ fn reservoir_height(cx: &Context, out: &mut Vec<Finding>) {
             severity: Severity::Warning,
             title: format!("{} is {place}", cx.label(part.id)),
             why: format!(
-                "Gravity drains the patient only as far as the reservoir sits below the heart: {least:.0}–70 cm gives \
-                 {:.0}–{:.0} mmHg of siphon, {place} {}. With less siphon the venous return may fall short of the \
-                 {:.2} L/min needed and the reservoir level drops.",
+                "Gravity drains the patient only as far as the reservoir sits below the heart: {least:.0}–{most:.0} cm \
+                 gives {:.0}–{:.0} mmHg of siphon, {place} {}. With less siphon the venous return may fall short of \
+                 the {:.2} L/min needed and the reservoir level drops.",
                 siphon(least),
-                siphon(70.0),
+                siphon(most),
                 if drop_cm < 0.5 { "gives none".to_owned() } else { format!("gives {:.0} mmHg", siphon(drop_cm)) },
                 cx.target_flow_l_min()
             ),
-            fix: format!("Lower the reservoir to {least:.0}–70 cm below the heart (Height in the inspector)."),
+            fix: format!("Lower the reservoir to {least:.0}–{most:.0} cm below the heart (Height in the inspector)."),
             parts: vec![part.id],
             tubes: Vec::new(),
         });

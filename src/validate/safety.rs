@@ -166,12 +166,7 @@ fn membrane_pressures(cx: &Context, route: &Route, out: &mut Vec<Finding>) {
     let Some((oxy_at, oxygenator)) = super::order::first_of(cx, route, super::order::is_oxygenator) else { return };
     // Pre-membrane is between the arterial pump and the oxygenator (a pump-inlet transducer reads the venous side),
     // or the oxygenator's own venous sampling port; post-membrane is after it, or its arterial sampling port.
-    let pump_at = route.parts.iter().position(|p| {
-        matches!(
-            cx.circuit.kind_of(cx.catalog, *p),
-            Some(PartKind::RollerPump { .. } | PartKind::CentrifugalPump { .. })
-        )
-    });
+    let pump_at = super::order::first_of(cx, route, super::order::is_pump).map(|(at, _)| at);
     let on_own_port = |name: &str| {
         parts_of(cx, |k| matches!(k, PartKind::PressureTransducer)).into_iter().any(|t| {
             cx.circuit
